@@ -1,0 +1,94 @@
+import type { LatencySummaryUs } from '../hdr/histogram.js';
+import type { ContainerRole } from '../results/schema.js';
+
+export const LATENCY_STATISTICS = ['p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs'] as const;
+export type LatencyStatistic = (typeof LATENCY_STATISTICS)[number];
+
+/** Resources of one container over one trial's measured window. */
+export interface ContainerWindowResources {
+  container: string;
+  pod: string;
+  side: 'client' | 'server';
+  role: ContainerRole;
+  /** Seconds between the first and last sample inside the window (rates are over this span). */
+  spanSeconds: number;
+  /** Process CPU (utime+stime) summed over the container's processes. */
+  cpuSeconds: number;
+  /** Average cores busy: cpuSeconds / spanSeconds. */
+  vcpu: number;
+  vcpuPer1kRps: number;
+  cpuUsPerRequest: number;
+  voluntaryCtxSwitches: number;
+  involuntaryCtxSwitches: number;
+  ctxSwitchesPerSecond: number;
+  /** Per core the container may run on (its cpuset, else every host core). */
+  ctxSwitchesPerSecondPerCore: number;
+  ctxSwitchesPerRequest: number;
+  rssMaxBytes: number;
+  rssMeanBytes: number;
+  /** From the container's cgroup, where readable. */
+  cgroupVcpu?: number;
+  throttledPeriods?: number;
+  oomKills?: number;
+  /** Command names of the processes seen, e.g. ["haproxy"]. */
+  processNames: string[];
+}
+
+/** One point of a resource time series, relative to the start of the measured window. */
+export interface ResourcePoint {
+  round: number;
+  container: string;
+  role: ContainerRole;
+  side: 'client' | 'server';
+  tSeconds: number;
+  vcpu: number;
+  ctxSwitchesPerSecond: number;
+  rssBytes: number;
+}
+
+export interface TrialSummary {
+  round: number;
+  responses: number;
+  windowSeconds: number;
+  rps: number;
+  latency: LatencySummaryUs;
+  resources: ContainerWindowResources[];
+}
+
+export interface TopologySummary {
+  topology: string;
+  description: string;
+  okTrials: number;
+  failedTrials: number;
+  failures: string[];
+  responses: number;
+  windowSeconds: number;
+  rps: number;
+  errors: { connectionErrors: number; timeouts: number; non2xx: number; errorRate: number; messages: string[] };
+  /** All ok trials' histograms merged. */
+  latency: LatencySummaryUs;
+  percentileCurve: { percentile: number; valueUs: number }[];
+  /** Merged percentile minus the baseline's merged percentile; absent for the baseline itself. */
+  overheadVsBaselineUs?: Record<LatencyStatistic, number>;
+  perRequest: {
+    /** Share of responses that carried each header. */
+    upstreamHeaderShare: number;
+    appHeaderShare: number;
+    /** Client latency − x-envoy-upstream-service-time (ms resolution): the nearest proxy's own time. */
+    proxyOverheadUs?: LatencySummaryUs;
+    /** Client latency − x-app-service-time-us: network and every proxy, µs resolution. */
+    networkAndProxiesUs?: LatencySummaryUs;
+    upstreamServiceTimeUs?: LatencySummaryUs;
+    appServiceTimeUs?: LatencySummaryUs;
+  };
+  trials: TrialSummary[];
+  /** Per container, the mean over ok trials. */
+  resources: ContainerWindowResources[];
+  resourceSeries: ResourcePoint[];
+}
+
+export interface ResultsSummary {
+  /** The topology every overhead is measured against ("app-only" when the run has it). */
+  baseline?: string;
+  topologies: TopologySummary[];
+}

@@ -1,0 +1,57 @@
+/**
+ * What the host sends the load agent (inside the client pod) and what it answers. The agent prints
+ * progress as JSON lines on stderr and its single result as one JSON line on stdout.
+ */
+import { z } from 'zod';
+
+export { APP_SERVICE_TIME_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from './headers.js';
+
+export interface AgentSpec {
+  /** Where the request goes: the server pod's IP and the app port (interception may redirect it). */
+  host: string;
+  port: number;
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  requestBodyBytes: number;
+  connections: number;
+  warmupUs: number;
+  durationUs: number;
+  timeoutUs: number;
+}
+
+export const agentProgressSchema = z.object({
+  event: z.literal('progress'),
+  phase: z.enum(['warmup', 'measure']),
+  elapsedMs: z.number(),
+  responses: z.number(),
+});
+export type AgentProgress = z.infer<typeof agentProgressSchema>;
+
+export const agentHistogramsSchema = z.object({
+  /** Client latency: from just before the request is written to the last byte of the response. */
+  latencyUs: z.string(),
+  /** `x-envoy-upstream-service-time` as the nearest proxy reported it (whole ms, recorded as µs). */
+  upstreamServiceTimeUs: z.string(),
+  /** `x-app-service-time-us` as the app reported it. */
+  appServiceTimeUs: z.string(),
+  /** Per request: client latency − upstream service time (the nearest proxy's own overhead, ms resolution). */
+  proxyOverheadUs: z.string(),
+  /** Per request: client latency − app service time (network + every proxy, µs resolution). */
+  networkAndProxiesUs: z.string(),
+});
+
+export const agentResultSchema = z.object({
+  event: z.literal('result'),
+  window: z.object({ startEpochMs: z.number(), endEpochMs: z.number() }),
+  responses: z.number().int().nonnegative(),
+  statusCodes: z.record(z.string(), z.number().int().nonnegative()),
+  connectionErrors: z.number().int().nonnegative(),
+  timeouts: z.number().int().nonnegative(),
+  /** A few distinct error messages, so a failure can be diagnosed, not just counted. */
+  errorMessages: z.array(z.string()),
+  bytesRead: z.number().nonnegative(),
+  /** Responses that carried each header (the rest could not feed the per-request estimators). */
+  headerCounts: z.object({ upstreamServiceTime: z.number().int(), appServiceTime: z.number().int() }),
+  histograms: agentHistogramsSchema,
+});
+export type AgentResult = z.infer<typeof agentResultSchema>;

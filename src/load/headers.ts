@@ -1,0 +1,4 @@
+/** Set by the app on every response: its own service time in µs. */
+export const APP_SERVICE_TIME_HEADER = 'x-app-service-time-us';
+/** Set by the proxy nearest the client: its upstream time in whole ms (Envoy's header; HAProxy sets it from %Tr). */
+export const UPSTREAM_SERVICE_TIME_HEADER = 'x-envoy-upstream-service-time';

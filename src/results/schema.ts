@@ -1,0 +1,119 @@
+/**
+ * results.json, version 1: the contract between measuring and reporting. A report or a gate is a
+ * pure function of this file. Read back with readResults(), which validates it.
+ */
+import { z } from 'zod';
+import { agentResultSchema } from '../load/agent-protocol.js';
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+const processSampleSchema = z.object({
+  pid: z.number().int(),
+  comm: z.string(),
+  cpuUs: z.number().nonnegative(),
+  voluntaryCtxSwitches: z.number().nonnegative(),
+  involuntaryCtxSwitches: z.number().nonnegative(),
+  rssBytes: z.number().nonnegative(),
+  threads: z.number().int().nonnegative(),
+});
+
+const cgroupSampleSchema = z.object({
+  cpuUsageUs: z.number().optional(),
+  throttledPeriods: z.number().optional(),
+  throttledUs: z.number().optional(),
+  memoryUsageBytes: z.number().optional(),
+  oomKills: z.number().optional(),
+});
+
+export const resourceSampleSchema = z.object({
+  epochMs: z.number(),
+  containers: z.record(z.string(), z.object({ processes: z.array(processSampleSchema), cgroup: cgroupSampleSchema })),
+});
+
+export const containerRoleSchema = z.enum(['pause', 'app', 'sidecar', 'loadgen']);
+export type ContainerRole = z.infer<typeof containerRoleSchema>;
+
+const containerRecordSchema = z.object({
+  name: z.string(),
+  role: containerRoleSchema,
+  image: z.string(),
+  hostPid: z.number().int(),
+});
+
+const podRecordSchema = z.object({
+  name: z.string(),
+  side: z.enum(['client', 'server']),
+  ip: z.string(),
+  cpus: z.string().optional(),
+  interception: z.boolean(),
+  containers: z.array(containerRecordSchema),
+});
+
+const topologyRecordSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  pods: z.array(podRecordSchema),
+});
+
+const trialLoadSchema = agentResultSchema.omit({ event: true });
+
+const okTrialSchema = z.object({
+  state: z.literal('ok'),
+  topology: z.string(),
+  round: z.number().int().nonnegative(),
+  startedAt: z.string(),
+  load: trialLoadSchema,
+  resources: z.object({ intervalMs: z.number().positive(), samples: z.array(resourceSampleSchema) }),
+});
+
+const failedTrialSchema = z.object({
+  state: z.literal('failed'),
+  topology: z.string(),
+  round: z.number().int().nonnegative(),
+  startedAt: z.string(),
+  error: z.object({ code: z.string().optional(), message: z.string() }),
+});
+
+export const trialRecordSchema = z.discriminatedUnion('state', [okTrialSchema, failedTrialSchema]);
+
+export const hostFingerprintSchema = z.object({
+  cpuModel: z.string(),
+  logicalCores: z.number().int().positive(),
+  aesNi: z.boolean(),
+  avx2: z.boolean(),
+  kernel: z.string(),
+  os: z.string(),
+  dockerVersion: z.string(),
+  nodeVersion: z.string(),
+  cgroupVersion: z.union([z.literal(1), z.literal(2)]),
+});
+
+export const resultsSchema = z.object({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('sidecar-bench'), version: z.string() }),
+  run: z.object({
+    id: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    status: z.enum(['complete', 'interrupted', 'failed']),
+    error: z.object({ code: z.string().optional(), message: z.string() }).optional(),
+  }),
+  /** The resolved scenario as run (units already converted). */
+  scenario: z.looseObject({ name: z.string(), topologies: z.array(z.string()) }),
+  host: hostFingerprintSchema,
+  images: z.record(z.string(), z.object({ tag: z.string(), id: z.string() })),
+  /** Versions of the proxies as they report themselves. */
+  proxyVersions: z.record(z.string(), z.string()),
+  topologies: z.array(topologyRecordSchema),
+  trials: z.array(trialRecordSchema),
+  /** Derived from the fields above by the analysis stage; kept for readers of the JSON. */
+  summary: z.unknown(),
+});
+
+export type Results = z.infer<typeof resultsSchema>;
+export type TrialRecord = z.infer<typeof trialRecordSchema>;
+export type OkTrial = z.infer<typeof okTrialSchema>;
+export type TopologyRecord = z.infer<typeof topologyRecordSchema>;
+export type PodRecord = z.infer<typeof podRecordSchema>;
+export type ContainerRecord = z.infer<typeof containerRecordSchema>;
+export type HostFingerprint = z.infer<typeof hostFingerprintSchema>;

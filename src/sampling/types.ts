@@ -1,0 +1,42 @@
+/** One process of a container at one instant; counters are cumulative since the process started. */
+export interface ProcessSample {
+  /** Host PID. */
+  pid: number;
+  /** Short command name from /proc/PID/stat. */
+  comm: string;
+  /** utime + stime of the process (includes threads that already exited), in µs. */
+  cpuUs: number;
+  /** Summed over every thread in /proc/PID/task/*; the process-level status counts only the main thread. */
+  voluntaryCtxSwitches: number;
+  involuntaryCtxSwitches: number;
+  rssBytes: number;
+  threads: number;
+}
+
+/** The container's cgroup at the same instant (cumulative counters). Absent where unreadable. */
+export interface CgroupSample {
+  cpuUsageUs?: number;
+  throttledPeriods?: number;
+  throttledUs?: number;
+  memoryUsageBytes?: number;
+  oomKills?: number;
+}
+
+export interface ContainerSample {
+  processes: ProcessSample[];
+  cgroup: CgroupSample;
+}
+
+export interface ResourceSample {
+  /** Wall-clock time of the read (shared with containers, so comparable with the load window). */
+  epochMs: number;
+  /** Keyed by container name. */
+  containers: Record<string, ContainerSample>;
+}
+
+/** What the sampler needs to know about a container. */
+export interface SampledContainer {
+  name: string;
+  /** Host PID of the container's first process (Docker's State.Pid). */
+  hostPid: number;
+}

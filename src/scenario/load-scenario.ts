@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { BenchError } from '../errors.js';
+import { scenarioFileSchema, type ScenarioFile } from './schema.js';
+import type { Scenario } from './scenario.js';
+
+/** Reads, parses and validates a scenario file; every problem is reported at once, with its line. */
+export async function loadScenario(path: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
+    throw new BenchError('SB_SCENARIO_NOT_FOUND', `cannot read scenario ${path}: ${reason}`, [], 'Pass the path of a YAML file, e.g. scenarios/quickstart.yaml.');
+  }
+  return parseScenario(text, path);
+}
+
+export function parseScenario(text: string, path: string): Scenario {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    const problems = document.errors.map((error) => {
+      const position = error.linePos?.[0];
+      const where = position ? `${path}:${position.line}:${position.col}` : path;
+      return `${where}  ${error.message.split('\n')[0]}`;
+    });
+    throw invalid(path, problems);
+  }
+  const parsed = scenarioFileSchema.safeParse(document.toJS() ?? {});
+  if (!parsed.success) {
+    throw invalid(path, parsed.error.issues.flatMap((issue) => describeIssue(issue, document, lineCounter, path)));
+  }
+  return resolveScenario(parsed.data, path);
+}
+
+function invalid(path: string, problems: string[]): BenchError {
+  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  return new BenchError(
+    'SB_SCENARIO_INVALID',
+    `${path} is not a valid scenario (${count}):`,
+    problems,
+    'See scenarios/quickstart.yaml for a complete, commented example.',
+  );
+}
+
+function describeIssue(issue: z.core.$ZodIssue, document: Document, lines: LineCounter, path: string): string[] {
+  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+  return keys.map((key) => {
+    const fieldPath = key === undefined ? issue.path : [...issue.path, key];
+    const field = formatFieldPath(fieldPath) || '(top level)';
+    const message = key === undefined ? issue.message : `unknown field; remove it or check its spelling`;
+    return `${locate(document, lines, path, fieldPath)}  ${field}: ${message}`;
+  });
+}
+
+/** file:line:col of the deepest node of the path that exists in the document. */
+function locate(document: Document, lines: LineCounter, path: string, fieldPath: readonly PropertyKey[]): string {
+  for (let depth = fieldPath.length; depth >= 0; depth--) {
+    const prefix = fieldPath.slice(0, depth);
+    const node = prefix.length === 0 ? document.contents : document.getIn(prefix as unknown[], true);
+    const keyNode = depth === fieldPath.length && depth > 0 ? findKeyNode(document, prefix) : undefined;
+    const target = keyNode ?? node;
+    if (isNode(target) && target.range) {
+      const { line, col } = lines.linePos(target.range[0]);
+      return `${path}:${line}:${col}`;
+    }
+  }
+  return path;
+}
+
+/** For an unknown key, point at the key itself rather than its value. */
+function findKeyNode(document: Document, fieldPath: readonly PropertyKey[]): unknown {
+  const parent = fieldPath.length === 1 ? document.contents : document.getIn(fieldPath.slice(0, -1) as unknown[], true);
+  const last = fieldPath[fieldPath.length - 1];
+  if (parent && typeof parent === 'object' && 'items' in parent && Array.isArray(parent.items)) {
+    for (const item of parent.items as unknown[]) {
+      if (item && typeof item === 'object' && 'key' in item) {
+        const keyNode = (item as { key: unknown }).key;
+        if (isNode(keyNode) && 'value' in keyNode && keyNode.value === last) return keyNode;
+      }
+    }
+  }
+  return undefined;
+}
+
+function formatFieldPath(fieldPath: readonly PropertyKey[]): string {
+  return fieldPath
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`))
+    .join('');
+}
+
+function resolveScenario(file: ScenarioFile, path: string): Scenario {
+  const { cpusets } = file.placement;
+  return {
+    name: file.name ?? basename(path, extname(path)),
+    description: file.description ?? '',
+    sourceFile: path,
+    topologies: file.topologies,
+    proxy: { profile: file.proxy.profile, workerThreads: file.proxy.workerThreads, ...(file.proxy.image ? { image: file.proxy.image } : {}) },
+    app: { responseBodyBytes: file.app.responseBody, serviceTimeUs: file.app.serviceTime },
+    load: {
+      model: 'closed',
+      connections: file.load.connections,
+      warmupUs: file.load.warmup,
+      durationUs: file.load.duration,
+      timeoutUs: file.load.timeout,
+      request: { method: file.load.request.method, path: file.load.request.path, bodyBytes: file.load.request.body },
+    },
+    trials: file.trials,
+    sampling: { intervalUs: file.sampling.interval },
+    placement: { cpusets },
+  };
+}

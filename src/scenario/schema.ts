@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { PROXY_PROFILE_NAMES, TOPOLOGY_NAMES } from './topologies.js';
+import { DURATION_FORMS, SIZE_FORMS, parseDurationUs, parseSizeBytes } from './units.js';
+
+function withUnit(parse: (text: string) => number | undefined, forms: string) {
+  return z.string({ error: `expected ${forms}` }).transform((text, ctx) => {
+    const value = parse(text);
+    if (value === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected ${forms}; got "${text}"` });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+const durationUs = withUnit(parseDurationUs, DURATION_FORMS);
+const sizeBytes = withUnit(parseSizeBytes, SIZE_FORMS);
+const wholeNumber = (min: number, max: number) =>
+  z
+    .number({ error: `expected a whole number from ${min} to ${max}` })
+    .int({ error: `expected a whole number from ${min} to ${max}` })
+    .min(min, { error: `expected a whole number from ${min} to ${max}` })
+    .max(max, { error: `expected a whole number from ${min} to ${max}` });
+
+const topologyName = z.enum(TOPOLOGY_NAMES, {
+  error: (issue) => `unknown topology ${JSON.stringify(issue.input)}; expected one of ${TOPOLOGY_NAMES.join(', ')}`,
+});
+
+const CPU_LIST = /^\d+(-\d+)?(,\d+(-\d+)?)*$/;
+const cpuList = z.string().regex(CPU_LIST, { error: 'expected a cpuset list like "0", "1" or "0-1"' });
+
+/** The scenario file as written: units still in strings, every key known. */
+export const scenarioFileSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'expected lower-case letters, digits and dashes (it names the report folder)' })
+    .optional(),
+  description: z.string().optional(),
+  topologies: z
+    .array(topologyName, { error: 'expected a list of topology names' })
+    .min(1, { error: 'expected at least one topology' })
+    .refine((names) => new Set(names).size === names.length, { error: 'a topology is listed twice' }),
+  proxy: z
+    .strictObject({
+      profile: z.enum(PROXY_PROFILE_NAMES, {
+        error: `expected one of ${PROXY_PROFILE_NAMES.join(', ')}`,
+      }),
+      workerThreads: wholeNumber(1, 64).default(1),
+      image: z.string().min(1).optional(),
+    })
+    .default({ profile: 'haproxy', workerThreads: 1 }),
+  app: z
+    .strictObject({
+      responseBody: sizeBytes.default(1024),
+      serviceTime: durationUs.default(0),
+    })
+    .default({ responseBody: 1024, serviceTime: 0 }),
+  load: z.strictObject({
+    model: z.literal('closed', { error: 'expected "closed"' }).default('closed'),
+    connections: wholeNumber(1, 10_000),
+    warmup: durationUs.default(2_000_000),
+    duration: durationUs.refine((us) => us >= 1_000_000, { error: 'expected at least 1s' }),
+    timeout: durationUs.default(10_000_000),
+    request: z
+      .strictObject({
+        method: z.enum(['GET', 'POST', 'PUT'], { error: 'expected GET, POST or PUT' }).default('GET'),
+        path: z.string().startsWith('/', { error: 'expected a path starting with "/"' }).default('/'),
+        body: sizeBytes.default(0),
+      })
+      .default({ method: 'GET', path: '/', body: 0 }),
+  }),
+  trials: wholeNumber(1, 100).default(1),
+  sampling: z
+    .strictObject({
+      interval: durationUs
+        .refine((us) => us >= 10_000 && us <= 250_000, { error: 'expected an interval from 10ms to 250ms' })
+        .default(250_000),
+    })
+    .default({ interval: 250_000 }),
+  placement: z
+    .strictObject({
+      cpusets: z
+        .union([
+          z.enum(['split', 'none']),
+          z.strictObject({ client: cpuList, server: cpuList }),
+        ], { error: 'expected "split", "none" or { client: "0", server: "1" }' })
+        .default('split'),
+    })
+    .default({ cpusets: 'split' }),
+});
+
+export type ScenarioFile = z.output<typeof scenarioFileSchema>;

@@ -1,0 +1,45 @@
+/**
+ * The upstream app: a lean HTTP/1.1 server that reports its own service time. Its cost is part of
+ * every baseline, so it does as little as possible: one preallocated body, no routing.
+ *
+ * Configured by environment: APP_PORT (8080), APP_RESPONSE_BYTES (1024), APP_SERVICE_TIME_US (0;
+ * a whole number of ms, because Node timers have 1 ms resolution).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
+const APP_SERVICE_TIME_HEADER = 'x-app-service-time-us';
+
+const port = Number(process.env.APP_PORT ?? 8080);
+const responseBytes = Number(process.env.APP_RESPONSE_BYTES ?? 1024);
+const serviceTimeMs = Number(process.env.APP_SERVICE_TIME_US ?? 0) / 1000;
+const body = Buffer.alloc(responseBytes, 'x');
+const contentLength = String(body.length);
+
+function respond(response: ServerResponse, startNs: bigint): void {
+  const serviceTimeUs = Number((process.hrtime.bigint() - startNs) / 1000n);
+  response.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-length': contentLength,
+    [APP_SERVICE_TIME_HEADER]: String(serviceTimeUs),
+  });
+  response.end(body);
+}
+
+function handle(request: IncomingMessage, response: ServerResponse): void {
+  const startNs = process.hrtime.bigint();
+  const answer = () => (serviceTimeMs > 0 ? setTimeout(respond, serviceTimeMs, response, startNs) : respond(response, startNs));
+  if (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined) {
+    answer();
+  } else {
+    request.resume();
+    request.on('end', answer);
+  }
+}
+
+const server = createServer(handle);
+// Load generators hold connections open between trials; do not close them under their feet.
+server.keepAliveTimeout = 120_000;
+server.headersTimeout = 130_000;
+server.requestTimeout = 0;
+server.listen(port, '0.0.0.0', () => process.stdout.write(`app listening on :${port}\n`));
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));

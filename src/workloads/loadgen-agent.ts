@@ -1,0 +1,112 @@
+/**
+ * The load agent: runs inside the client pod (the loadgen container is that pod's app) so its
+ * traffic takes the pod's real path, through the outbound sidecar where there is one.
+ *
+ * Usage: node loadgen-agent.js <base64 JSON AgentSpec>. Progress goes to stderr as JSON lines, the
+ * result to stdout as one JSON line. Closed model: autocannon with N connections, one request in
+ * flight on each; its own (whole-ms) histograms are ignored and every response is recorded in µs.
+ */
+import autocannon from 'autocannon';
+import type { AgentSpec } from '../load/agent-protocol.js';
+import { ResponseRecorder, readServiceTimes } from './loadgen-recorder.js';
+
+type RawHeaders = { headers?: string[] };
+
+function nowEpochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function emit(stream: NodeJS.WriteStream, message: object): void {
+  stream.write(`${JSON.stringify(message)}\n`);
+}
+
+async function runClosedModel(spec: AgentSpec): Promise<void> {
+  const recorder = new ResponseRecorder();
+  const startNs = process.hrtime.bigint();
+  const warmupEndNs = startNs + BigInt(spec.warmupUs) * 1000n;
+  let measuring = false;
+  let windowStartEpochMs = 0;
+
+  const setupClient = (client: autocannon.Client) => {
+    let pendingHeaders: string[] | undefined;
+    const events = client as unknown as NodeJS.EventEmitter;
+    events.on('headers', (parsed: RawHeaders) => {
+      pendingHeaders = parsed.headers;
+    });
+    events.on('response', (statusCode: number, bytes: number, durationMs: number) => {
+      const headers = pendingHeaders;
+      pendingHeaders = undefined;
+      if (measuring) recorder.recordResponse(statusCode, bytes, durationMs * 1000, readServiceTimes(headers));
+    });
+    events.on('connError', (error: Error) => {
+      if (measuring) recorder.recordConnectionError(error.message);
+    });
+    events.on('timeout', () => {
+      if (measuring) recorder.recordTimeout();
+    });
+  };
+
+  const body = spec.requestBodyBytes > 0 ? Buffer.alloc(spec.requestBodyBytes, 'b') : undefined;
+  const instance = autocannon({
+    url: `http://${spec.host}:${spec.port}${spec.path}`,
+    method: spec.method,
+    ...(body ? { body, headers: { 'content-type': 'application/octet-stream' } } : {}),
+    connections: spec.connections,
+    pipelining: 1,
+    duration: (spec.warmupUs + spec.durationUs) / 1e6,
+    timeout: Math.max(1, Math.round(spec.timeoutUs / 1e6)),
+    // No rate limit: the closed model sends as soon as the previous answer is back, so autocannon's
+    // coordinated-omission "correction" (which needs a rate) never applies.
+    setupClient,
+  } as autocannon.Options);
+
+  let windowEndEpochMs = 0;
+  const warmupTimer = setTimeout(() => {
+    measuring = true;
+    windowStartEpochMs = nowEpochMs();
+  }, Number(warmupEndNs - startNs) / 1e6);
+  // autocannon notices its own end only on its next 1 s tick; close the window on time ourselves.
+  const windowTimer = setTimeout(() => {
+    measuring = false;
+    windowEndEpochMs = nowEpochMs();
+  }, (spec.warmupUs + spec.durationUs) / 1000);
+
+  const progressTimer = setInterval(() => {
+    emit(process.stderr, {
+      event: 'progress',
+      phase: measuring ? 'measure' : 'warmup',
+      elapsedMs: Number(process.hrtime.bigint() - startNs) / 1e6,
+      responses: recorder.responseCount,
+    });
+  }, 1000);
+
+  await new Promise<void>((resolve, reject) => {
+    instance.on('done', () => resolve());
+    instance.on('error', reject);
+  });
+  if (measuring || windowEndEpochMs === 0) {
+    measuring = false;
+    windowEndEpochMs = nowEpochMs();
+  }
+  clearTimeout(warmupTimer);
+  clearTimeout(windowTimer);
+  clearInterval(progressTimer);
+  emit(process.stdout, recorder.toResult({ startEpochMs: windowStartEpochMs, endEpochMs: windowEndEpochMs }));
+}
+
+async function main(): Promise<void> {
+  const encodedSpec = process.argv[2];
+  if (!encodedSpec) throw new Error('usage: loadgen-agent <base64 JSON spec>');
+  const spec = JSON.parse(Buffer.from(encodedSpec, 'base64').toString('utf8')) as AgentSpec;
+  await runClosedModel(spec);
+}
+
+process.on('unhandledRejection', (error) => {
+  emit(process.stderr, { event: 'fatal', message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});
+
+main().catch((error: unknown) => {
+  emit(process.stderr, { event: 'fatal', message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});

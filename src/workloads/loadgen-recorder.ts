@@ -1,0 +1,103 @@
+/**
+ * Per-response bookkeeping of the load agent: latency and the two service-time headers go into HDR
+ * histograms in µs; only responses that complete inside the measured window count.
+ */
+import { encodeHistogram, newHistogramUs, recordUs } from '../hdr/histogram.js';
+import { APP_SERVICE_TIME_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from '../load/headers.js';
+import type { AgentResult } from '../load/agent-protocol.js';
+
+const MAX_ERROR_MESSAGES = 5;
+
+export interface ServiceTimes {
+  upstreamServiceTimeUs?: number;
+  appServiceTimeUs?: number;
+}
+
+/** Reads the two headers from a raw [name, value, name, value, …] array as http parsers give it. */
+export function readServiceTimes(rawHeaders: readonly string[] | undefined): ServiceTimes {
+  const times: ServiceTimes = {};
+  if (!rawHeaders) return times;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = (rawHeaders[i] as string).toLowerCase();
+    if (name === UPSTREAM_SERVICE_TIME_HEADER) {
+      const ms = Number(rawHeaders[i + 1]);
+      if (Number.isFinite(ms) && ms >= 0) times.upstreamServiceTimeUs = ms * 1000;
+    } else if (name === APP_SERVICE_TIME_HEADER) {
+      const us = Number(rawHeaders[i + 1]);
+      if (Number.isFinite(us) && us >= 0) times.appServiceTimeUs = us;
+    }
+  }
+  return times;
+}
+
+export class ResponseRecorder {
+  private readonly latency = newHistogramUs();
+  private readonly upstreamServiceTime = newHistogramUs();
+  private readonly appServiceTime = newHistogramUs();
+  private readonly proxyOverhead = newHistogramUs();
+  private readonly networkAndProxies = newHistogramUs();
+  private readonly statusCodes = new Map<number, number>();
+  private readonly errorMessages = new Set<string>();
+  private responses = 0;
+  private connectionErrors = 0;
+  private timeouts = 0;
+  private bytesRead = 0;
+  private upstreamHeaderCount = 0;
+  private appHeaderCount = 0;
+
+  recordResponse(statusCode: number, bytes: number, latencyUs: number, times: ServiceTimes): void {
+    this.responses++;
+    this.bytesRead += bytes;
+    this.statusCodes.set(statusCode, (this.statusCodes.get(statusCode) ?? 0) + 1);
+    recordUs(this.latency, latencyUs);
+    if (times.upstreamServiceTimeUs !== undefined) {
+      this.upstreamHeaderCount++;
+      recordUs(this.upstreamServiceTime, times.upstreamServiceTimeUs);
+      recordUs(this.proxyOverhead, latencyUs - times.upstreamServiceTimeUs);
+    }
+    if (times.appServiceTimeUs !== undefined) {
+      this.appHeaderCount++;
+      recordUs(this.appServiceTime, times.appServiceTimeUs);
+      recordUs(this.networkAndProxies, latencyUs - times.appServiceTimeUs);
+    }
+  }
+
+  recordConnectionError(message: string): void {
+    this.connectionErrors++;
+    this.noteError(message);
+  }
+
+  recordTimeout(): void {
+    this.timeouts++;
+    this.noteError('request timed out');
+  }
+
+  get responseCount(): number {
+    return this.responses;
+  }
+
+  private noteError(message: string): void {
+    if (this.errorMessages.size < MAX_ERROR_MESSAGES) this.errorMessages.add(message);
+  }
+
+  toResult(window: AgentResult['window']): AgentResult {
+    return {
+      event: 'result',
+      window,
+      responses: this.responses,
+      statusCodes: Object.fromEntries([...this.statusCodes].map(([code, count]) => [String(code), count])),
+      connectionErrors: this.connectionErrors,
+      timeouts: this.timeouts,
+      errorMessages: [...this.errorMessages],
+      bytesRead: this.bytesRead,
+      headerCounts: { upstreamServiceTime: this.upstreamHeaderCount, appServiceTime: this.appHeaderCount },
+      histograms: {
+        latencyUs: encodeHistogram(this.latency),
+        upstreamServiceTimeUs: encodeHistogram(this.upstreamServiceTime),
+        appServiceTimeUs: encodeHistogram(this.appServiceTime),
+        proxyOverheadUs: encodeHistogram(this.proxyOverhead),
+        networkAndProxiesUs: encodeHistogram(this.networkAndProxies),
+      },
+    };
+  }
+}
