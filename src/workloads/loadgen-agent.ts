@@ -80,10 +80,8 @@ async function runClosedModel(spec: AgentSpec): Promise<void> {
     });
   }, 1000);
 
-  await new Promise<void>((resolve, reject) => {
-    instance.on('done', () => resolve());
-    instance.on('error', reject);
-  });
+  // The instance is thenable: it resolves when autocannon is done and rejects on a bad option.
+  await instance;
   if (measuring || windowEndEpochMs === 0) {
     measuring = false;
     windowEndEpochMs = nowEpochMs();
