@@ -55,3 +55,10 @@ export const agentResultSchema = z.object({
   histograms: agentHistogramsSchema,
 });
 export type AgentResult = z.infer<typeof agentResultSchema>;
+
+export const agentProbeSchema = z.object({
+  event: z.literal('probe'),
+  statusCode: z.number().int(),
+  headers: z.record(z.string(), z.union([z.string(), z.array(z.string())]).optional()),
+});
+export type AgentProbe = z.infer<typeof agentProbeSchema>;

@@ -2,10 +2,11 @@
  * The load agent: runs inside the client pod (the loadgen container is that pod's app) so its
  * traffic takes the pod's real path, through the outbound sidecar where there is one.
  *
- * Usage: node loadgen-agent.js <base64 JSON AgentSpec>. Progress goes to stderr as JSON lines, the
+ * Usage: node loadgen-agent.cjs load|probe <base64 JSON AgentSpec>. Progress goes to stderr as JSON lines, the
  * result to stdout as one JSON line. Closed model: autocannon with N connections, one request in
  * flight on each; its own (whole-ms) histograms are ignored and every response is recorded in µs.
  */
+import { request } from 'node:http';
 import autocannon from 'autocannon';
 import type { AgentSpec } from '../load/agent-protocol.js';
 import { ResponseRecorder, readServiceTimes } from './loadgen-recorder.js';
@@ -92,11 +93,27 @@ async function runClosedModel(spec: AgentSpec): Promise<void> {
   emit(process.stdout, recorder.toResult({ startEpochMs: windowStartEpochMs, endEpochMs: windowEndEpochMs }));
 }
 
+/** One request, answered with its status and headers: proves the path before load is sent. */
+function probe(spec: AgentSpec): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request({ host: spec.host, port: spec.port, path: spec.path, method: 'GET', timeout: spec.timeoutUs / 1000 }, (response) => {
+      response.resume();
+      response.on('end', () => {
+        emit(process.stdout, { event: 'probe', statusCode: response.statusCode, headers: response.headers });
+        resolve();
+      });
+    });
+    outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer from ${spec.host}:${spec.port} within ${spec.timeoutUs / 1000} ms`)));
+    outgoing.on('error', reject);
+    outgoing.end();
+  });
+}
+
 async function main(): Promise<void> {
-  const encodedSpec = process.argv[2];
-  if (!encodedSpec) throw new Error('usage: loadgen-agent <base64 JSON spec>');
+  const [mode, encodedSpec] = process.argv.slice(2);
+  if ((mode !== 'load' && mode !== 'probe') || !encodedSpec) throw new Error('usage: loadgen-agent load|probe <base64 JSON spec>');
   const spec = JSON.parse(Buffer.from(encodedSpec, 'base64').toString('utf8')) as AgentSpec;
-  await runClosedModel(spec);
+  await (mode === 'probe' ? probe(spec) : runClosedModel(spec));
 }
 
 process.on('unhandledRejection', (error) => {

@@ -1,0 +1,84 @@
+import { PassThrough } from 'node:stream';
+import type Dockerode from 'dockerode';
+import type { z } from 'zod';
+import { BenchError, describeError } from '../errors.js';
+import { agentProbeSchema, agentProgressSchema, agentResultSchema, type AgentProbe, type AgentProgress, type AgentResult, type AgentSpec } from './agent-protocol.js';
+
+export const AGENT_PATH = '/opt/sidecar-bench/loadgen-agent.cjs';
+
+export interface AgentRunOptions {
+  onProgress?: (progress: AgentProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Runs the agent's closed-model load inside the loadgen container and returns its decoded result. */
+export async function runLoad(dockerode: Dockerode, containerId: string, spec: AgentSpec, options: AgentRunOptions = {}): Promise<AgentResult> {
+  return runAgent(dockerode, containerId, 'load', spec, agentResultSchema, options);
+}
+
+/** One request through the pod's real path; its headers say which proxies it crossed. */
+export async function runProbe(dockerode: Dockerode, containerId: string, spec: AgentSpec, options: AgentRunOptions = {}): Promise<AgentProbe> {
+  return runAgent(dockerode, containerId, 'probe', spec, agentProbeSchema, options);
+}
+
+async function runAgent<T>(
+  dockerode: Dockerode,
+  containerId: string,
+  mode: 'load' | 'probe',
+  spec: AgentSpec,
+  schema: z.ZodType<T>,
+  options: AgentRunOptions,
+): Promise<T> {
+  const encoded = Buffer.from(JSON.stringify(spec)).toString('base64');
+  const exec = await dockerode.getContainer(containerId).exec({ Cmd: ['node', AGENT_PATH, mode, encoded], AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  dockerode.modem.demuxStream(stream, stdout, stderr);
+  const stdoutChunks: string[] = [];
+  const stderrLines: string[] = [];
+  stdout.on('data', (chunk: Buffer) => stdoutChunks.push(chunk.toString()));
+  let pending = '';
+  stderr.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) handleStderrLine(line, stderrLines, options.onProgress);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(new BenchError('SB_INTERRUPTED', 'interrupted while load was running'));
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    stream.on('end', () => resolve());
+    stream.on('close', () => resolve());
+    stream.on('error', reject);
+  });
+  if (pending) handleStderrLine(pending, stderrLines, options.onProgress);
+
+  const { ExitCode: exitCode } = await exec.inspect();
+  const lastLine = stdoutChunks.join('').trim().split('\n').pop() ?? '';
+  if (exitCode !== 0 || !lastLine) {
+    throw new BenchError('SB_LOAD_FAILED', `the load agent (${mode}) failed with exit code ${exitCode}`, stderrLines.slice(-10));
+  }
+  try {
+    return schema.parse(JSON.parse(lastLine));
+  } catch (error) {
+    throw new BenchError('SB_LOAD_FAILED', `the load agent (${mode}) answered something unreadable: ${describeError(error)}`, [lastLine.slice(0, 300)]);
+  }
+}
+
+function handleStderrLine(line: string, log: string[], onProgress?: (progress: AgentProgress) => void): void {
+  if (!line.trim()) return;
+  try {
+    const parsed = agentProgressSchema.safeParse(JSON.parse(line));
+    if (parsed.success) {
+      onProgress?.(parsed.data);
+      return;
+    }
+    const fatal = JSON.parse(line) as { event?: string; message?: string };
+    log.push(fatal.event === 'fatal' && fatal.message ? fatal.message : line);
+  } catch {
+    log.push(line);
+  }
+}

@@ -1,0 +1,146 @@
+import type Dockerode from 'dockerode';
+import type { StartedTestContainer } from 'testcontainers';
+import { Wait } from 'testcontainers';
+import { BenchError, describeError } from '../errors.js';
+import type { ContainerRole } from '../results/schema.js';
+import { readContainerLog } from './container-logs.js';
+import { PodContainer } from './pod-container.js';
+import type { RunResources } from './run-resources.js';
+
+export interface PodContainerSpec {
+  role: Exclude<ContainerRole, 'pause'>;
+  image: string;
+  command?: string[];
+  user?: string;
+  environment?: Record<string, string>;
+  files?: { content: string; target: string }[];
+  /** A shell command that succeeds once the container serves (run inside it). */
+  readinessCommand?: string;
+}
+
+export interface PodSpec {
+  /** Unique within the run, e.g. "sidecar-server". */
+  name: string;
+  side: 'client' | 'server';
+  containers: PodContainerSpec[];
+  /** iptables-restore rules the init container installs; absent means no interception. */
+  interceptionRules?: string;
+  /** cpuset for every container of the pod, e.g. "1". */
+  cpus?: string;
+  /** Network-namespace sysctls, set on the pause container that owns the namespace. */
+  sysctls?: Record<string, string>;
+}
+
+export interface PodContext {
+  dockerode: Dockerode;
+  resources: RunResources;
+  networkName: string;
+  pauseImage: string;
+  initImage: string;
+  startupTimeoutMs: number;
+}
+
+export interface RunningContainer {
+  name: string;
+  role: ContainerRole;
+  image: string;
+  id: string;
+  hostPid: number;
+  handle: StartedTestContainer;
+}
+
+export interface StartedPod {
+  name: string;
+  side: 'client' | 'server';
+  ip: string;
+  cpus?: string;
+  /** What the init container printed: the nat table as installed. */
+  interceptionTable?: string;
+  containers: RunningContainer[];
+}
+
+/** Starts a pod the way Kubernetes does: pause owns the netns, init intercepts, then the rest join. */
+export async function startPod(spec: PodSpec, context: PodContext): Promise<StartedPod> {
+  const prefix = `sb-${context.resources.runId}-${spec.name}`;
+  const hostConfig: Partial<Dockerode.HostConfig> = {
+    ...(spec.cpus ? { CpusetCpus: spec.cpus } : {}),
+  };
+  const labels = { ...context.resources.labels, 'io.sidecar-bench.pod': spec.name };
+
+  const pause = await start(
+    new PodContainer(context.pauseImage)
+      .withName(`${prefix}-pause`)
+      .withLabels({ ...labels, 'io.sidecar-bench.role': 'pause' })
+      .withNetworkMode(context.networkName)
+      .withHostConfig({ ...hostConfig, ...(spec.sysctls ? { Sysctls: spec.sysctls } : {}) })
+      .withStartupTimeout(context.startupTimeoutMs),
+    `${spec.name}: pause container`,
+    context.dockerode,
+    `${prefix}-pause`,
+  );
+  const ip = pause.getIpAddress(context.networkName);
+  const netns = `container:${pause.getId()}`;
+
+  const interceptionTable = spec.interceptionRules ? await runInit(spec, context, prefix, labels, netns) : undefined;
+
+  const containers: RunningContainer[] = [await describe(context.dockerode, pause, 'pause', context.pauseImage)];
+  for (const containerSpec of spec.containers) {
+    let container = new PodContainer(containerSpec.image)
+      .withName(`${prefix}-${containerSpec.role}`)
+      .withLabels({ ...labels, 'io.sidecar-bench.role': containerSpec.role })
+      .withNetworkMode(netns)
+      .withHostConfig(hostConfig)
+      .withStartupTimeout(context.startupTimeoutMs);
+    if (containerSpec.command) container = container.withCommand(containerSpec.command);
+    if (containerSpec.user) container = container.withUser(containerSpec.user);
+    if (containerSpec.environment) container = container.withEnvironment(containerSpec.environment);
+    if (containerSpec.files) container = container.withCopyContentToContainer(containerSpec.files.map((file) => ({ ...file, mode: 0o644 })));
+    // Exposed ports are refused in a shared netns, so readiness is a command run inside.
+    if (containerSpec.readinessCommand) container = container.withWaitStrategy(Wait.forSuccessfulCommand(containerSpec.readinessCommand));
+    const started = await start(container, `${spec.name}: ${containerSpec.role} container (${containerSpec.image})`, context.dockerode, `${prefix}-${containerSpec.role}`);
+    containers.push(await describe(context.dockerode, started, containerSpec.role, containerSpec.image));
+  }
+  return { name: spec.name, side: spec.side, ip, ...(spec.cpus ? { cpus: spec.cpus } : {}), ...(interceptionTable ? { interceptionTable } : {}), containers };
+}
+
+async function runInit(spec: PodSpec, context: PodContext, prefix: string, labels: Record<string, string>, netns: string): Promise<string> {
+  const init = await start(
+    new PodContainer(context.initImage)
+      .withName(`${prefix}-init`)
+      .withLabels({ ...labels, 'io.sidecar-bench.role': 'init' })
+      .withNetworkMode(netns)
+      .withAddedCapabilities('NET_ADMIN', 'NET_RAW')
+      .withEnvironment({ INTERCEPTION_RULES: spec.interceptionRules as string })
+      .withWaitStrategy(Wait.forOneShotStartup())
+      .withStartupTimeout(context.startupTimeoutMs),
+    `${spec.name}: init container (interception rules)`,
+    context.dockerode,
+    `${prefix}-init`,
+  );
+  const table = (await readContainerLog(context.dockerode, init.getId())).join('\n');
+  // Kubernetes keeps finished init containers; nothing here needs them, so they go at once.
+  await init.stop({ remove: true, timeout: 0 });
+  return table;
+}
+
+
+async function start(container: PodContainer, what: string, dockerode: Dockerode, name: string): Promise<StartedTestContainer> {
+  try {
+    return await container.start();
+  } catch (error) {
+    const logTail = await readContainerLog(dockerode, name, 8);
+    throw new BenchError(
+      'SB_CONTAINER_FAILED',
+      `could not start ${what}: ${describeError(error)}`,
+      logTail.length > 0 ? ['last lines of its log:', ...logTail] : [],
+      'Run with DEBUG=testcontainers* for the engine conversation; `sidecar-bench doctor` checks the host.',
+      { cause: error },
+    );
+  }
+}
+
+
+async function describe(dockerode: Dockerode, handle: StartedTestContainer, role: ContainerRole, image: string): Promise<RunningContainer> {
+  const info = await dockerode.getContainer(handle.getId()).inspect();
+  return { name: handle.getName().replace(/^\//, ''), role, image, id: handle.getId(), hostPid: info.State.Pid, handle };
+}

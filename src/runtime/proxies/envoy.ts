@@ -1,0 +1,81 @@
+import { stringify } from 'yaml';
+import { PROXY_GID, PROXY_UID } from '../interception.js';
+import type { ProxyProfile, SidecarOptions } from './proxy-profile.js';
+
+/** The seed's proxy; needs a machine that can pull it (nothing here builds Envoy). */
+export const DEFAULT_ENVOY_IMAGE = 'envoyproxy/envoy:v1.28-latest';
+const CONFIG_PATH = '/etc/sidecar/envoy.yaml';
+
+const HCM_TYPE = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
+const ROUTER_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router';
+const ORIGINAL_DST_TYPE = 'type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst';
+
+function httpListener(name: string, port: number, cluster: string, originalDestination: boolean) {
+  return {
+    name,
+    address: { socket_address: { address: '0.0.0.0', port_value: port } },
+    ...(originalDestination ? { listener_filters: [{ name: 'envoy.filters.listener.original_dst', typed_config: { '@type': ORIGINAL_DST_TYPE } }] } : {}),
+    filter_chains: [
+      {
+        filters: [
+          {
+            name: 'envoy.filters.network.http_connection_manager',
+            typed_config: {
+              '@type': HCM_TYPE,
+              stat_prefix: name,
+              route_config: {
+                virtual_hosts: [{ name: 'all', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster, timeout: '130s' } }] }],
+              },
+              // Envoy adds x-envoy-upstream-service-time itself (whole ms) unless told not to.
+              http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': ROUTER_TYPE } }],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Envoy bootstrap: outbound listener → ORIGINAL_DST cluster, inbound listener → the local app. */
+export function renderEnvoyConfig(options: SidecarOptions): string {
+  const config = {
+    admin: { address: { socket_address: { address: '127.0.0.1', port_value: 15000 } } },
+    static_resources: {
+      listeners: [
+        httpListener('outbound', options.outboundPort, 'original_destination', true),
+        httpListener('inbound', options.inboundPort, 'local_app', false),
+      ],
+      clusters: [
+        { name: 'original_destination', type: 'ORIGINAL_DST', lb_policy: 'CLUSTER_PROVIDED', connect_timeout: '5s' },
+        {
+          name: 'local_app',
+          type: 'STATIC',
+          connect_timeout: '5s',
+          load_assignment: {
+            cluster_name: 'local_app',
+            endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: options.appPort } } } }] }],
+          },
+        },
+      ],
+    },
+  };
+  return stringify(config);
+}
+
+export function envoyProfile(image: string = DEFAULT_ENVOY_IMAGE): ProxyProfile {
+  return {
+    name: 'envoy',
+    image,
+    pulled: true,
+    upstreamTimeSource: 'Envoy x-envoy-upstream-service-time (whole ms)',
+    versionCommand: ['envoy', '--version'],
+    sidecarContainer: (options) => ({
+      role: 'sidecar',
+      image,
+      user: `${PROXY_UID}:${PROXY_GID}`,
+      command: ['envoy', '-c', CONFIG_PATH, '--concurrency', String(options.workerThreads), '--log-level', 'warn'],
+      files: [{ content: renderEnvoyConfig(options), target: CONFIG_PATH }],
+      readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${options.inboundPort} && </dev/tcp/127.0.0.1/${options.outboundPort}'`,
+    }),
+  };
+}

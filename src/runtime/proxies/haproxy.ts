@@ -1,0 +1,63 @@
+import { PROXY_GID, PROXY_UID } from '../interception.js';
+import type { ProxyProfile, SidecarOptions } from './proxy-profile.js';
+import { UPSTREAM_SERVICE_TIME_HEADER } from '../../load/headers.js';
+
+const CONFIG_PATH = '/etc/sidecar/haproxy.cfg';
+
+/**
+ * HAProxy 2.6 as a sidecar: inbound listener forwards to the local app, outbound listener forwards
+ * to the connection's original destination (SO_ORIGINAL_DST through `server … 0.0.0.0:0`). Both
+ * set x-envoy-upstream-service-time from %Tr (ms), as Envoy does, so one analysis serves all proxies.
+ */
+export function renderHaproxyConfig(options: SidecarOptions): string {
+  return `global
+  nbthread ${options.workerThreads}
+  # Two sockets per proxied connection must fit under the engine's open-file limit (20000 here;
+  # HAProxy refuses to start when it cannot raise its limit that far).
+  maxconn 8000
+
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 130s
+  timeout server 130s
+  timeout http-keep-alive 130s
+  # Keep upstream connections open and shared, as a mesh proxy's connection pool does.
+  http-reuse always
+
+frontend inbound
+  bind :${options.inboundPort}
+  default_backend local_app
+
+frontend outbound
+  bind :${options.outboundPort}
+  default_backend original_destination
+
+backend local_app
+  server app 127.0.0.1:${options.appPort}
+  http-response set-header ${UPSTREAM_SERVICE_TIME_HEADER} %Tr
+
+backend original_destination
+  # 0.0.0.0:0 means: connect to the destination the client asked for (SO_ORIGINAL_DST).
+  server original 0.0.0.0:0
+  http-response set-header ${UPSTREAM_SERVICE_TIME_HEADER} %Tr
+`;
+}
+
+export function haproxyProfile(image: string): ProxyProfile {
+  return {
+    name: 'haproxy',
+    image,
+    pulled: false,
+    upstreamTimeSource: 'HAProxy %Tr (response time of the upstream, whole ms), set as x-envoy-upstream-service-time',
+    versionCommand: ['haproxy', '-v'],
+    sidecarContainer: (options) => ({
+      role: 'sidecar',
+      image,
+      user: `${PROXY_UID}:${PROXY_GID}`,
+      command: ['haproxy', '-db', '-f', CONFIG_PATH],
+      files: [{ content: renderHaproxyConfig(options), target: CONFIG_PATH }],
+      readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${options.inboundPort} && </dev/tcp/127.0.0.1/${options.outboundPort}'`,
+    }),
+  };
+}

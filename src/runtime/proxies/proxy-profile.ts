@@ -1,0 +1,23 @@
+import type { PodContainerSpec } from '../pod.js';
+
+export interface SidecarOptions {
+  workerThreads: number;
+  /** The app's port inside the server pod (inbound traffic is forwarded to 127.0.0.1:appPort). */
+  appPort: number;
+  inboundPort: number;
+  outboundPort: number;
+}
+
+/** A proxy as sidecar-bench knows it: an image, a rendered config and how to ask its version. */
+export interface ProxyProfile {
+  name: string;
+  /** Image reference; built locally (haproxy) or pulled (envoy). */
+  image: string;
+  /** True when the image comes from a registry rather than docker/. */
+  pulled: boolean;
+  sidecarContainer(options: SidecarOptions): PodContainerSpec;
+  /** Command (exec form) printing the proxy's version, run in the sidecar container. */
+  versionCommand: string[];
+  /** How the proxy reports upstream time on responses, for the report. */
+  upstreamTimeSource: string;
+}

@@ -1,0 +1,60 @@
+import type Dockerode from 'dockerode';
+import { describeError } from '../errors.js';
+
+export const RUN_ID_LABEL = 'io.sidecar-bench.run-id';
+
+/**
+ * Everything a run creates in Docker carries the run's label; removal sweeps by label, so a
+ * container created by a start() that was interrupted half-way is removed too.
+ */
+export class RunResources implements AsyncDisposable {
+  private removed = false;
+
+  constructor(
+    private readonly dockerode: Dockerode,
+    readonly runId: string,
+  ) {}
+
+  get labels(): Record<string, string> {
+    return { [RUN_ID_LABEL]: this.runId };
+  }
+
+  async createNetwork(name: string): Promise<string> {
+    const network = await this.dockerode.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: this.labels });
+    return network.id;
+  }
+
+  /** Force-removes every container, then every network, of this run. Safe to call twice. Returns what failed. */
+  async removeAll(): Promise<string[]> {
+    this.removed = true;
+    const filters = { label: [`${RUN_ID_LABEL}=${this.runId}`] };
+    const problems: string[] = [];
+    const containers = await this.dockerode.listContainers({ all: true, filters });
+    await Promise.all(
+      containers.map((info) =>
+        this.dockerode
+          .getContainer(info.Id)
+          .remove({ force: true, v: true })
+          .catch((error: unknown) => {
+            if (!/no such container|removal .* already in progress/i.test(describeError(error))) problems.push(`container ${info.Names[0] ?? info.Id}: ${describeError(error)}`);
+          }),
+      ),
+    );
+    const networks = await this.dockerode.listNetworks({ filters });
+    for (const network of networks) {
+      await this.dockerode
+        .getNetwork(network.Id)
+        .remove()
+        .catch((error: unknown) => problems.push(`network ${network.Name}: ${describeError(error)}`));
+    }
+    return problems;
+  }
+
+  get isRemoved(): boolean {
+    return this.removed;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.removeAll();
+  }
+}

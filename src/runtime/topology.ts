@@ -1,0 +1,70 @@
+import type { Scenario, TopologyName } from '../scenario/index.js';
+import { INBOUND_CAPTURE_PORT, OUTBOUND_CAPTURE_PORT, renderInterceptionRules } from './interception.js';
+import type { PodContainerSpec, PodSpec } from './pod.js';
+import type { ProxyProfile } from './proxies/proxy-profile.js';
+
+export const APP_PORT = 8080;
+
+/** The seed's kernel tunables, set in every pod's network namespace. */
+export const POD_SYSCTLS: Record<string, string> = {
+  'net.core.somaxconn': '1024',
+  'net.ipv4.tcp_fin_timeout': '15',
+  'net.ipv4.ip_local_port_range': '1024 65535',
+};
+
+export interface TopologyImages {
+  app: string;
+  loadgen: string;
+}
+
+export interface TopologyPlan {
+  name: TopologyName;
+  client: PodSpec;
+  server: PodSpec;
+}
+
+export interface PlanOptions {
+  scenario: Scenario;
+  images: TopologyImages;
+  proxy: ProxyProfile;
+  clientCpus?: string;
+  serverCpus?: string;
+}
+
+/** The two pods of a topology: which containers each has and whether traffic is intercepted. */
+export function planTopology(name: TopologyName, options: PlanOptions): TopologyPlan {
+  const { scenario, images, proxy } = options;
+  const sidecar = proxy.sidecarContainer({
+    workerThreads: scenario.proxy.workerThreads,
+    appPort: APP_PORT,
+    inboundPort: INBOUND_CAPTURE_PORT,
+    outboundPort: OUTBOUND_CAPTURE_PORT,
+  });
+  const app: PodContainerSpec = {
+    role: 'app',
+    image: images.app,
+    environment: {
+      APP_PORT: String(APP_PORT),
+      APP_RESPONSE_BYTES: String(scenario.app.responseBodyBytes),
+      APP_SERVICE_TIME_US: String(scenario.app.serviceTimeUs),
+    },
+    readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${APP_PORT}'`,
+  };
+  const loadgen: PodContainerSpec = { role: 'loadgen', image: images.loadgen };
+  const clientHasSidecar = name === 'sidecar';
+  const serverHasSidecar = name !== 'app-only';
+  const rules = renderInterceptionRules();
+  const pod = (side: 'client' | 'server', containers: PodContainerSpec[], intercepted: boolean, cpus?: string): PodSpec => ({
+    name: `${name}-${side}`,
+    side,
+    containers,
+    sysctls: POD_SYSCTLS,
+    ...(intercepted ? { interceptionRules: rules } : {}),
+    ...(cpus ? { cpus } : {}),
+  });
+  return {
+    name,
+    client: pod('client', clientHasSidecar ? [loadgen, sidecar] : [loadgen], clientHasSidecar, options.clientCpus),
+    server: pod('server', serverHasSidecar ? [app, sidecar] : [app], serverHasSidecar, options.serverCpus),
+  };
+}
