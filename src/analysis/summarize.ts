@@ -1,0 +1,122 @@
+import { decodeHistogram, mergeEncoded, percentileCurveUs, summarizeUs, type LatencySummaryUs } from '../hdr/histogram.js';
+import type { OkTrial, Results, TopologyRecord } from '../results/schema.js';
+import { LATENCY_STATISTICS, type ContainerWindowResources, type LatencyStatistic, type ResultsSummary, type TopologySummary, type TrialSummary } from './types.js';
+import { containerResourceSeries, containerWindowResources, cpusetSize, type ContainerIdentity } from './window-resources.js';
+
+export const BASELINE_TOPOLOGY = 'app-only';
+
+const windowSeconds = (trial: OkTrial) => Math.max(0, (trial.load.window.endEpochMs - trial.load.window.startEpochMs) / 1000);
+
+function containerIdentities(topology: TopologyRecord, hostCores: number): { identity: ContainerIdentity; cores: number }[] {
+  return topology.pods.flatMap((pod) =>
+    pod.containers.map((container) => ({
+      identity: { container: container.name, pod: pod.name, side: pod.side, role: container.role },
+      cores: pod.cpus ? cpusetSize(pod.cpus) : hostCores,
+    })),
+  );
+}
+
+function summarizeTrial(trial: OkTrial, topology: TopologyRecord, hostCores: number): TrialSummary {
+  const seconds = windowSeconds(trial);
+  const rps = seconds > 0 ? trial.load.responses / seconds : 0;
+  const resources = containerIdentities(topology, hostCores)
+    .map(({ identity, cores }) => containerWindowResources(trial.resources.samples, trial.load.window, identity, cores, rps))
+    .filter((value): value is ContainerWindowResources => value !== undefined);
+  return {
+    round: trial.round,
+    responses: trial.load.responses,
+    windowSeconds: seconds,
+    rps,
+    latency: summarizeUs(decodeHistogram(trial.load.histograms.latencyUs)),
+    resources,
+  };
+}
+
+/** Mean of each numeric figure over trials, per container. */
+function meanResources(trials: readonly TrialSummary[]): ContainerWindowResources[] {
+  const byContainer = new Map<string, ContainerWindowResources[]>();
+  for (const trial of trials) for (const resources of trial.resources) byContainer.set(resources.container, [...(byContainer.get(resources.container) ?? []), resources]);
+  return [...byContainer.values()].map((list) => {
+    const first = list[0] as ContainerWindowResources;
+    const mean = { ...first } as Record<string, unknown>;
+    for (const [key, value] of Object.entries(first)) {
+      if (typeof value === 'number') mean[key] = list.reduce((sum, item) => sum + ((item as unknown as Record<string, number>)[key] ?? 0), 0) / list.length;
+    }
+    mean.processNames = [...new Set(list.flatMap((item) => item.processNames))].sort();
+    return mean as unknown as ContainerWindowResources;
+  });
+}
+
+function mergedSummary(trials: readonly OkTrial[], key: keyof OkTrial['load']['histograms']): LatencySummaryUs {
+  return summarizeUs(mergeEncoded(trials.map((trial) => trial.load.histograms[key])));
+}
+
+function summarizeTopology(results: Results, topology: TopologyRecord): TopologySummary {
+  const all = results.trials.filter((trial) => trial.topology === topology.name);
+  const ok = all.filter((trial): trial is OkTrial => trial.state === 'ok');
+  const failures = all.flatMap((trial) => (trial.state === 'failed' ? [`round ${trial.round + 1}: ${trial.error.message}`] : []));
+  const trials = ok.map((trial) => summarizeTrial(trial, topology, results.host.logicalCores));
+  const responses = ok.reduce((sum, trial) => sum + trial.load.responses, 0);
+  const seconds = ok.reduce((sum, trial) => sum + windowSeconds(trial), 0);
+  const connectionErrors = ok.reduce((sum, trial) => sum + trial.load.connectionErrors, 0);
+  const timeouts = ok.reduce((sum, trial) => sum + trial.load.timeouts, 0);
+  const non2xx = ok.reduce(
+    (sum, trial) => sum + Object.entries(trial.load.statusCodes).reduce((count, [code, n]) => (code.startsWith('2') ? count : count + n), 0),
+    0,
+  );
+  const attempts = responses + connectionErrors + timeouts;
+  const latencyHistogram = mergeEncoded(ok.map((trial) => trial.load.histograms.latencyUs));
+  const upstreamCount = ok.reduce((sum, trial) => sum + trial.load.headerCounts.upstreamServiceTime, 0);
+  const appCount = ok.reduce((sum, trial) => sum + trial.load.headerCounts.appServiceTime, 0);
+
+  return {
+    topology: topology.name,
+    description: topology.description,
+    okTrials: ok.length,
+    failedTrials: all.length - ok.length,
+    failures,
+    responses,
+    windowSeconds: seconds,
+    rps: seconds > 0 ? responses / seconds : 0,
+    errors: {
+      connectionErrors,
+      timeouts,
+      non2xx,
+      errorRate: attempts > 0 ? (connectionErrors + timeouts + non2xx) / attempts : 0,
+      messages: [...new Set(ok.flatMap((trial) => trial.load.errorMessages))],
+    },
+    latency: summarizeUs(latencyHistogram),
+    percentileCurve: percentileCurveUs(latencyHistogram),
+    perRequest: {
+      upstreamHeaderShare: responses > 0 ? upstreamCount / responses : 0,
+      appHeaderShare: responses > 0 ? appCount / responses : 0,
+      ...(upstreamCount > 0
+        ? { proxyOverheadUs: mergedSummary(ok, 'proxyOverheadUs'), upstreamServiceTimeUs: mergedSummary(ok, 'upstreamServiceTimeUs') }
+        : {}),
+      ...(appCount > 0 ? { networkAndProxiesUs: mergedSummary(ok, 'networkAndProxiesUs'), appServiceTimeUs: mergedSummary(ok, 'appServiceTimeUs') } : {}),
+    },
+    trials,
+    resources: meanResources(trials),
+    resourceSeries: ok.flatMap((trial) =>
+      containerIdentities(topology, results.host.logicalCores).flatMap(({ identity }) =>
+        containerResourceSeries(trial.resources.samples, trial.load.window, identity, trial.round),
+      ),
+    ),
+  };
+}
+
+function overhead(topology: LatencySummaryUs, baseline: LatencySummaryUs): Record<LatencyStatistic, number> {
+  return Object.fromEntries(LATENCY_STATISTICS.map((statistic) => [statistic, topology[statistic] - baseline[statistic]])) as Record<LatencyStatistic, number>;
+}
+
+/** Everything the report and the terminal table show, computed from results.json alone. */
+export function summarizeResults(results: Results): ResultsSummary {
+  const topologies = results.topologies.map((topology) => summarizeTopology(results, topology));
+  const baseline = topologies.find((topology) => topology.topology === BASELINE_TOPOLOGY && topology.okTrials > 0);
+  if (baseline) {
+    for (const topology of topologies) {
+      if (topology !== baseline && topology.okTrials > 0) topology.overheadVsBaselineUs = overhead(topology.latency, baseline.latency);
+    }
+  }
+  return { ...(baseline ? { baseline: baseline.topology } : {}), topologies };
+}

@@ -1,0 +1,2 @@
+export * from './schema.js';
+export { readResults, writeResults, RESULTS_FILE_NAME } from './results-file.js';
