@@ -1,0 +1,20 @@
+import { Command } from 'commander';
+import { configureTestcontainersEnv } from '../runtime/docker-env.js';
+import { registerDoctorCommand } from './doctor-command.js';
+import { registerReportCommand } from './report-command.js';
+import { registerRunCommand } from './run-command.js';
+import { TOOL_VERSION } from './version.js';
+
+configureTestcontainersEnv();
+
+const program = new Command()
+  .name('sidecar-bench')
+  .description('Measures what a service-mesh sidecar proxy costs an API: latency, CPU, context switches and memory.')
+  .version(TOOL_VERSION)
+  .showHelpAfterError();
+
+registerRunCommand(program);
+registerReportCommand(program);
+registerDoctorCommand(program);
+
+await program.parseAsync(process.argv);

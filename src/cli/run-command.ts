@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { renderTerminalSummary } from '../report/index.js';
+import { runScenario } from '../runner/index.js';
+import { loadScenario } from '../scenario/index.js';
+import { EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, reportError } from './exit-codes.js';
+import { createProgressDisplay } from './progress-display.js';
+import { interruptibly } from './interrupts.js';
+import { TOOL_VERSION } from './version.js';
+
+export const DEFAULT_SCENARIO = 'scenarios/quickstart.yaml';
+
+interface RunFlags {
+  reportsDir: string;
+}
+
+export function registerRunCommand(program: Command): Command {
+  return program
+    .command('run')
+    .description('run a scenario on real containers and write results.json and an HTML report')
+    .argument('[scenario]', 'scenario file (YAML)', DEFAULT_SCENARIO)
+    .option('--reports-dir <dir>', 'where the run folder is created', 'reports')
+    .action(async (scenarioPath: string, flags: RunFlags) => {
+      process.exitCode = await runCommand(scenarioPath, flags);
+    });
+}
+
+async function runCommand(scenarioPath: string, flags: RunFlags): Promise<number> {
+  try {
+    const scenario = await loadScenario(scenarioPath);
+    const progress = createProgressDisplay();
+    const outcome = await interruptibly((signal, onCleanup) =>
+      runScenario({ scenario, reportsDir: resolve(flags.reportsDir), progress, signal, onCleanup, toolVersion: TOOL_VERSION }),
+    );
+    process.stdout.write(`\n${renderTerminalSummary(outcome.summary, { color: Boolean(process.stdout.isTTY) })}\n`);
+    if (outcome.outputDir) process.stdout.write(`\nresults: ${outcome.outputDir}/results.json\nreport:  ${outcome.outputDir}/index.html\n`);
+    const { status, error } = outcome.results.run;
+    if (status === 'interrupted') {
+      process.stderr.write('sidecar-bench: interrupted; the trials measured so far are kept above.\n');
+      return EXIT_INTERRUPTED;
+    }
+    if (status === 'failed') {
+      process.stderr.write(`sidecar-bench: the run failed part-way: ${error?.message ?? 'unknown error'}\n`);
+      return EXIT_CANNOT_RUN;
+    }
+    const failedTrials = outcome.results.trials.filter((trial) => trial.state === 'failed').length;
+    if (failedTrials > 0) {
+      process.stderr.write(`sidecar-bench: ${failedTrials} trial(s) failed; see the report.\n`);
+      return EXIT_CANNOT_RUN;
+    }
+    return EXIT_OK;
+  } catch (error) {
+    return reportError(error);
+  }
+}

@@ -1,0 +1,2 @@
+export { runScenario, type RunScenarioOptions, type RunOutcome } from './run-scenario.js';
+export { writeReports, HTML_REPORT_FILE_NAME } from './write-reports.js';

@@ -1,0 +1,75 @@
+import type Dockerode from 'dockerode';
+import { BenchError } from '../errors.js';
+import { APP_SERVICE_TIME_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from '../load/headers.js';
+import { runProbe } from '../load/run-agent.js';
+import type { AgentSpec } from '../load/agent-protocol.js';
+import type { Progress } from '../progress.js';
+import type { TopologyRecord } from '../results/schema.js';
+import { startPod, type PodContext, type StartedPod } from '../runtime/pod.js';
+import { APP_PORT, type TopologyPlan } from '../runtime/topology.js';
+import { TOPOLOGY_DESCRIPTIONS } from '../scenario/index.js';
+
+export interface StartedTopology {
+  plan: TopologyPlan;
+  client: StartedPod;
+  server: StartedPod;
+  record: TopologyRecord;
+}
+
+export function loadgenOf(topology: StartedTopology): string {
+  const loadgen = topology.client.containers.find((container) => container.role === 'loadgen');
+  if (!loadgen) throw new Error(`topology ${topology.plan.name} has no loadgen container`);
+  return loadgen.id;
+}
+
+/** Starts both pods of a topology and proves the request path before any load is sent. */
+export async function startTopology(plan: TopologyPlan, context: PodContext, progress: Progress, probeSpec: Omit<AgentSpec, 'host' | 'port'>): Promise<StartedTopology> {
+  const task = progress.start(`Starting topology ${plan.name}`);
+  try {
+    const server = await startPod(plan.server, context);
+    task.update(`server pod up (${server.ip}); starting client pod`);
+    const client = await startPod(plan.client, context);
+    const topology: StartedTopology = { plan, client, server, record: toRecord(plan, client, server) };
+    task.update('probing the request path');
+    await checkPath(context.dockerode, topology, probeSpec);
+    task.succeed(`topology ${plan.name} up; path checked`);
+    return topology;
+  } catch (error) {
+    task.fail();
+    throw error;
+  }
+}
+
+/**
+ * One request from the load generator must come back 200 with the app's header, and with the
+ * proxy's header exactly when the topology has a sidecar: otherwise interception is not what the
+ * topology claims, and every figure would be mislabelled.
+ */
+async function checkPath(dockerode: Dockerode, topology: StartedTopology, probeSpec: Omit<AgentSpec, 'host' | 'port'>): Promise<void> {
+  const answer = await runProbe(dockerode, loadgenOf(topology), { ...probeSpec, host: topology.server.ip, port: APP_PORT });
+  const expectProxy = topology.plan.server.interceptionRules !== undefined || topology.plan.client.interceptionRules !== undefined;
+  const problems: string[] = [];
+  if (answer.statusCode !== 200) problems.push(`status ${answer.statusCode}, expected 200`);
+  if (answer.headers[APP_SERVICE_TIME_HEADER] === undefined) problems.push(`no ${APP_SERVICE_TIME_HEADER} header: the app did not answer`);
+  const proxied = answer.headers[UPSTREAM_SERVICE_TIME_HEADER] !== undefined;
+  if (expectProxy && !proxied) problems.push(`no ${UPSTREAM_SERVICE_TIME_HEADER} header: the request bypassed the sidecar`);
+  if (!expectProxy && proxied) problems.push(`${UPSTREAM_SERVICE_TIME_HEADER} present: a proxy answered in a topology without one`);
+  if (problems.length > 0) {
+    throw new BenchError('SB_PATH_CHECK_FAILED', `the request path of topology ${topology.plan.name} is not as built:`, problems, 'Check the init container rules (results.json keeps them) and the sidecar logs.');
+  }
+}
+
+function toRecord(plan: TopologyPlan, client: StartedPod, server: StartedPod): TopologyRecord {
+  return {
+    name: plan.name,
+    description: TOPOLOGY_DESCRIPTIONS[plan.name],
+    pods: [client, server].map((pod) => ({
+      name: pod.name,
+      side: pod.side,
+      ip: pod.ip,
+      ...(pod.cpus ? { cpus: pod.cpus } : {}),
+      interception: pod.interceptionTable !== undefined,
+      containers: pod.containers.map((container) => ({ name: container.name, role: container.role, image: container.image, hostPid: container.hostPid })),
+    })),
+  };
+}

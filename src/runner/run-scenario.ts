@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { summarizeResults, type ResultsSummary } from '../analysis/index.js';
+import { BenchError, describeError, isBenchError } from '../errors.js';
+import { onlineCpus, readHostFingerprint } from '../host/index.js';
+import { ensureImages, type ImageName } from '../images/index.js';
+import type { Progress } from '../progress.js';
+import { writeResults, RESULTS_SCHEMA_VERSION, type Results, type TopologyRecord, type TrialRecord } from '../results/index.js';
+import { connectDocker } from '../runtime/docker-env.js';
+import { RunResources } from '../runtime/run-resources.js';
+import { planTopology } from '../runtime/topology.js';
+import { readClockTicksPerSecond } from '../sampling/index.js';
+import type { Scenario } from '../scenario/index.js';
+import { resolvePlacement } from './placement.js';
+import { startTopology, type StartedTopology } from './pods-for-run.js';
+import { resolveProxyProfile } from './proxy-image.js';
+import { runTrials } from './run-trials.js';
+import { writeReports } from './write-reports.js';
+
+export interface RunScenarioOptions {
+  scenario: Scenario;
+  /** Parent folder of the run's output folder. */
+  reportsDir: string;
+  progress: Progress;
+  signal: AbortSignal;
+  toolVersion: string;
+  /** Receives a cleanup to run if the user insists on leaving (second Ctrl-C). */
+  onCleanup?: (cleanup: () => Promise<unknown>) => void;
+  now?: () => Date;
+}
+
+export interface RunOutcome {
+  results: Results;
+  summary: ResultsSummary;
+  outputDir?: string;
+}
+
+const STARTUP_TIMEOUT_MS = 60_000;
+
+/** plan → images → pods → interleaved trials → results.json + report. Containers never outlive it. */
+export async function runScenario(options: RunScenarioOptions): Promise<RunOutcome> {
+  const { scenario, progress, signal } = options;
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const { dockerode, serverVersion } = await connectDocker();
+  const host = await readHostFingerprint({ dockerVersion: serverVersion });
+  const placement = resolvePlacement(scenario, await onlineCpus({}));
+  if (placement.note) progress.warn(placement.note);
+
+  const imageNames: ImageName[] = ['pause', 'init', 'app', 'loadgen', ...(scenario.proxy.profile === 'haproxy' ? (['haproxy'] as const) : [])];
+  const imageSet = await ensureImages({ dockerode, progress, names: imageNames });
+  const image = (name: ImageName) => imageSet.images[name]?.tag as string;
+  const proxy = await resolveProxyProfile(dockerode, scenario, image('haproxy'), progress);
+  throwIfAborted(signal);
+
+  const runId = `${startedAt.toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
+  const resources = new RunResources(dockerode, runId);
+  options.onCleanup?.(() => resources.removeAll());
+  const trials: TrialRecord[] = [];
+  const topologyRecords: TopologyRecord[] = [];
+  const proxyVersions: Record<string, string> = {};
+  let runError: BenchError | undefined;
+  try {
+    const networkName = `sb-${runId}`;
+    await resources.createNetwork(networkName);
+    const podContext = { dockerode, resources, networkName, pauseImage: image('pause'), initImage: image('init'), startupTimeoutMs: STARTUP_TIMEOUT_MS };
+    const load = {
+      method: scenario.load.request.method,
+      path: scenario.load.request.path,
+      requestBodyBytes: scenario.load.request.bodyBytes,
+      connections: scenario.load.connections,
+      warmupUs: scenario.load.warmupUs,
+      durationUs: scenario.load.durationUs,
+      timeoutUs: scenario.load.timeoutUs,
+    };
+    const started: StartedTopology[] = [];
+    for (const name of scenario.topologies) {
+      throwIfAborted(signal);
+      const plan = planTopology(name, { scenario, images: { app: image('app'), loadgen: image('loadgen') }, proxy, ...placement });
+      const topology = await startTopology(plan, podContext, progress, load);
+      started.push(topology);
+      topologyRecords.push(topology.record);
+    }
+    Object.assign(proxyVersions, await readProxyVersions(started, proxy.versionCommand, proxy.name));
+    await runTrials({
+      dockerode,
+      topologies: started,
+      rounds: scenario.trials,
+      load,
+      samplingIntervalMs: scenario.sampling.intervalUs / 1000,
+      clockTicksPerSecond: await readClockTicksPerSecond(),
+      progress,
+      signal,
+      onTrial: (trial) => trials.push(trial),
+    });
+  } catch (error) {
+    runError = isBenchError(error) ? error : new BenchError('SB_CONTAINER_FAILED', describeError(error), [], undefined, { cause: error });
+  } finally {
+    const task = progress.start('Removing containers and network');
+    const problems = await resources.removeAll();
+    if (problems.length > 0) task.fail(`could not remove: ${problems.join('; ')}`);
+    else task.succeed('removed every container and the network of this run');
+  }
+
+  const results: Results = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: 'sidecar-bench', version: options.toolVersion },
+    run: {
+      id: runId,
+      startedAt: startedAt.toISOString(),
+      finishedAt: now().toISOString(),
+      status: runError ? (runError.code === 'SB_INTERRUPTED' ? 'interrupted' : 'failed') : 'complete',
+      ...(runError ? { error: { code: runError.code, message: runError.message } } : {}),
+    },
+    scenario: { ...scenario },
+    host,
+    images: Object.fromEntries([['base', { tag: imageSet.base.reference, id: imageSet.base.id }], ...Object.entries(imageSet.images).map(([name, built]) => [name, { tag: built.tag, id: built.id }])]),
+    proxyVersions,
+    topologies: topologyRecords,
+    trials,
+    summary: undefined,
+  };
+  const summary = summarizeResults(results);
+  results.summary = summary;
+  // A run that measured nothing leaves nothing behind; one that measured something keeps it.
+  const outputDir = trials.some((trial) => trial.state === 'ok') ? join(options.reportsDir, `${scenario.name}-${folderTimestamp(startedAt)}`) : undefined;
+  if (outputDir) {
+    await writeResults(outputDir, results);
+    await writeReports(outputDir, results, summary);
+  }
+  if (runError && !outputDir) throw runError;
+  return { results, summary, ...(outputDir ? { outputDir } : {}) };
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new BenchError('SB_INTERRUPTED', 'interrupted');
+}
+
+function folderTimestamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+async function readProxyVersions(topologies: readonly StartedTopology[], command: string[], proxyName: string): Promise<Record<string, string>> {
+  for (const topology of topologies) {
+    for (const pod of [topology.server, topology.client]) {
+      const sidecar = pod.containers.find((container) => container.role === 'sidecar');
+      if (!sidecar) continue;
+      const result = await sidecar.handle.exec(command);
+      const firstLine = result.output.trim().split('\n')[0] ?? '';
+      return { [proxyName]: firstLine };
+    }
+  }
+  return {};
+}
+

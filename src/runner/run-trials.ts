@@ -1,0 +1,79 @@
+import type Dockerode from 'dockerode';
+import { BenchError, describeError, isBenchError } from '../errors.js';
+import type { AgentSpec } from '../load/agent-protocol.js';
+import { runLoad } from '../load/run-agent.js';
+import type { Progress } from '../progress.js';
+import type { TrialRecord } from '../results/schema.js';
+import { APP_PORT } from '../runtime/topology.js';
+import { ResourceSampler } from '../sampling/index.js';
+import { loadgenOf, type StartedTopology } from './pods-for-run.js';
+
+export interface TrialsOptions {
+  dockerode: Dockerode;
+  topologies: readonly StartedTopology[];
+  rounds: number;
+  load: Omit<AgentSpec, 'host' | 'port'>;
+  samplingIntervalMs: number;
+  clockTicksPerSecond: number;
+  progress: Progress;
+  signal: AbortSignal;
+  /** Called after every trial, so an interrupted run keeps what it measured. */
+  onTrial: (trial: TrialRecord) => void;
+}
+
+/**
+ * Trials interleaved across topologies (A B C A B C …), never all of A then all of B: the machine
+ * drifts (thermal, page cache, neighbours), and interleaving spreads the drift over every topology.
+ */
+export async function runTrials(options: TrialsOptions): Promise<void> {
+  const total = options.rounds * options.topologies.length;
+  let index = 0;
+  for (let round = 0; round < options.rounds; round++) {
+    for (const topology of options.topologies) {
+      index++;
+      if (options.signal.aborted) throw new BenchError('SB_INTERRUPTED', 'interrupted');
+      const trial = await runTrial(options, topology, round, `Trial ${index}/${total}: ${topology.plan.name} (round ${round + 1}/${options.rounds})`);
+      options.onTrial(trial);
+      if (trial.state === 'failed' && trial.error.code === 'SB_INTERRUPTED') throw new BenchError('SB_INTERRUPTED', 'interrupted');
+    }
+  }
+}
+
+async function runTrial(options: TrialsOptions, topology: StartedTopology, round: number, title: string): Promise<TrialRecord> {
+  const startedAt = new Date().toISOString();
+  const task = options.progress.start(title);
+  const containers = [topology.client, topology.server].flatMap((pod) => pod.containers.map((container) => ({ name: container.name, hostPid: container.hostPid })));
+  const sampler = new ResourceSampler({ containers, intervalMs: options.samplingIntervalMs, clockTicksPerSecond: options.clockTicksPerSecond });
+  const spec: AgentSpec = { ...options.load, host: topology.server.ip, port: APP_PORT };
+  const warmupS = spec.warmupUs / 1e6;
+  const totalS = (spec.warmupUs + spec.durationUs) / 1e6;
+  try {
+    await sampler.start();
+    const load = await runLoad(options.dockerode, loadgenOf(topology), spec, {
+      signal: options.signal,
+      onProgress: (progress) => {
+        const elapsedS = progress.elapsedMs / 1000;
+        task.update(
+          progress.phase === 'warmup'
+            ? `warm-up ${elapsedS.toFixed(0)}/${warmupS.toFixed(0)} s`
+            : `measuring ${(elapsedS - warmupS).toFixed(0)}/${(totalS - warmupS).toFixed(0)} s, ${progress.responses} responses`,
+        );
+      },
+    });
+    const samples = await sampler.stop();
+    const { event: _event, ...loadRecord } = load;
+    const seconds = (load.window.endEpochMs - load.window.startEpochMs) / 1000;
+    task.succeed(`${title}: ${(load.responses / seconds).toFixed(0)} req/s, ${load.connectionErrors + load.timeouts} errors`);
+    return { state: 'ok', topology: topology.plan.name, round, startedAt, load: loadRecord, resources: { intervalMs: options.samplingIntervalMs, samples } };
+  } catch (error) {
+    await sampler.stop().catch(() => []);
+    task.fail(`${title}: ${describeError(error)}`);
+    return {
+      state: 'failed',
+      topology: topology.plan.name,
+      round,
+      startedAt,
+      error: { ...(isBenchError(error) ? { code: error.code } : {}), message: describeError(error) },
+    };
+  }
+}
