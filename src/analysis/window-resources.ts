@@ -20,15 +20,19 @@ interface Totals {
   involuntary: number;
 }
 
-/** Counter growth from one sample to a later one, process by process (a new process counts from 0). */
+/**
+ * Counter growth from one sample to a later one, process by process (a new process counts from 0).
+ * Context switches are summed over live threads, so a thread that exits takes its count with it:
+ * a process's growth is clamped at 0 rather than going negative.
+ */
 function growth(samples: readonly ResourceSample[], from: number, to: number, container: string): Totals {
   const before = new Map((samples[from]?.containers[container]?.processes ?? []).map((process) => [process.pid, process]));
   const totals: Totals = { cpuUs: 0, voluntary: 0, involuntary: 0 };
   for (const process of samples[to]?.containers[container]?.processes ?? []) {
     const earlier = before.get(process.pid);
     totals.cpuUs += process.cpuUs - (earlier?.cpuUs ?? 0);
-    totals.voluntary += process.voluntaryCtxSwitches - (earlier?.voluntaryCtxSwitches ?? 0);
-    totals.involuntary += process.involuntaryCtxSwitches - (earlier?.involuntaryCtxSwitches ?? 0);
+    totals.voluntary += Math.max(0, process.voluntaryCtxSwitches - (earlier?.voluntaryCtxSwitches ?? 0));
+    totals.involuntary += Math.max(0, process.involuntaryCtxSwitches - (earlier?.involuntaryCtxSwitches ?? 0));
   }
   return totals;
 }

@@ -9,6 +9,8 @@ export const AGENT_PATH = '/opt/sidecar-bench/loadgen-agent.cjs';
 export interface AgentRunOptions {
   onProgress?: (progress: AgentProgress) => void;
   signal?: AbortSignal;
+  /** Run the agent as this user ("uid:gid"), e.g. to check that the proxy's uid bypasses interception. */
+  user?: string;
 }
 
 /** Runs the agent's closed-model load inside the loadgen container and returns its decoded result. */
@@ -30,7 +32,7 @@ async function runAgent<T>(
   options: AgentRunOptions,
 ): Promise<T> {
   const encoded = Buffer.from(JSON.stringify(spec)).toString('base64');
-  const exec = await dockerode.getContainer(containerId).exec({ Cmd: ['node', AGENT_PATH, mode, encoded], AttachStdout: true, AttachStderr: true });
+  const exec = await dockerode.getContainer(containerId).exec({ Cmd: ['node', AGENT_PATH, mode, encoded], AttachStdout: true, AttachStderr: true, ...(options.user ? { User: options.user } : {}) });
   const stream = await exec.start({ hijack: true, stdin: false });
   const stdout = new PassThrough();
   const stderr = new PassThrough();

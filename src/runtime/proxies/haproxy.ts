@@ -1,13 +1,14 @@
 import { PROXY_GID, PROXY_UID } from '../interception.js';
 import type { ProxyProfile, SidecarOptions } from './proxy-profile.js';
-import { UPSTREAM_SERVICE_TIME_HEADER } from '../../load/headers.js';
+import { HOP_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from '../../load/headers.js';
 
 const CONFIG_PATH = '/etc/sidecar/haproxy.cfg';
 
 /**
  * HAProxy 2.6 as a sidecar: inbound listener forwards to the local app, outbound listener forwards
  * to the connection's original destination (SO_ORIGINAL_DST through `server … 0.0.0.0:0`). Both
- * set x-envoy-upstream-service-time from %Tr (ms), as Envoy does, so one analysis serves all proxies.
+ * set x-envoy-upstream-service-time from %Tr (ms), as Envoy does, so one analysis serves all proxies,
+ * and append the hop they served to x-sidecar-bench-hop, so a response shows the path it took.
  */
 export function renderHaproxyConfig(options: SidecarOptions): string {
   return `global
@@ -36,11 +37,13 @@ frontend outbound
 backend local_app
   server app 127.0.0.1:${options.appPort}
   http-response set-header ${UPSTREAM_SERVICE_TIME_HEADER} %Tr
+  http-response add-header ${HOP_HEADER} inbound
 
 backend original_destination
   # 0.0.0.0:0 means: connect to the destination the client asked for (SO_ORIGINAL_DST).
   server original 0.0.0.0:0
   http-response set-header ${UPSTREAM_SERVICE_TIME_HEADER} %Tr
+  http-response add-header ${HOP_HEADER} outbound
 `;
 }
 
