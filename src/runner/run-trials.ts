@@ -33,8 +33,9 @@ export async function runTrials(options: TrialsOptions): Promise<void> {
       index++;
       if (options.signal.aborted) throw new BenchError('SB_INTERRUPTED', 'interrupted');
       const trial = await runTrial(options, topology, round, `Trial ${index}/${total}: ${topology.plan.name} (round ${round + 1}/${options.rounds})`);
-      options.onTrial(trial);
+      // A trial cut short by Ctrl-C is not a failure of its topology: it is dropped, the rest kept.
       if (trial.state === 'failed' && trial.error.code === 'SB_INTERRUPTED') throw new BenchError('SB_INTERRUPTED', 'interrupted');
+      options.onTrial(trial);
     }
   }
 }

@@ -52,16 +52,16 @@ function describeIssue(issue: z.core.$ZodIssue, document: Document, lines: LineC
     const fieldPath = key === undefined ? issue.path : [...issue.path, key];
     const field = formatFieldPath(fieldPath) || '(top level)';
     const message = key === undefined ? issue.message : `unknown field; remove it or check its spelling`;
-    return `${locate(document, lines, path, fieldPath)}  ${field}: ${message}`;
+    return `${locate(document, lines, path, fieldPath, key !== undefined)}  ${field}: ${message}`;
   });
 }
 
-/** file:line:col of the deepest node of the path that exists in the document. */
-function locate(document: Document, lines: LineCounter, path: string, fieldPath: readonly PropertyKey[]): string {
+/** file:line:col of the deepest node of the path that exists (the key itself for an unknown key). */
+function locate(document: Document, lines: LineCounter, path: string, fieldPath: readonly PropertyKey[], pointAtKey: boolean): string {
   for (let depth = fieldPath.length; depth >= 0; depth--) {
     const prefix = fieldPath.slice(0, depth);
     const node = prefix.length === 0 ? document.contents : document.getIn(prefix as unknown[], true);
-    const keyNode = depth === fieldPath.length && depth > 0 ? findKeyNode(document, prefix) : undefined;
+    const keyNode = pointAtKey && depth === fieldPath.length && depth > 0 ? findKeyNode(document, prefix) : undefined;
     const target = keyNode ?? node;
     if (isNode(target) && target.range) {
       const { line, col } = lines.linePos(target.range[0]);

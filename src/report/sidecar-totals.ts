@@ -1,0 +1,20 @@
+import type { TopologySummary } from '../analysis/types.js';
+import { bytesToMiB } from './format.js';
+
+/** What the sidecars of one topology cost together (mean over ok trials). */
+export interface SidecarTotals {
+  /** Sidecar containers in the topology. */
+  count: number;
+  vcpuPer1kRps: number;
+  /** Sum of each sidecar's peak RSS. */
+  rssMaxMiB: number;
+}
+
+export function sidecarTotals(topology: TopologySummary): SidecarTotals {
+  const sidecars = topology.resources.filter((resource) => resource.role === 'sidecar');
+  return {
+    count: sidecars.length,
+    vcpuPer1kRps: sidecars.reduce((sum, resource) => sum + resource.vcpuPer1kRps, 0),
+    rssMaxMiB: bytesToMiB(sidecars.reduce((sum, resource) => sum + resource.rssMaxBytes, 0)),
+  };
+}
