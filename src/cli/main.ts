@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { configureTestcontainersEnv } from '../runtime/docker-env.js';
 import { registerDoctorCommand } from './doctor-command.js';
+import { registerImagesCommand } from './images-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerRunCommand } from './run-command.js';
 import { TOOL_VERSION } from './version.js';
@@ -16,5 +17,6 @@ const program = new Command()
 registerRunCommand(program);
 registerReportCommand(program);
 registerDoctorCommand(program);
+registerImagesCommand(program);
 
 await program.parseAsync(process.argv);
