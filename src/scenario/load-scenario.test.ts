@@ -112,22 +112,22 @@ describe('parseScenario: every problem at once, with file:line:col', () => {
     expect(error.details).toStrictEqual(['bad.yaml:5:3  load.rate: unknown field; remove it or check its spelling']);
   });
 
-  it('reports a wrong type at the field (connections: "ten")', () => {
+  it('points at the value of a wrong type (connections: "ten")', () => {
     const error = rejection(MINIMAL.replace('connections: 10', 'connections: "ten"'));
-    expect(error.details).toStrictEqual(['bad.yaml:3:3  load.connections: expected a whole number from 1 to 10000']);
+    expect(error.details).toStrictEqual(['bad.yaml:3:16  load.connections: expected a whole number from 1 to 10000']);
   });
 
   it('rejects a duration without a unit (duration: 10)', () => {
     const error = rejection(MINIMAL.replace('duration: 10s', 'duration: 10'));
     expect(error.details).toStrictEqual([
-      'bad.yaml:4:3  load.duration: expected a duration with a unit, like "10s", "250ms" or "500us"',
+      'bad.yaml:4:13  load.duration: expected a duration with a unit, like "10s", "250ms" or "500us"',
     ]);
   });
 
   it('rejects a duration string with an unknown unit, quoting it', () => {
     const error = rejection(MINIMAL.replace('duration: 10s', 'duration: 10sec'));
     expect(error.details).toStrictEqual([
-      'bad.yaml:4:3  load.duration: expected a duration with a unit, like "10s", "250ms" or "500us"; got "10sec"',
+      'bad.yaml:4:13  load.duration: expected a duration with a unit, like "10s", "250ms" or "500us"; got "10sec"',
     ]);
   });
 
@@ -151,31 +151,31 @@ describe('parseScenario: every problem at once, with file:line:col', () => {
     );
     expect(error.message).toBe('bad.yaml is not a valid scenario (4 problems):');
     expect(error.details).toStrictEqual([
-      'bad.yaml:4:3  load.connections: expected a whole number from 1 to 10000',
-      'bad.yaml:5:3  load.duration: expected a duration with a unit, like "10s", "250ms" or "500us"',
-      'bad.yaml:6:1  trials: expected a whole number from 1 to 100',
+      'bad.yaml:4:16  load.connections: expected a whole number from 1 to 10000',
+      'bad.yaml:5:13  load.duration: expected a duration with a unit, like "10s", "250ms" or "500us"',
+      'bad.yaml:6:9  trials: expected a whole number from 1 to 100',
       'bad.yaml:2:1  extra: unknown field; remove it or check its spelling',
     ]);
   });
 
   it('rejects a sampling interval over 250ms', () => {
     const error = rejection(`${MINIMAL}sampling:\n  interval: 500ms\n`);
-    expect(error.details).toStrictEqual(['bad.yaml:6:3  sampling.interval: expected an interval from 10ms to 250ms']);
+    expect(error.details).toStrictEqual(['bad.yaml:6:13  sampling.interval: expected an interval from 10ms to 250ms']);
   });
 
   it('rejects a sampling interval under 10ms', () => {
     const error = rejection(`${MINIMAL}sampling:\n  interval: 9ms\n`);
-    expect(error.details).toStrictEqual(['bad.yaml:6:3  sampling.interval: expected an interval from 10ms to 250ms']);
+    expect(error.details).toStrictEqual(['bad.yaml:6:13  sampling.interval: expected an interval from 10ms to 250ms']);
   });
 
   it('rejects a topology listed twice', () => {
     const error = rejection(MINIMAL.replace('[app-only]', '[app-only, sidecar, app-only]'));
-    expect(error.details).toStrictEqual(['bad.yaml:1:1  topologies: a topology is listed twice']);
+    expect(error.details).toStrictEqual(['bad.yaml:1:13  topologies: a topology is listed twice']);
   });
 
   it('rejects a duration under 1s', () => {
     const error = rejection(MINIMAL.replace('duration: 10s', 'duration: 500ms'));
-    expect(error.details).toStrictEqual(['bad.yaml:4:3  load.duration: expected at least 1s']);
+    expect(error.details).toStrictEqual(['bad.yaml:4:13  load.duration: expected at least 1s']);
   });
 
   it('reports a missing required section at the document start', () => {

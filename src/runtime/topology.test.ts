@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../scenario/index.js';
+import { renderInterceptionRules } from './interception.js';
+import type { PodContainerSpec } from './pod.js';
+import { haproxyProfile, renderHaproxyConfig } from './proxies/haproxy.js';
+import { APP_PORT, POD_SYSCTLS, planTopology, type PlanOptions } from './topology.js';
+
+const SCENARIO: Scenario = {
+  name: 'plan',
+  description: '',
+  sourceFile: 'plan.yaml',
+  topologies: ['app-only', 'sidecar-inbound', 'sidecar'],
+  proxy: { profile: 'haproxy', workerThreads: 2 },
+  app: { responseBodyBytes: 4096, serviceTimeUs: 1500 },
+  load: {
+    model: 'closed',
+    connections: 8,
+    warmupUs: 1_000_000,
+    durationUs: 5_000_000,
+    timeoutUs: 10_000_000,
+    request: { method: 'GET', path: '/', bodyBytes: 0 },
+  },
+  trials: 1,
+  sampling: { intervalUs: 250_000 },
+  placement: { cpusets: 'split' },
+};
+
+const OPTIONS: PlanOptions = {
+  scenario: SCENARIO,
+  images: { app: 'sb/app:test', loadgen: 'sb/loadgen:test' },
+  proxy: haproxyProfile('sb/haproxy:test'),
+};
+
+const roles = (containers: readonly PodContainerSpec[]) => containers.map((container) => container.role);
+
+describe('planTopology', () => {
+  it('app-only: loadgen → app, no sidecar, no interception', () => {
+    const plan = planTopology('app-only', OPTIONS);
+    expect(plan.name).toBe('app-only');
+    expect(plan.client).toMatchObject({ name: 'app-only-client', side: 'client' });
+    expect(plan.server).toMatchObject({ name: 'app-only-server', side: 'server' });
+    expect(roles(plan.client.containers)).toStrictEqual(['loadgen']);
+    expect(roles(plan.server.containers)).toStrictEqual(['app']);
+    expect(plan.client).not.toHaveProperty('interceptionRules');
+    expect(plan.server).not.toHaveProperty('interceptionRules');
+  });
+
+  it('sidecar-inbound: only the server pod has a sidecar and interception', () => {
+    const plan = planTopology('sidecar-inbound', OPTIONS);
+    expect(roles(plan.client.containers)).toStrictEqual(['loadgen']);
+    expect(roles(plan.server.containers)).toStrictEqual(['app', 'sidecar']);
+    expect(plan.client).not.toHaveProperty('interceptionRules');
+    expect(plan.server.interceptionRules).toBe(renderInterceptionRules());
+  });
+
+  it('sidecar: both pods have a sidecar and interception', () => {
+    const plan = planTopology('sidecar', OPTIONS);
+    expect(plan.client.name).toBe('sidecar-client');
+    expect(roles(plan.client.containers)).toStrictEqual(['loadgen', 'sidecar']);
+    expect(roles(plan.server.containers)).toStrictEqual(['app', 'sidecar']);
+    expect(plan.client.interceptionRules).toBe(renderInterceptionRules());
+    expect(plan.server.interceptionRules).toBe(renderInterceptionRules());
+  });
+
+  it('renders the sidecar from the scenario worker threads and the app port', () => {
+    const sidecar = planTopology('sidecar', OPTIONS).server.containers[1];
+    expect(APP_PORT).toBe(8080);
+    expect(sidecar?.image).toBe('sb/haproxy:test');
+    expect(sidecar?.files).toStrictEqual([
+      { content: renderHaproxyConfig({ workerThreads: 2, appPort: 8080, inboundPort: 15006, outboundPort: 15001 }), target: '/etc/sidecar/haproxy.cfg' },
+    ]);
+  });
+
+  it('configures the app from the scenario', () => {
+    expect(planTopology('app-only', OPTIONS).server.containers[0]).toStrictEqual({
+      role: 'app',
+      image: 'sb/app:test',
+      environment: { APP_PORT: '8080', APP_RESPONSE_BYTES: '4096', APP_SERVICE_TIME_US: '1500' },
+      readinessCommand: "bash -c '</dev/tcp/127.0.0.1/8080'",
+    });
+    expect(planTopology('app-only', OPTIONS).client.containers[0]).toStrictEqual({ role: 'loadgen', image: 'sb/loadgen:test' });
+  });
+
+  it('passes the cpusets through to each pod', () => {
+    const plan = planTopology('sidecar', { ...OPTIONS, clientCpus: '0', serverCpus: '1-2' });
+    expect(plan.client.cpus).toBe('0');
+    expect(plan.server.cpus).toBe('1-2');
+  });
+
+  it('leaves pods unpinned without cpusets', () => {
+    const plan = planTopology('sidecar', OPTIONS);
+    expect(plan.client).not.toHaveProperty('cpus');
+    expect(plan.server).not.toHaveProperty('cpus');
+  });
+
+  it("sets the seed's sysctls in every pod", () => {
+    expect(POD_SYSCTLS).toStrictEqual({
+      'net.core.somaxconn': '1024',
+      'net.ipv4.tcp_fin_timeout': '15',
+      'net.ipv4.ip_local_port_range': '1024 65535',
+    });
+    for (const name of ['app-only', 'sidecar-inbound', 'sidecar'] as const) {
+      const plan = planTopology(name, OPTIONS);
+      expect(plan.client.sysctls).toStrictEqual(POD_SYSCTLS);
+      expect(plan.server.sysctls).toStrictEqual(POD_SYSCTLS);
+    }
+  });
+});
