@@ -32,15 +32,16 @@ function summarizeTrial(trial: OkTrial, topology: TopologyRecord, hostCores: num
   };
 }
 
-/** Mean of each numeric figure over trials, per container. */
+/** Mean of each numeric figure over the trials that have it, per container (order does not matter). */
 function meanResources(trials: readonly TrialSummary[]): ContainerWindowResources[] {
   const byContainer = new Map<string, ContainerWindowResources[]>();
   for (const trial of trials) for (const resources of trial.resources) byContainer.set(resources.container, [...(byContainer.get(resources.container) ?? []), resources]);
   return [...byContainer.values()].map((list) => {
-    const first = list[0] as ContainerWindowResources;
-    const mean = { ...first } as Record<string, unknown>;
-    for (const [key, value] of Object.entries(first)) {
-      if (typeof value === 'number') mean[key] = list.reduce((sum, item) => sum + ((item as unknown as Record<string, number>)[key] ?? 0), 0) / list.length;
+    const mean: Record<string, unknown> = {};
+    const keys = new Set(list.flatMap((item) => Object.keys(item)));
+    for (const key of keys) {
+      const values = list.map((item) => (item as unknown as Record<string, unknown>)[key]).filter((value) => value !== undefined);
+      mean[key] = typeof values[0] === 'number' ? (values as number[]).reduce((sum, value) => sum + value, 0) / values.length : values[0];
     }
     mean.processNames = [...new Set(list.flatMap((item) => item.processNames))].sort();
     return mean as unknown as ContainerWindowResources;

@@ -68,7 +68,9 @@ export function summarizeUs(histogram: Histogram): LatencySummaryUs {
     p90Us: histogram.getValueAtPercentile(90),
     p99Us: histogram.getValueAtPercentile(99),
     p999Us: histogram.getValueAtPercentile(99.9),
-    maxUs: histogram.maxValue,
+    // The bucket's highest value, like every percentile, so max is never below P99.9 (after an
+    // encode/decode round trip hdr reports that anyway).
+    maxUs: histogram.getValueAtPercentile(100),
   };
 }
 
@@ -84,6 +86,6 @@ export function percentileCurveUs(histogram: Histogram, maxPercentile = 99.999):
     if (percentile > maxPercentile) break;
     points.push({ percentile, valueUs: histogram.getValueAtPercentile(percentile) });
   }
-  points.push({ percentile: 100, valueUs: histogram.maxValue });
+  points.push({ percentile: 100, valueUs: histogram.getValueAtPercentile(100) });
   return points;
 }

@@ -193,14 +193,14 @@ describe('parseScenario: every problem at once, with file:line:col', () => {
   // BUG: load-scenario.ts:23 parses with `prettyErrors: false`, so yaml never fills `error.linePos`
   // and line 26 (`error.linePos?.[0]`) always falls back to the bare path. The position is known:
   // error.pos[0] = 22 → lineCounter.linePos(22) = { line: 2, col: 1 }.
-  it.fails('reports a YAML syntax error at file:line:col', () => {
+  it('reports a YAML syntax error at file:line:col', () => {
     const error = rejection(['topologies: [app-only', 'load:', '  connections: 10'].join('\n'));
     expect(error.details).toStrictEqual([
       'bad.yaml:2:1  Flow sequence in block collection must be sufficiently indented and end with a ]',
     ]);
   });
 
-  it.fails('reports a duplicate key at file:line:col', () => {
+  it('reports a duplicate key at file:line:col', () => {
     const error = rejection(`topologies: [sidecar]\n${MINIMAL}`);
     expect(error.details).toStrictEqual(['bad.yaml:2:1  Map keys must be unique']);
   });

@@ -23,8 +23,8 @@ export function parseScenario(text: string, path: string): Scenario {
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
     const problems = document.errors.map((error) => {
-      const position = error.linePos?.[0];
-      const where = position ? `${path}:${position.line}:${position.col}` : path;
+      const position = lineCounter.linePos(error.pos[0]);
+      const where = `${path}:${position.line}:${position.col}`;
       return `${where}  ${error.message.split('\n')[0]}`;
     });
     throw invalid(path, problems);

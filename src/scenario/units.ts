@@ -48,7 +48,10 @@ export function parseDurationUs(text: string): number | undefined {
 /** "1KiB" → 1024. Accepts B, KiB, MiB, GiB, kB, MB, GB. */
 export function parseSizeBytes(text: string): number | undefined {
   const bytes = parseWithUnit(text, SIZE_UNITS_BYTES);
-  return bytes === undefined || !Number.isInteger(bytes) ? undefined : bytes;
+  if (bytes === undefined) return undefined;
+  // 1.001 * 1000 is 1000.9999999999999 in floating point: accept what is a whole byte count to 1e-6.
+  const whole = Math.round(bytes);
+  return Math.abs(bytes - whole) < 1e-6 ? whole : undefined;
 }
 
 /** "1000/s" → 1000, "600/min" → 10. */

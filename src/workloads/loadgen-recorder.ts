@@ -13,6 +13,13 @@ export interface ServiceTimes {
   appServiceTimeUs?: number;
 }
 
+/** A header value as a non-negative number, or undefined (Number('') is 0, which must not count). */
+function parseNonNegative(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const value = Number(text);
+  return Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
 /** Reads the two headers from a raw [name, value, name, value, …] array as http parsers give it. */
 export function readServiceTimes(rawHeaders: readonly string[] | undefined): ServiceTimes {
   const times: ServiceTimes = {};
@@ -20,11 +27,11 @@ export function readServiceTimes(rawHeaders: readonly string[] | undefined): Ser
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = (rawHeaders[i] as string).toLowerCase();
     if (name === UPSTREAM_SERVICE_TIME_HEADER) {
-      const ms = Number(rawHeaders[i + 1]);
-      if (Number.isFinite(ms) && ms >= 0) times.upstreamServiceTimeUs = ms * 1000;
+      const ms = parseNonNegative(rawHeaders[i + 1]);
+      if (ms !== undefined) times.upstreamServiceTimeUs = ms * 1000;
     } else if (name === APP_SERVICE_TIME_HEADER) {
-      const us = Number(rawHeaders[i + 1]);
-      if (Number.isFinite(us) && us >= 0) times.appServiceTimeUs = us;
+      const us = parseNonNegative(rawHeaders[i + 1]);
+      if (us !== undefined) times.appServiceTimeUs = us;
     }
   }
   return times;
