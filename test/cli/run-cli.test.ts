@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { summarizeResults } from '../../src/analysis/index.js';
+import { buildReportCharts } from '../../src/report/index.js';
 import { readResults, type Results } from '../../src/results/index.js';
 import { dockerForTests, leftovers } from '../support/docker.js';
 import { runCli } from '../support/cli.js';
+import { MISSING_CHROMIUM, chromiumPresent, visitReport } from '../support/browser.js';
 
 const dockerode = await dockerForTests();
 
@@ -96,6 +98,19 @@ describe.skipIf(!dockerode)('sidecar-bench run (built CLI, real containers)', ()
     expect(results.images.haproxy?.tag).toMatch(/^sidecar-bench\/haproxy:[0-9a-f]{12}$/);
     expect(results.proxyVersions.haproxy).toMatch(/^HAProxy version 2\./);
     expect(results.scenario.name).toBe('cli-short');
+  });
+
+  it('writes an index.html that draws every chart in Chromium with no network request', async () => {
+    if (!chromiumPresent) {
+      if (process.env.CI === 'true') throw new Error(`CI=true and ${MISSING_CHROMIUM}`);
+      return;
+    }
+    const expectedCharts = buildReportCharts(summarizeResults(results)).length;
+    const visit = await visitReport(join(await onlyRunFolder(reportsDir), 'index.html'), expectedCharts);
+    expect(visit.failedRequests).toEqual([]);
+    expect(visit.foreignRequests).toEqual([]);
+    expect(visit.consoleErrors).toEqual([]);
+    expect(visit.charts.map((chart) => chart.failed)).toEqual(new Array(expectedCharts).fill(false));
   });
 
   it('leaves no container or network behind', async () => {
