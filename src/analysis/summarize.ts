@@ -49,7 +49,7 @@ function meanResources(trials: readonly TrialSummary[]): ContainerWindowResource
 }
 
 function mergedSummary(trials: readonly OkTrial[], key: keyof OkTrial['load']['histograms']): LatencySummaryUs {
-  return summarizeUs(mergeEncoded(trials.map((trial) => trial.load.histograms[key])));
+  return summarizeUs(mergeEncoded(trials.flatMap((trial) => trial.load.histograms[key] ?? [])));
 }
 
 function summarizeTopology(results: Results, topology: TopologyRecord): TopologySummary {

@@ -30,6 +30,7 @@ export async function stageBuildContext(
         throw new BenchError('SB_IMAGE_BUILD_FAILED', `image ${definition.name} needs ${join(WORKLOADS_DIR, file)}, which is missing`, [], 'Run `npm run build` first.');
       }
     }
+    if (definition.hostNode) await cp(process.execPath, join(dir, 'node'));
     const files = await listFiles(dir);
     const hash = createHash('sha256');
     hash.update(`base ${baseImageId}\n`);

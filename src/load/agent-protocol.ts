@@ -7,12 +7,16 @@ import { z } from 'zod';
 export { APP_SERVICE_TIME_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from './headers.js';
 
 export interface AgentSpec {
+  model: 'closed' | 'open';
+  /** Open model: scheduled sends per second. */
+  ratePerSecond?: number;
   /** Where the request goes: the server pod's IP and the app port (interception may redirect it). */
   host: string;
   port: number;
   method: 'GET' | 'POST' | 'PUT';
   path: string;
   requestBodyBytes: number;
+  /** Closed model: connections, each with one request in flight. Open model: the connection pool. */
   connections: number;
   warmupUs: number;
   durationUs: number;
@@ -38,10 +42,28 @@ export const agentHistogramsSchema = z.object({
   proxyOverheadUs: z.string(),
   /** Per request: client latency − app service time (network + every proxy, µs resolution). */
   networkAndProxiesUs: z.string(),
+  /** Open model: latency from the actual send (what a closed-loop tool reports); latencyUs is from the schedule. */
+  uncorrectedLatencyUs: z.string().optional(),
+  /** Open model: actual send − scheduled send. */
+  sendLagUs: z.string().optional(),
 });
+
+export const openModelStatsSchema = z.object({
+  targetRps: z.number().positive(),
+  /** Requests scheduled inside the measured window. */
+  scheduled: z.number().int().nonnegative(),
+  /** Of those, sent before the run ended. */
+  sent: z.number().int().nonnegative(),
+  /** Scheduled in the window but never sent: the system (or the load generator) could not keep up. */
+  unsent: z.number().int().nonnegative(),
+  /** Sent later than scheduled because every connection was busy. */
+  waitedForConnection: z.number().int().nonnegative(),
+});
+export type OpenModelStats = z.infer<typeof openModelStatsSchema>;
 
 export const agentResultSchema = z.object({
   event: z.literal('result'),
+  open: openModelStatsSchema.optional(),
   window: z.object({ startEpochMs: z.number(), endEpochMs: z.number() }),
   responses: z.number().int().nonnegative(),
   statusCodes: z.record(z.string(), z.number().int().nonnegative()),

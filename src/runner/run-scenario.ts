@@ -65,6 +65,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     await resources.createNetwork(networkName);
     const podContext = { dockerode, resources, networkName, pauseImage: image('pause'), initImage: image('init'), startupTimeoutMs: STARTUP_TIMEOUT_MS };
     const load = {
+      model: scenario.load.model,
+      ...(scenario.load.model === 'open' ? { ratePerSecond: scenario.load.ratePerSecond } : {}),
       method: scenario.load.request.method,
       path: scenario.load.request.path,
       requestBodyBytes: scenario.load.request.bodyBytes,

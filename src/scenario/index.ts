@@ -1,5 +1,5 @@
 export { loadScenario, parseScenario } from './load-scenario.js';
-export type { Scenario, LoadSpec, ClosedLoadSpec, RequestSpec, CpusetPlacement } from './scenario.js';
+export type { Scenario, LoadSpec, ClosedLoadSpec, OpenLoadSpec, RequestSpec, CpusetPlacement } from './scenario.js';
 export { TOPOLOGY_NAMES, TOPOLOGY_DESCRIPTIONS, PROXY_PROFILE_NAMES } from './topologies.js';
 export type { TopologyName, ProxyProfileName } from './topologies.js';
 export { parseDurationUs, parseSizeBytes, parseRatePerSecond } from './units.js';

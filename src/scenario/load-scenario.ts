@@ -4,7 +4,7 @@ import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { BenchError } from '../errors.js';
 import { scenarioFileSchema, type ScenarioFile } from './schema.js';
-import type { Scenario } from './scenario.js';
+import type { LoadSpec, Scenario } from './scenario.js';
 
 /** Reads, parses and validates a scenario file; every problem is reported at once, with its line. */
 export async function loadScenario(path: string): Promise<Scenario> {
@@ -101,16 +101,20 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
     topologies: file.topologies,
     proxy: { profile: file.proxy.profile, workerThreads: file.proxy.workerThreads, ...(file.proxy.image ? { image: file.proxy.image } : {}) },
     app: { responseBodyBytes: file.app.responseBody, serviceTimeUs: file.app.serviceTime },
-    load: {
-      model: 'closed',
-      connections: file.load.connections,
-      warmupUs: file.load.warmup,
-      durationUs: file.load.duration,
-      timeoutUs: file.load.timeout,
-      request: { method: file.load.request.method, path: file.load.request.path, bodyBytes: file.load.request.body },
-    },
+    load: resolveLoad(file.load),
     trials: file.trials,
     sampling: { intervalUs: file.sampling.interval },
     placement: { cpusets },
   };
+}
+
+function resolveLoad(load: ScenarioFile['load']): LoadSpec {
+  const common = {
+    connections: load.connections,
+    warmupUs: load.warmup,
+    durationUs: load.duration,
+    timeoutUs: load.timeout,
+    request: { method: load.request.method, path: load.request.path, bodyBytes: load.request.body },
+  };
+  return load.model === 'open' ? { model: 'open', ratePerSecond: load.rate, ...common } : { model: 'closed', ...common };
 }

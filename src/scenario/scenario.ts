@@ -24,7 +24,15 @@ export interface ClosedLoadSpec {
   request: RequestSpec;
 }
 
-export type LoadSpec = ClosedLoadSpec;
+export interface OpenLoadSpec extends Omit<ClosedLoadSpec, 'model'> {
+  model: 'open';
+  /** Scheduled sends per second, evenly spaced from the start of the run. */
+  ratePerSecond: number;
+  /** The connection pool; a request due while every connection is busy waits (and is late). */
+  connections: number;
+}
+
+export type LoadSpec = ClosedLoadSpec | OpenLoadSpec;
 
 /** A validated scenario with every unit resolved; downstream code never sees raw YAML. */
 export interface Scenario {

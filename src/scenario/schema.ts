@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PROXY_PROFILE_NAMES, TOPOLOGY_NAMES } from './topologies.js';
-import { DURATION_FORMS, SIZE_FORMS, parseDurationUs, parseSizeBytes } from './units.js';
+import { DURATION_FORMS, RATE_FORMS, SIZE_FORMS, parseDurationUs, parseRatePerSecond, parseSizeBytes } from './units.js';
 
 function withUnit(parse: (text: string) => number | undefined, forms: string) {
   return z.string({ error: `expected ${forms}` }).transform((text, ctx) => {
@@ -14,6 +14,7 @@ function withUnit(parse: (text: string) => number | undefined, forms: string) {
 }
 
 const durationUs = withUnit(parseDurationUs, DURATION_FORMS);
+const ratePerSecond = withUnit(parseRatePerSecond, RATE_FORMS).refine((rate) => rate > 0, { error: 'expected a rate above 0' });
 const sizeBytes = withUnit(parseSizeBytes, SIZE_FORMS);
 const wholeNumber = (min: number, max: number) =>
   z
@@ -28,6 +29,34 @@ const topologyName = z.enum(TOPOLOGY_NAMES, {
 
 const CPU_LIST = /^\d+(-\d+)?(,\d+(-\d+)?)*$/;
 const cpuList = z.string().regex(CPU_LIST, { error: 'expected a cpuset list like "0", "1" or "0-1"' });
+
+const requestSchema = z
+  .strictObject({
+    method: z.enum(['GET', 'POST', 'PUT'], { error: 'expected GET, POST or PUT' }).default('GET'),
+    path: z.string().startsWith('/', { error: 'expected a path starting with "/"' }).default('/'),
+    body: sizeBytes.default(0),
+  })
+  .default({ method: 'GET', path: '/', body: 0 });
+
+const commonLoadFields = {
+  warmup: durationUs.default(2_000_000),
+  duration: durationUs.refine((us) => us >= 1_000_000, { error: 'expected at least 1s' }),
+  timeout: durationUs.default(10_000_000),
+  request: requestSchema,
+};
+
+const loadSchema = z.preprocess(
+  // "model" may be left out: closed is the default.
+  (value) => (value && typeof value === 'object' && !('model' in value) ? { ...value, model: 'closed' } : value),
+  z.discriminatedUnion(
+    'model',
+    [
+      z.strictObject({ model: z.literal('closed'), connections: wholeNumber(1, 10_000), ...commonLoadFields }),
+      z.strictObject({ model: z.literal('open'), rate: ratePerSecond, connections: wholeNumber(1, 10_000).default(16), ...commonLoadFields }),
+    ],
+    { error: 'expected model: closed (with connections) or model: open (with rate)' },
+  ),
+);
 
 /** The scenario file as written: units still in strings, every key known. */
 export const scenarioFileSchema = z.strictObject({
@@ -55,20 +84,7 @@ export const scenarioFileSchema = z.strictObject({
       serviceTime: durationUs.default(0),
     })
     .default({ responseBody: 1024, serviceTime: 0 }),
-  load: z.strictObject({
-    model: z.literal('closed', { error: 'expected "closed"' }).default('closed'),
-    connections: wholeNumber(1, 10_000),
-    warmup: durationUs.default(2_000_000),
-    duration: durationUs.refine((us) => us >= 1_000_000, { error: 'expected at least 1s' }),
-    timeout: durationUs.default(10_000_000),
-    request: z
-      .strictObject({
-        method: z.enum(['GET', 'POST', 'PUT'], { error: 'expected GET, POST or PUT' }).default('GET'),
-        path: z.string().startsWith('/', { error: 'expected a path starting with "/"' }).default('/'),
-        body: sizeBytes.default(0),
-      })
-      .default({ method: 'GET', path: '/', body: 0 }),
-  }),
+  load: loadSchema,
   trials: wholeNumber(1, 100).default(1),
   sampling: z
     .strictObject({

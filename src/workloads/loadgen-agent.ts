@@ -5,11 +5,13 @@
  * Usage: node loadgen-agent.cjs load|probe <base64 JSON AgentSpec>. Progress goes to stderr as JSON lines, the
  * result to stdout as one JSON line. Closed model: autocannon with N connections, one request in
  * flight on each; its own (whole-ms) histograms are ignored and every response is recorded in µs.
+ * Open model: see loadgen-open.ts.
  */
 import { request } from 'node:http';
 import autocannon from 'autocannon';
 import type { AgentSpec } from '../load/agent-protocol.js';
 import { ResponseRecorder, readServiceTimes } from './loadgen-recorder.js';
+import { runOpenModel } from './loadgen-open.js';
 
 type RawHeaders = { headers?: string[] };
 
@@ -113,7 +115,10 @@ async function main(): Promise<void> {
   const [mode, encodedSpec] = process.argv.slice(2);
   if ((mode !== 'load' && mode !== 'probe') || !encodedSpec) throw new Error('usage: loadgen-agent load|probe <base64 JSON spec>');
   const spec = JSON.parse(Buffer.from(encodedSpec, 'base64').toString('utf8')) as AgentSpec;
-  await (mode === 'probe' ? probe(spec) : runClosedModel(spec));
+  if (mode === 'probe') return probe(spec);
+  if (spec.model === 'closed') return runClosedModel(spec);
+  const result = await runOpenModel(spec, nowEpochMs, (phase, elapsedMs, responses) => emit(process.stderr, { event: 'progress', phase, elapsedMs, responses }));
+  emit(process.stdout, result);
 }
 
 process.on('unhandledRejection', (error) => {

@@ -37,8 +37,19 @@ export function readServiceTimes(rawHeaders: readonly string[] | undefined): Ser
   return times;
 }
 
+/** Open model only: the same response seen from its actual send, and how late the send was. */
+export interface OpenModelTimes {
+  /** From the actual write to the last byte (what a closed-loop tool would report). */
+  uncorrectedLatencyUs: number;
+  /** Actual write − scheduled send time: scheduler lateness plus waiting for a free connection. */
+  sendLagUs: number;
+}
+
 export class ResponseRecorder {
   private readonly latency = newHistogramUs();
+  private readonly uncorrectedLatency = newHistogramUs();
+  private readonly sendLag = newHistogramUs();
+  private openModel = false;
   private readonly upstreamServiceTime = newHistogramUs();
   private readonly appServiceTime = newHistogramUs();
   private readonly proxyOverhead = newHistogramUs();
@@ -52,20 +63,31 @@ export class ResponseRecorder {
   private upstreamHeaderCount = 0;
   private appHeaderCount = 0;
 
-  recordResponse(statusCode: number, bytes: number, latencyUs: number, times: ServiceTimes): void {
+  /**
+   * One response. latencyUs is the figure the model reports (open model: from the scheduled send,
+   * so a stall cannot hide). The per-request estimators subtract the headers from the latency of
+   * the request as actually sent, since that is the span the proxy and the app saw.
+   */
+  recordResponse(statusCode: number, bytes: number, latencyUs: number, times: ServiceTimes, open?: OpenModelTimes): void {
     this.responses++;
     this.bytesRead += bytes;
     this.statusCodes.set(statusCode, (this.statusCodes.get(statusCode) ?? 0) + 1);
     recordUs(this.latency, latencyUs);
+    if (open) {
+      this.openModel = true;
+      recordUs(this.uncorrectedLatency, open.uncorrectedLatencyUs);
+      recordUs(this.sendLag, open.sendLagUs);
+    }
+    const servedLatencyUs = open ? open.uncorrectedLatencyUs : latencyUs;
     if (times.upstreamServiceTimeUs !== undefined) {
       this.upstreamHeaderCount++;
       recordUs(this.upstreamServiceTime, times.upstreamServiceTimeUs);
-      recordUs(this.proxyOverhead, latencyUs - times.upstreamServiceTimeUs);
+      recordUs(this.proxyOverhead, servedLatencyUs - times.upstreamServiceTimeUs);
     }
     if (times.appServiceTimeUs !== undefined) {
       this.appHeaderCount++;
       recordUs(this.appServiceTime, times.appServiceTimeUs);
-      recordUs(this.networkAndProxies, latencyUs - times.appServiceTimeUs);
+      recordUs(this.networkAndProxies, servedLatencyUs - times.appServiceTimeUs);
     }
   }
 
@@ -87,8 +109,9 @@ export class ResponseRecorder {
     if (this.errorMessages.size < MAX_ERROR_MESSAGES) this.errorMessages.add(message);
   }
 
-  toResult(window: AgentResult['window']): AgentResult {
+  toResult(window: AgentResult['window'], open?: AgentResult['open']): AgentResult {
     return {
+      ...(open ? { open } : {}),
       event: 'result',
       window,
       responses: this.responses,
@@ -104,6 +127,9 @@ export class ResponseRecorder {
         appServiceTimeUs: encodeHistogram(this.appServiceTime),
         proxyOverheadUs: encodeHistogram(this.proxyOverhead),
         networkAndProxiesUs: encodeHistogram(this.networkAndProxies),
+        ...(this.openModel || open
+          ? { uncorrectedLatencyUs: encodeHistogram(this.uncorrectedLatency), sendLagUs: encodeHistogram(this.sendLag) }
+          : {}),
       },
     };
   }

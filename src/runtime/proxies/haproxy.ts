@@ -1,8 +1,10 @@
 import { PROXY_GID, PROXY_UID } from '../interception.js';
+import { CALIBRATION_RELAY_PORT, calibrationCommand } from './calibration-delay.js';
 import type { ProxyProfile, SidecarOptions } from './proxy-profile.js';
 import { HOP_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from '../../load/headers.js';
 
 const CONFIG_PATH = '/etc/sidecar/haproxy.cfg';
+const HAPROXY_COMMAND = ['haproxy', '-db', '-f', CONFIG_PATH];
 
 /**
  * HAProxy 2.6 as a sidecar: inbound listener forwards to the local app, outbound listener forwards
@@ -11,6 +13,8 @@ const CONFIG_PATH = '/etc/sidecar/haproxy.cfg';
  * and append the hop they served to x-sidecar-bench-hop, so a response shows the path it took.
  */
 export function renderHaproxyConfig(options: SidecarOptions): string {
+  // Calibrating: the app is reached through the delay relay inside this container.
+  const appPort = options.calibrationDelayUs === undefined ? options.appPort : CALIBRATION_RELAY_PORT;
   return `global
   nbthread ${options.workerThreads}
   # Two sockets per proxied connection must fit under the engine's open-file limit (20000 here;
@@ -35,7 +39,7 @@ frontend outbound
   default_backend original_destination
 
 backend local_app
-  server app 127.0.0.1:${options.appPort}
+  server app 127.0.0.1:${appPort}
   http-response set-header ${UPSTREAM_SERVICE_TIME_HEADER} %Tr
   http-response add-header ${HOP_HEADER} inbound
 
@@ -58,7 +62,7 @@ export function haproxyProfile(image: string): ProxyProfile {
       role: 'sidecar',
       image,
       user: `${PROXY_UID}:${PROXY_GID}`,
-      command: ['haproxy', '-db', '-f', CONFIG_PATH],
+      command: options.calibrationDelayUs === undefined ? HAPROXY_COMMAND : calibrationCommand(options.calibrationDelayUs, options.appPort, HAPROXY_COMMAND),
       files: [{ content: renderHaproxyConfig(options), target: CONFIG_PATH }],
       readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${options.inboundPort} && </dev/tcp/127.0.0.1/${options.outboundPort}'`,
     }),

@@ -6,6 +6,9 @@ export interface SidecarOptions {
   appPort: number;
   inboundPort: number;
   outboundPort: number;
+  /** Calibration only: a fixed delay the inbound listener adds to every request, in µs (0 still runs the
+   *  delay action, so D = 0 and D > 0 differ by the delay alone). Absent: no delay action at all. */
+  calibrationDelayUs?: number;
 }
 
 /** A proxy as sidecar-bench knows it: an image, a rendered config and how to ask its version. */

@@ -1,0 +1,14 @@
+// autocannon's HTTP client (lib/httpClient.js) has no published types; this is the part we drive.
+declare module 'autocannon/lib/httpClient.js' {
+  import type { EventEmitter } from 'node:events';
+  interface AutocannonClient extends EventEmitter {
+    _doRequest(): void;
+    destroy(): void;
+  }
+  interface AutocannonClientConstructor {
+    new (options: Record<string, unknown>): AutocannonClient;
+    prototype: AutocannonClient;
+  }
+  const Client: AutocannonClientConstructor;
+  export default Client;
+}

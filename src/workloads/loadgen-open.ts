@@ -1,0 +1,189 @@
+/**
+ * Open model: requests leave on a fixed schedule (rate R, request i at start + i/R), whatever the
+ * system under test does. Latency is measured from the *scheduled* send, so a stalled proxy cannot
+ * hide its stall behind a load generator that politely waited (coordinated omission); the latency
+ * from the actual send is kept beside it.
+ *
+ * autocannon's HTTP client does the HTTP (the same parser and write path as the closed model), but
+ * it would send the next request as soon as a response arrives. Its _doRequest is therefore gated:
+ * a client that would send is parked as idle, and the scheduler below releases it when a request
+ * is due. autocannon's own rate limiting is not used (it sends per-second bursts, and its
+ * coordinated-omission correction records with an interval in the wrong unit).
+ */
+import { URL, urlToHttpOptions } from 'node:url';
+import Client from 'autocannon/lib/httpClient.js';
+import type { AgentResult, AgentSpec } from '../load/agent-protocol.js';
+import { ResponseRecorder, readServiceTimes } from './loadgen-recorder.js';
+import { startMetronome } from './metronome.js';
+
+type AutocannonClient = InstanceType<typeof Client>;
+
+interface InFlight {
+  index: number;
+  scheduledNs: bigint;
+  sentNs: bigint;
+}
+
+interface ConnectionState {
+  client?: AutocannonClient;
+  inFlight?: InFlight;
+  /** A request whose connection was reset; classified once the client says why. */
+  orphan?: InFlight;
+  headers?: string[];
+  /** When the connection last became free to send. */
+  idleSinceNs?: bigint;
+}
+
+/** Sends due within this of each other go out in one batch (caps metronome messages at 5k/s). */
+const MIN_TICK_NS = 200_000;
+/** After the last scheduled send, how long in-flight requests may still answer. */
+const DRAIN_GRACE_MS = 2_000;
+
+const originalDoRequest = Client.prototype._doRequest;
+const stateOf = new WeakMap<AutocannonClient, ConnectionState>();
+let onClientWantsToSend: (client: AutocannonClient) => void = () => {};
+// Every client calls this when it would send (on connect and after each response): park it instead.
+Client.prototype._doRequest = function gatedDoRequest(this: AutocannonClient) {
+  onClientWantsToSend(this);
+};
+
+export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, onProgress: (phase: 'warmup' | 'measure', elapsedMs: number, responses: number) => void): Promise<AgentResult> {
+  const ratePerSecond = spec.ratePerSecond ?? 0;
+  if (!(ratePerSecond > 0)) throw new Error('the open model needs ratePerSecond > 0');
+  const intervalNs = 1e9 / ratePerSecond;
+  const warmupCount = Math.floor((spec.warmupUs / 1e6) * ratePerSecond);
+  const total = warmupCount + Math.floor((spec.durationUs / 1e6) * ratePerSecond);
+  const recorder = new ResponseRecorder();
+  const idle: ConnectionState[] = [];
+  let next = 0;
+  let sent = 0;
+  let waitedForConnection = 0;
+  const inWindow = (index: number) => index >= warmupCount;
+
+  // The schedule starts once every connection is open, so connecting is not counted as lateness.
+  const connections: ConnectionState[] = [];
+  let resolveReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (resolveReady = resolve));
+  let startNs = 0n;
+  let running = false;
+
+  const dispatch = () => {
+    if (!running) return;
+    const nowNs = process.hrtime.bigint();
+    const due = Math.min(total, Math.floor(Number(nowNs - startNs) / intervalNs) + 1);
+    while (next < due && idle.length > 0) {
+      // The connection idle longest: if even it freed up after the request was due, every
+      // connection was busy at that time.
+      const state = idle.shift() as ConnectionState;
+      const scheduledNs = startNs + BigInt(Math.round(next * intervalNs));
+      state.inFlight = { index: next, scheduledNs, sentNs: process.hrtime.bigint() };
+      if (inWindow(next)) {
+        sent++;
+        if ((state.idleSinceNs ?? 0n) > scheduledNs) waitedForConnection++;
+      }
+      next++;
+      originalDoRequest.call(state.client as AutocannonClient);
+    }
+  };
+
+  onClientWantsToSend = (client) => {
+    const state = stateOf.get(client) ?? {};
+    if (state.inFlight) {
+      // The connection was reset with a request on it; 'timeout' or nothing follows at once.
+      state.orphan = state.inFlight;
+      state.inFlight = undefined;
+      queueMicrotask(() => {
+        if (state.orphan && inWindow(state.orphan.index)) recorder.recordConnectionError('connection closed before the response');
+        state.orphan = undefined;
+      });
+    }
+    if (!idle.includes(state)) {
+      state.idleSinceNs = process.hrtime.bigint();
+      idle.push(state);
+    }
+    if (!running && idle.length === spec.connections) resolveReady();
+    dispatch();
+  };
+
+  const options = urlToHttpOptions(new URL(`http://${spec.host}:${spec.port}${spec.path}`)) as Record<string, unknown>;
+  const body = spec.requestBodyBytes > 0 ? Buffer.alloc(spec.requestBodyBytes, 'b') : undefined;
+  for (let i = 0; i < spec.connections; i++) {
+    const state: ConnectionState = {};
+    connections.push(state);
+    const client = new Client({
+      ...options,
+      host: `${spec.host}:${spec.port}`,
+      method: spec.method,
+      ...(body ? { body, headers: { 'content-type': 'application/octet-stream' } } : {}),
+      pipelining: 1,
+      timeout: Math.max(1, Math.round(spec.timeoutUs / 1e6)),
+      setupClient: (created: AutocannonClient) => {
+        state.client = created;
+        stateOf.set(created, state);
+      },
+    });
+    client.on('headers', (parsed: { headers?: string[] }) => {
+      state.headers = parsed.headers;
+    });
+    client.on('response', (statusCode: number, bytes: number, durationMs: number) => {
+      const request = state.inFlight;
+      const headers = state.headers;
+      state.inFlight = undefined;
+      state.headers = undefined;
+      if (!request || !inWindow(request.index)) return;
+      const doneNs = process.hrtime.bigint();
+      recorder.recordResponse(statusCode, bytes, Number(doneNs - request.scheduledNs) / 1000, readServiceTimes(headers), {
+        uncorrectedLatencyUs: durationMs * 1000,
+        sendLagUs: Number(request.sentNs - request.scheduledNs) / 1000,
+      });
+    });
+    client.on('timeout', () => {
+      if (state.orphan && inWindow(state.orphan.index)) recorder.recordTimeout();
+      state.orphan = undefined;
+    });
+    client.on('connError', (error: Error) => {
+      const request = state.inFlight ?? state.orphan;
+      state.inFlight = undefined;
+      state.orphan = undefined;
+      if (request && inWindow(request.index)) recorder.recordConnectionError(error.message);
+    });
+  }
+
+  await ready;
+  startNs = process.hrtime.bigint() + 1_000_000n;
+  const startEpochMs = nowEpochMs() + 1;
+  running = true;
+  const metronome = startMetronome({ startNs, intervalNs, count: total, minTickNs: MIN_TICK_NS }, dispatch);
+  const progressTimer = setInterval(() => {
+    const elapsedMs = Number(process.hrtime.bigint() - startNs) / 1e6;
+    onProgress(elapsedMs < spec.warmupUs / 1000 ? 'warmup' : 'measure', elapsedMs, recorder.responseCount);
+  }, 1000);
+
+  const windowStartEpochMs = startEpochMs + spec.warmupUs / 1000;
+  const windowEndEpochMs = windowStartEpochMs + spec.durationUs / 1000;
+  await sleepUntilEpochMs(windowEndEpochMs, nowEpochMs);
+  await metronome.stop();
+  dispatch();
+  running = false;
+  // Let what is in flight answer (bounded), then close every connection.
+  const drainDeadline = nowEpochMs() + Math.min(DRAIN_GRACE_MS, spec.timeoutUs / 1000);
+  while (connections.some((state) => state.inFlight) && nowEpochMs() < drainDeadline) await sleepMs(5);
+  const unanswered = connections.filter((state) => state.inFlight && inWindow(state.inFlight.index)).length;
+  for (let i = 0; i < unanswered; i++) recorder.recordTimeout();
+  for (const state of connections) state.client?.destroy();
+  clearInterval(progressTimer);
+
+  const scheduled = total - warmupCount;
+  return recorder.toResult(
+    { startEpochMs: windowStartEpochMs, endEpochMs: windowEndEpochMs },
+    { targetRps: ratePerSecond, scheduled, sent, unsent: scheduled - sent, waitedForConnection },
+  );
+}
+
+function sleepMs(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function sleepUntilEpochMs(epochMs: number, nowEpochMs: () => number): Promise<void> {
+  for (let remainingMs = epochMs - nowEpochMs(); remainingMs > 0; remainingMs = epochMs - nowEpochMs()) await sleepMs(Math.min(remainingMs, 100));
+}
