@@ -180,7 +180,7 @@ describe('parseScenario: every problem at once, with file:line:col', () => {
 
   it('reports a missing required section at the document start', () => {
     const error = rejection('topologies: [app-only]\n');
-    expect(error.details).toStrictEqual(['bad.yaml:1:1  load: Invalid input: expected object, received undefined']);
+    expect(error.details).toStrictEqual(['bad.yaml:1:1  load: missing; expected a load section (model: closed with connections, or model: open with rate)']);
   });
 
   it('reports a YAML syntax error with its message', () => {

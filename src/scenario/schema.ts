@@ -54,7 +54,12 @@ const loadSchema = z.preprocess(
       z.strictObject({ model: z.literal('closed'), connections: wholeNumber(1, 10_000), ...commonLoadFields }),
       z.strictObject({ model: z.literal('open'), rate: ratePerSecond, connections: wholeNumber(1, 10_000).default(16), ...commonLoadFields }),
     ],
-    { error: 'expected model: closed (with connections) or model: open (with rate)' },
+    {
+      error: (issue) =>
+        issue.input === undefined
+          ? 'missing; expected a load section (model: closed with connections, or model: open with rate)'
+          : 'expected model: closed (with connections) or model: open (with rate)',
+    },
   ),
 );
 
