@@ -149,7 +149,7 @@ describe('summarizeResults', () => {
     expect(BASELINE_TOPOLOGY).toBe('app-only');
     expect(summary.baseline).toBe('app-only');
     expect(summary.topologies.map((t) => t.topology)).toStrictEqual(['app-only', 'sidecar']);
-    expect(appOnly?.overheadVsBaselineUs).toBeUndefined();
+    expect(appOnly?.estimators).toBeUndefined();
   });
 
   it('merges the trials of a topology', () => {
@@ -162,9 +162,16 @@ describe('summarizeResults', () => {
     ]);
   });
 
-  it('reports overheadVsBaselineUs as exact differences of merged percentiles', () => {
+  it('pairs overheads by round: the sidecar ran in round 1, the baseline only in rounds 0 and 2, so none pair', () => {
     expect(sidecar?.latency).toMatchObject({ count: 3, p50Us: 700, p90Us: 1000, p99Us: 1000, p999Us: 1000, maxUs: 1000 });
-    expect(sidecar?.overheadVsBaselineUs).toStrictEqual({ p50Us: 500, p90Us: 600, p99Us: 600, p999Us: 600, maxUs: 600 });
+    expect(sidecar?.estimators?.differential.p50Us.n).toBe(0);
+    expect(sidecar?.estimators?.perRequestAppUs?.p50Us.n).toBe(0);
+    // The header estimator needs no pairing when the baseline has no proxy: its own trials count.
+    expect(sidecar?.estimators?.perRequestHeader?.p50Us).toStrictEqual({ n: 1, median: 250, low: 250, high: 250, coverage: 0 });
+  });
+
+  it('gives per-trial medians of each statistic', () => {
+    expect(appOnly?.latencyOverTrials.p50Us).toStrictEqual({ n: 2, median: 200, low: 100, high: 300, coverage: 0.5 });
   });
 
   it('counts and lists failed trials (1-based round)', () => {

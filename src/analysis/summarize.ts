@@ -1,6 +1,10 @@
 import { decodeHistogram, mergeEncoded, percentileCurveUs, summarizeUs, type LatencySummaryUs } from '../hdr/histogram.js';
 import type { OkTrial, Results, TopologyRecord } from '../results/schema.js';
-import { LATENCY_STATISTICS, type ContainerWindowResources, type LatencyStatistic, type ResultsSummary, type TopologySummary, type TrialSummary } from './types.js';
+import { summarizeCalibration } from './calibration.js';
+import { overheadEstimators, statisticsOverTrials } from './estimators.js';
+import { summarizeOpenModel } from './open-model.js';
+import { DEFAULT_CONFIDENCE, trialsForConfidence } from './statistics.js';
+import type { ContainerWindowResources, ResultsSummary, TopologySummary, TrialSummary } from './types.js';
 import { containerResourceSeries, containerWindowResources, cpusetSize, type ContainerIdentity } from './window-resources.js';
 
 export const BASELINE_TOPOLOGY = 'app-only';
@@ -87,7 +91,9 @@ function summarizeTopology(results: Results, topology: TopologyRecord): Topology
       messages: [...new Set(ok.flatMap((trial) => trial.load.errorMessages))],
     },
     latency: summarizeUs(latencyHistogram),
+    latencyOverTrials: statisticsOverTrials(ok, 'latencyUs'),
     percentileCurve: percentileCurveUs(latencyHistogram),
+    ...(summarizeOpenModel(ok) ? { open: summarizeOpenModel(ok) } : {}),
     perRequest: {
       upstreamHeaderShare: responses > 0 ? upstreamCount / responses : 0,
       appHeaderShare: responses > 0 ? appCount / responses : 0,
@@ -106,18 +112,23 @@ function summarizeTopology(results: Results, topology: TopologyRecord): Topology
   };
 }
 
-function overhead(topology: LatencySummaryUs, baseline: LatencySummaryUs): Record<LatencyStatistic, number> {
-  return Object.fromEntries(LATENCY_STATISTICS.map((statistic) => [statistic, topology[statistic] - baseline[statistic]])) as Record<LatencyStatistic, number>;
-}
+const okTrialsOf = (results: Results, topology: string) =>
+  results.trials.filter((trial): trial is OkTrial => trial.state === 'ok' && trial.topology === topology);
+
+export const CI_METHOD = `Figures over trials are medians with a ${DEFAULT_CONFIDENCE * 100} % confidence interval for the median from order statistics (distribution-free; exact binomial coverage). Overheads pair each trial with the baseline's trial of the same round. Fewer than ${trialsForConfidence()} trials cannot reach ${DEFAULT_CONFIDENCE * 100} %: the coverage achieved is shown instead.`;
 
 /** Everything the report and the terminal table show, computed from results.json alone. */
 export function summarizeResults(results: Results): ResultsSummary {
   const topologies = results.topologies.map((topology) => summarizeTopology(results, topology));
-  const baseline = topologies.find((topology) => topology.topology === BASELINE_TOPOLOGY && topology.okTrials > 0);
+  const baselineName = results.baseline ?? BASELINE_TOPOLOGY;
+  const baseline = topologies.find((topology) => topology.topology === baselineName && topology.okTrials > 0);
   if (baseline) {
+    const baselineTrials = okTrialsOf(results, baseline.topology);
     for (const topology of topologies) {
-      if (topology !== baseline && topology.okTrials > 0) topology.overheadVsBaselineUs = overhead(topology.latency, baseline.latency);
+      if (topology !== baseline && topology.okTrials > 0) topology.estimators = overheadEstimators(okTrialsOf(results, topology.topology), baselineTrials);
     }
   }
-  return { ...(baseline ? { baseline: baseline.topology } : {}), topologies };
+  const summary: ResultsSummary = { ...(baseline ? { baseline: baseline.topology } : {}), topologies, ciMethod: CI_METHOD };
+  const calibration = results.calibration ? summarizeCalibration(results.calibration, summary) : undefined;
+  return calibration ? { ...summary, calibration } : summary;
 }

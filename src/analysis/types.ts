@@ -1,5 +1,8 @@
 import type { LatencySummaryUs } from '../hdr/histogram.js';
 import type { ContainerRole } from '../results/schema.js';
+import type { EstimatesByStatistic, OverheadEstimators } from './estimators.js';
+import type { OpenModelSummary } from './open-model.js';
+import type { CalibrationSummary } from './calibration.js';
 
 export const LATENCY_STATISTICS = ['p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs'] as const;
 export type LatencyStatistic = (typeof LATENCY_STATISTICS)[number];
@@ -65,11 +68,15 @@ export interface TopologySummary {
   windowSeconds: number;
   rps: number;
   errors: { connectionErrors: number; timeouts: number; non2xx: number; errorRate: number; messages: string[] };
-  /** All ok trials' histograms merged. */
+  /** All ok trials' histograms merged (pooled figures). */
   latency: LatencySummaryUs;
+  /** Per statistic, the median over trials of each trial's figure, with a confidence interval. */
+  latencyOverTrials: EstimatesByStatistic;
   percentileCurve: { percentile: number; valueUs: number }[];
-  /** Merged percentile minus the baseline's merged percentile; absent for the baseline itself. */
-  overheadVsBaselineUs?: Record<LatencyStatistic, number>;
+  /** The overhead over the baseline by each estimator, paired by round; absent for the baseline. */
+  estimators?: OverheadEstimators;
+  /** Open model: the schedule, whether it was kept, and the uncorrected figures. */
+  open?: OpenModelSummary;
   perRequest: {
     /** Share of responses that carried each header. */
     upstreamHeaderShare: number;
@@ -91,4 +98,8 @@ export interface ResultsSummary {
   /** The topology every overhead is measured against ("app-only" when the run has it). */
   baseline?: string;
   topologies: TopologySummary[];
+  /** How the per-trial confidence intervals are made, in one sentence for the report. */
+  ciMethod: string;
+  /** Present for a calibration run. */
+  calibration?: CalibrationSummary;
 }

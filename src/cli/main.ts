@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { configureTestcontainersEnv } from '../runtime/docker-env.js';
+import { registerCalibrateCommand } from './calibrate-command.js';
 import { registerDoctorCommand } from './doctor-command.js';
 import { registerImagesCommand } from './images-command.js';
 import { registerReportCommand } from './report-command.js';
@@ -16,6 +17,7 @@ const program = new Command()
 
 registerRunCommand(program);
 registerReportCommand(program);
+registerCalibrateCommand(program);
 registerDoctorCommand(program);
 registerImagesCommand(program);
 

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { BenchError, describeError } from '../errors.js';
 import { agentProbeSchema, agentProgressSchema, agentResultSchema, type AgentProbe, type AgentProgress, type AgentResult, type AgentSpec } from './agent-protocol.js';
 
@@ -18,6 +18,19 @@ export async function runLoad(dockerode: Dockerode, containerId: string, spec: A
   return runAgent(dockerode, containerId, 'load', spec, agentResultSchema, options);
 }
 
+export const bareAutocannonSchema = z.object({
+  event: z.literal('bare'),
+  requests: z.number(),
+  durationS: z.number(),
+  latencyP50Ms: z.number(),
+  errors: z.number(),
+});
+
+/** autocannon without sidecar-bench's hooks (the self-check's reference). */
+export async function runBareAutocannon(dockerode: Dockerode, containerId: string, spec: AgentSpec): Promise<z.infer<typeof bareAutocannonSchema>> {
+  return runAgent(dockerode, containerId, 'bare', spec, bareAutocannonSchema, {});
+}
+
 /** One request through the pod's real path; its headers say which proxies it crossed. */
 export async function runProbe(dockerode: Dockerode, containerId: string, spec: AgentSpec, options: AgentRunOptions = {}): Promise<AgentProbe> {
   return runAgent(dockerode, containerId, 'probe', spec, agentProbeSchema, options);
@@ -26,7 +39,7 @@ export async function runProbe(dockerode: Dockerode, containerId: string, spec: 
 async function runAgent<T>(
   dockerode: Dockerode,
   containerId: string,
-  mode: 'load' | 'probe',
+  mode: 'load' | 'probe' | 'bare',
   spec: AgentSpec,
   schema: z.ZodType<T>,
   options: AgentRunOptions,

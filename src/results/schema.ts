@@ -88,6 +88,15 @@ export const hostFingerprintSchema = z.object({
   cgroupVersion: z.union([z.literal(1), z.literal(2)]),
 });
 
+export const calibrationPlanSchema = z.object({
+  /** The arm with D = 0 every delayed arm is compared with. */
+  referenceArm: z.string(),
+  /** A second D = 0 arm: the A/A check. */
+  aaArm: z.string(),
+  delayedArms: z.array(z.object({ arm: z.string(), delayUs: z.number().positive() })),
+});
+export type CalibrationPlan = z.infer<typeof calibrationPlanSchema>;
+
 export const resultsSchema = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
   tool: z.object({ name: z.literal('sidecar-bench'), version: z.string() }),
@@ -105,6 +114,10 @@ export const resultsSchema = z.object({
   /** Versions of the proxies as they report themselves. */
   proxyVersions: z.record(z.string(), z.string()),
   topologies: z.array(topologyRecordSchema),
+  /** The topology every overhead is measured against; "app-only" when absent. */
+  baseline: z.string().optional(),
+  /** Present for a `sidecar-bench calibrate` run. */
+  calibration: calibrationPlanSchema.optional(),
   trials: z.array(trialRecordSchema),
   /** Derived from the fields above by the analysis stage; kept for readers of the JSON. */
   summary: z.unknown(),

@@ -7,7 +7,6 @@ import type { Progress } from '../progress.js';
 import type { TopologyRecord } from '../results/schema.js';
 import { startPod, type PodContext, type StartedPod } from '../runtime/pod.js';
 import { APP_PORT, type TopologyPlan } from '../runtime/topology.js';
-import { TOPOLOGY_DESCRIPTIONS } from '../scenario/index.js';
 
 export interface StartedTopology {
   plan: TopologyPlan;
@@ -18,21 +17,27 @@ export interface StartedTopology {
 
 export function loadgenOf(topology: StartedTopology): string {
   const loadgen = topology.client.containers.find((container) => container.role === 'loadgen');
-  if (!loadgen) throw new Error(`topology ${topology.plan.name} has no loadgen container`);
+  if (!loadgen) throw new Error(`topology ${topology.plan.arm} has no loadgen container`);
   return loadgen.id;
 }
 
 /** Starts both pods of a topology and proves the request path before any load is sent. */
-export async function startTopology(plan: TopologyPlan, context: PodContext, progress: Progress, probeSpec: Omit<AgentSpec, 'host' | 'port'>): Promise<StartedTopology> {
-  const task = progress.start(`Starting topology ${plan.name}`);
+export async function startTopology(
+  plan: TopologyPlan,
+  description: string,
+  context: PodContext,
+  progress: Progress,
+  probeSpec: Omit<AgentSpec, 'host' | 'port'>,
+): Promise<StartedTopology> {
+  const task = progress.start(`Starting ${plan.arm}`);
   try {
     const server = await startPod(plan.server, context);
     task.update(`server pod up (${server.ip}); starting client pod`);
     const client = await startPod(plan.client, context);
-    const topology: StartedTopology = { plan, client, server, record: toRecord(plan, client, server) };
+    const topology: StartedTopology = { plan, client, server, record: toRecord(plan, description, client, server) };
     task.update('probing the request path');
     await checkPath(context.dockerode, topology, probeSpec);
-    task.succeed(`topology ${plan.name} up; path checked`);
+    task.succeed(`${plan.arm} up; request path checked`);
     return topology;
   } catch (error) {
     task.fail();
@@ -55,14 +60,14 @@ async function checkPath(dockerode: Dockerode, topology: StartedTopology, probeS
   if (expectProxy && !proxied) problems.push(`no ${UPSTREAM_SERVICE_TIME_HEADER} header: the request bypassed the sidecar`);
   if (!expectProxy && proxied) problems.push(`${UPSTREAM_SERVICE_TIME_HEADER} present: a proxy answered in a topology without one`);
   if (problems.length > 0) {
-    throw new BenchError('SB_PATH_CHECK_FAILED', `the request path of topology ${topology.plan.name} is not as built:`, problems, 'Check the init container rules (results.json keeps them) and the sidecar logs.');
+    throw new BenchError('SB_PATH_CHECK_FAILED', `the request path of ${topology.plan.arm} is not as built:`, problems, 'Check the init container rules (results.json keeps them) and the sidecar logs.');
   }
 }
 
-function toRecord(plan: TopologyPlan, client: StartedPod, server: StartedPod): TopologyRecord {
+function toRecord(plan: TopologyPlan, description: string, client: StartedPod, server: StartedPod): TopologyRecord {
   return {
-    name: plan.name,
-    description: TOPOLOGY_DESCRIPTIONS[plan.name],
+    name: plan.arm,
+    description,
     pods: [client, server].map((pod) => ({
       name: pod.name,
       side: pod.side,

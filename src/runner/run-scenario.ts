@@ -5,12 +5,13 @@ import { BenchError, describeError, isBenchError } from '../errors.js';
 import { onlineCpus, readHostFingerprint } from '../host/index.js';
 import { ensureImages, type ImageName } from '../images/index.js';
 import type { Progress } from '../progress.js';
-import { writeResults, RESULTS_SCHEMA_VERSION, type Results, type TopologyRecord, type TrialRecord } from '../results/index.js';
+import { writeResults, RESULTS_SCHEMA_VERSION, type CalibrationPlan, type Results, type TopologyRecord, type TrialRecord } from '../results/index.js';
 import { connectDocker } from '../runtime/docker-env.js';
 import { RunResources } from '../runtime/run-resources.js';
 import { planTopology } from '../runtime/topology.js';
 import { readClockTicksPerSecond } from '../sampling/index.js';
 import type { Scenario } from '../scenario/index.js';
+import { scenarioArms, type Arm } from './arms.js';
 import { resolvePlacement } from './placement.js';
 import { startTopology, type StartedTopology } from './pods-for-run.js';
 import { resolveProxyProfile } from './proxy-image.js';
@@ -19,6 +20,12 @@ import { writeReports } from './write-reports.js';
 
 export interface RunScenarioOptions {
   scenario: Scenario;
+  /** What to measure; one arm per scenario topology when absent. */
+  arms?: Arm[];
+  /** The arm overheads are measured against (default: app-only). */
+  baseline?: string;
+  /** Set by `sidecar-bench calibrate`. */
+  calibration?: CalibrationPlan;
   /** Parent folder of the run's output folder. */
   reportsDir: string;
   progress: Progress;
@@ -76,10 +83,17 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       timeoutUs: scenario.load.timeoutUs,
     };
     const started: StartedTopology[] = [];
-    for (const name of scenario.topologies) {
+    for (const arm of options.arms ?? scenarioArms(scenario)) {
       throwIfAborted(signal);
-      const plan = planTopology(name, { scenario, images: { app: image('app'), loadgen: image('loadgen') }, proxy, ...placement });
-      const topology = await startTopology(plan, podContext, progress, load);
+      const plan = planTopology(arm.topology, {
+        scenario,
+        images: { app: image('app'), loadgen: image('loadgen') },
+        proxy,
+        ...placement,
+        arm: arm.name,
+        ...(arm.calibrationDelayUs !== undefined ? { calibrationDelayUs: arm.calibrationDelayUs } : {}),
+      });
+      const topology = await startTopology(plan, arm.description, podContext, progress, load);
       started.push(topology);
       topologyRecords.push(topology.record);
     }
@@ -119,6 +133,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     images: Object.fromEntries([['base', { tag: imageSet.base.reference, id: imageSet.base.id }], ...Object.entries(imageSet.images).map(([name, built]) => [name, { tag: built.tag, id: built.id }])]),
     proxyVersions,
     topologies: topologyRecords,
+    ...(options.baseline ? { baseline: options.baseline } : {}),
+    ...(options.calibration ? { calibration: options.calibration } : {}),
     trials,
     summary: undefined,
   };

@@ -32,7 +32,7 @@ export async function runTrials(options: TrialsOptions): Promise<void> {
     for (const topology of options.topologies) {
       index++;
       if (options.signal.aborted) throw new BenchError('SB_INTERRUPTED', 'interrupted');
-      const trial = await runTrial(options, topology, round, `Trial ${index}/${total}: ${topology.plan.name} (round ${round + 1}/${options.rounds})`);
+      const trial = await runTrial(options, topology, round, `Trial ${index}/${total}: ${topology.plan.arm} (round ${round + 1}/${options.rounds})`);
       // A trial cut short by Ctrl-C is not a failure of its topology: it is dropped, the rest kept.
       if (trial.state === 'failed' && trial.error.code === 'SB_INTERRUPTED') throw new BenchError('SB_INTERRUPTED', 'interrupted');
       options.onTrial(trial);
@@ -65,13 +65,13 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
     const { event: _event, ...loadRecord } = load;
     const seconds = (load.window.endEpochMs - load.window.startEpochMs) / 1000;
     task.succeed(`${title}: ${(load.responses / seconds).toFixed(0)} req/s, ${load.connectionErrors + load.timeouts} errors`);
-    return { state: 'ok', topology: topology.plan.name, round, startedAt, load: loadRecord, resources: { intervalMs: options.samplingIntervalMs, samples } };
+    return { state: 'ok', topology: topology.plan.arm, round, startedAt, load: loadRecord, resources: { intervalMs: options.samplingIntervalMs, samples } };
   } catch (error) {
     await sampler.stop().catch(() => []);
     task.fail(`${title}: ${describeError(error)}`);
     return {
       state: 'failed',
-      topology: topology.plan.name,
+      topology: topology.plan.arm,
       round,
       startedAt,
       error: { ...(isBenchError(error) ? { code: error.code } : {}), message: describeError(error) },

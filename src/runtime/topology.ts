@@ -19,6 +19,8 @@ export interface TopologyImages {
 
 export interface TopologyPlan {
   name: TopologyName;
+  /** The arm this plan serves: its pods are named after it (e.g. "sidecar", "calibration-d500us"). */
+  arm: string;
   client: PodSpec;
   server: PodSpec;
 }
@@ -29,17 +31,27 @@ export interface PlanOptions {
   proxy: ProxyProfile;
   clientCpus?: string;
   serverCpus?: string;
+  /** Names the pods; defaults to the topology name. */
+  arm?: string;
+  /** Calibration: the server sidecar holds every request for this long (0 = same path, no delay). */
+  calibrationDelayUs?: number;
 }
 
 /** The two pods of a topology: which containers each has and whether traffic is intercepted. */
 export function planTopology(name: TopologyName, options: PlanOptions): TopologyPlan {
   const { scenario, images, proxy } = options;
-  const sidecar = proxy.sidecarContainer({
+  const sidecarOptions = {
     workerThreads: scenario.proxy.workerThreads,
     appPort: APP_PORT,
     inboundPort: INBOUND_CAPTURE_PORT,
     outboundPort: OUTBOUND_CAPTURE_PORT,
+  };
+  const clientSidecar = proxy.sidecarContainer(sidecarOptions);
+  const serverSidecar = proxy.sidecarContainer({
+    ...sidecarOptions,
+    ...(options.calibrationDelayUs !== undefined ? { calibrationDelayUs: options.calibrationDelayUs } : {}),
   });
+  const arm = options.arm ?? name;
   const app: PodContainerSpec = {
     role: 'app',
     image: images.app,
@@ -55,7 +67,7 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
   const serverHasSidecar = name !== 'app-only';
   const rules = renderInterceptionRules();
   const pod = (side: 'client' | 'server', containers: PodContainerSpec[], intercepted: boolean, cpus?: string): PodSpec => ({
-    name: `${name}-${side}`,
+    name: `${arm}-${side}`,
     side,
     containers,
     sysctls: POD_SYSCTLS,
@@ -64,7 +76,8 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
   });
   return {
     name,
-    client: pod('client', clientHasSidecar ? [loadgen, sidecar] : [loadgen], clientHasSidecar, options.clientCpus),
-    server: pod('server', serverHasSidecar ? [app, sidecar] : [app], serverHasSidecar, options.serverCpus),
+    arm,
+    client: pod('client', clientHasSidecar ? [loadgen, clientSidecar] : [loadgen], clientHasSidecar, options.clientCpus),
+    server: pod('server', serverHasSidecar ? [app, serverSidecar] : [app], serverHasSidecar, options.serverCpus),
   };
 }

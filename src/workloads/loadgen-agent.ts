@@ -2,7 +2,7 @@
  * The load agent: runs inside the client pod (the loadgen container is that pod's app) so its
  * traffic takes the pod's real path, through the outbound sidecar where there is one.
  *
- * Usage: node loadgen-agent.cjs load|probe <base64 JSON AgentSpec>. Progress goes to stderr as JSON lines, the
+ * Usage: node loadgen-agent.cjs load|probe|bare <base64 JSON AgentSpec>. Progress goes to stderr as JSON lines, the
  * result to stdout as one JSON line. Closed model: autocannon with N connections, one request in
  * flight on each; its own (whole-ms) histograms are ignored and every response is recorded in µs.
  * Open model: see loadgen-open.ts.
@@ -95,6 +95,19 @@ async function runClosedModel(spec: AgentSpec): Promise<void> {
   emit(process.stdout, recorder.toResult({ startEpochMs: windowStartEpochMs, endEpochMs: windowEndEpochMs }));
 }
 
+/**
+ * autocannon exactly as its users run it (no per-response hooks), for the self-check: how much
+ * the instrumentation costs. Prints autocannon's own result.
+ */
+async function runBareAutocannon(spec: AgentSpec): Promise<void> {
+  const result = await autocannon({
+    url: `http://${spec.host}:${spec.port}${spec.path}`,
+    connections: spec.connections,
+    duration: spec.durationUs / 1e6,
+  } as autocannon.Options);
+  emit(process.stdout, { event: 'bare', requests: result.requests.total, durationS: result.duration, latencyP50Ms: result.latency.p50, errors: result.errors });
+}
+
 /** One request, answered with its status and headers: proves the path before load is sent. */
 function probe(spec: AgentSpec): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -113,9 +126,10 @@ function probe(spec: AgentSpec): Promise<void> {
 
 async function main(): Promise<void> {
   const [mode, encodedSpec] = process.argv.slice(2);
-  if ((mode !== 'load' && mode !== 'probe') || !encodedSpec) throw new Error('usage: loadgen-agent load|probe <base64 JSON spec>');
+  if (!['load', 'probe', 'bare'].includes(mode ?? '') || !encodedSpec) throw new Error('usage: loadgen-agent load|probe|bare <base64 JSON spec>');
   const spec = JSON.parse(Buffer.from(encodedSpec, 'base64').toString('utf8')) as AgentSpec;
   if (mode === 'probe') return probe(spec);
+  if (mode === 'bare') return runBareAutocannon(spec);
   if (spec.model === 'closed') return runClosedModel(spec);
   const result = await runOpenModel(spec, nowEpochMs, (phase, elapsedMs, responses) => emit(process.stderr, { event: 'progress', phase, elapsedMs, responses }));
   emit(process.stdout, result);

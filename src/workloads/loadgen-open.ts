@@ -41,11 +41,20 @@ const DRAIN_GRACE_MS = 2_000;
 
 const originalDoRequest = Client.prototype._doRequest;
 const stateOf = new WeakMap<AutocannonClient, ConnectionState>();
-let onClientWantsToSend: (client: AutocannonClient) => void = () => {};
-// Every client calls this when it would send (on connect and after each response): park it instead.
-Client.prototype._doRequest = function gatedDoRequest(this: AutocannonClient) {
-  onClientWantsToSend(this);
-};
+
+/**
+ * Every client calls _doRequest when it would send (on connect and after each response); while an
+ * open-model run is on, it parks the client instead. Installed only for the run: the closed model
+ * uses the same class unchanged.
+ */
+function gateClients(onClientWantsToSend: (client: AutocannonClient) => void): () => void {
+  Client.prototype._doRequest = function gatedDoRequest(this: AutocannonClient) {
+    onClientWantsToSend(this);
+  };
+  return () => {
+    Client.prototype._doRequest = originalDoRequest;
+  };
+}
 
 export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, onProgress: (phase: 'warmup' | 'measure', elapsedMs: number, responses: number) => void): Promise<AgentResult> {
   const ratePerSecond = spec.ratePerSecond ?? 0;
@@ -86,7 +95,7 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
     }
   };
 
-  onClientWantsToSend = (client) => {
+  const ungate = gateClients((client) => {
     const state = stateOf.get(client) ?? {};
     if (state.inFlight) {
       // The connection was reset with a request on it; 'timeout' or nothing follows at once.
@@ -103,7 +112,7 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
     }
     if (!running && idle.length === spec.connections) resolveReady();
     dispatch();
-  };
+  });
 
   const options = urlToHttpOptions(new URL(`http://${spec.host}:${spec.port}${spec.path}`)) as Record<string, unknown>;
   const body = spec.requestBodyBytes > 0 ? Buffer.alloc(spec.requestBodyBytes, 'b') : undefined;
@@ -171,6 +180,7 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
   const unanswered = connections.filter((state) => state.inFlight && inWindow(state.inFlight.index)).length;
   for (let i = 0; i < unanswered; i++) recorder.recordTimeout();
   for (const state of connections) state.client?.destroy();
+  ungate();
   clearInterval(progressTimer);
 
   const scheduled = total - warmupCount;

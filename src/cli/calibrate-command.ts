@@ -1,0 +1,79 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { BenchError } from '../errors.js';
+import { renderTerminalSummary } from '../report/index.js';
+import { calibrationArms } from '../runner/arms.js';
+import { runScenario } from '../runner/index.js';
+import { loadScenario, parseDurationUs } from '../scenario/index.js';
+import { EXIT_CANNOT_RUN, EXIT_GATE_FAILED, EXIT_INTERRUPTED, EXIT_OK, reportError } from './exit-codes.js';
+import { interruptibly } from './interrupts.js';
+import { createProgressDisplay } from './progress-display.js';
+import { TOOL_VERSION } from './version.js';
+
+export const DEFAULT_CALIBRATION_SCENARIO = 'scenarios/calibrate.yaml';
+export const DEFAULT_DELAYS = '0.5ms,1ms,5ms';
+
+interface CalibrateFlags {
+  delays: string;
+  reportsDir: string;
+}
+
+export function registerCalibrateCommand(program: Command): Command {
+  return program
+    .command('calibrate')
+    .description('inject known delays in the sidecar and check that every estimator attributes exactly them (plus an A/A check)')
+    .argument('[scenario]', 'scenario giving the topology, proxy and load', DEFAULT_CALIBRATION_SCENARIO)
+    .option('--delays <list>', 'delays to inject, comma-separated, with units', DEFAULT_DELAYS)
+    .option('--reports-dir <dir>', 'where the run folder is created', 'reports')
+    .action(async (scenarioPath: string, flags: CalibrateFlags) => {
+      process.exitCode = await calibrate(scenarioPath, flags);
+    });
+}
+
+export function parseDelays(text: string): number[] {
+  const delays = text.split(',').map((part) => ({ part: part.trim(), us: parseDurationUs(part.trim()) }));
+  const bad = delays.filter((delay) => delay.us === undefined || delay.us <= 0);
+  if (bad.length > 0) {
+    throw new BenchError('SB_SCENARIO_INVALID', `--delays: ${bad.map((delay) => JSON.stringify(delay.part)).join(', ')} is not a positive duration with a unit`, [], 'Example: --delays 0.5ms,1ms,5ms');
+  }
+  return delays.map((delay) => delay.us as number);
+}
+
+async function calibrate(scenarioPath: string, flags: CalibrateFlags): Promise<number> {
+  try {
+    const delaysUs = parseDelays(flags.delays);
+    const scenario = await loadScenario(scenarioPath);
+    const topology = scenario.topologies.find((name) => name !== 'app-only');
+    if (!topology) throw new BenchError('SB_SCENARIO_INVALID', `${scenarioPath}: topologies: calibration needs a topology with a sidecar (sidecar-inbound or sidecar)`);
+    if (scenario.proxy.profile !== 'haproxy') {
+      throw new BenchError('SB_SCENARIO_INVALID', `${scenarioPath}: proxy.profile: calibration injects its delay with the HAProxy image's relay; set proxy.profile: haproxy`);
+    }
+    const { arms, plan } = calibrationArms(topology, delaysUs);
+    const outcome = await interruptibly((signal, onCleanup) =>
+      runScenario({
+        scenario,
+        arms,
+        baseline: plan.referenceArm,
+        calibration: plan,
+        reportsDir: resolve(flags.reportsDir),
+        progress: createProgressDisplay(),
+        signal,
+        onCleanup,
+        toolVersion: TOOL_VERSION,
+      }),
+    );
+    process.stdout.write(`\n${renderTerminalSummary(outcome.summary, { color: Boolean(process.stdout.isTTY) })}\n`);
+    if (outcome.outputDir) process.stdout.write(`\nresults: ${outcome.outputDir}/results.json\nreport:  ${outcome.outputDir}/index.html\n`);
+    if (outcome.results.run.status === 'interrupted') return EXIT_INTERRUPTED;
+    if (outcome.results.run.status === 'failed' || outcome.results.trials.some((trial) => trial.state === 'failed')) return EXIT_CANNOT_RUN;
+    const verdict = outcome.summary.calibration;
+    if (!verdict?.pass || !verdict.aaPass) {
+      process.stderr.write(`sidecar-bench: calibration ${verdict?.pass ? 'passed' : 'FAILED'}; A/A check ${verdict?.aaPass ? 'passed' : 'FAILED'}.\n`);
+      return EXIT_GATE_FAILED;
+    }
+    process.stderr.write('sidecar-bench: calibration passed; A/A check passed.\n');
+    return EXIT_OK;
+  } catch (error) {
+    return reportError(error);
+  }
+}
