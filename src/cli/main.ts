@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { configureTestcontainersEnv } from '../runtime/docker-env.js';
 import { registerCalibrateCommand } from './calibrate-command.js';
 import { registerDoctorCommand } from './doctor-command.js';
+import { registerGateCommand } from './gate-command.js';
 import { registerImagesCommand } from './images-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerRunCommand } from './run-command.js';
@@ -18,6 +19,7 @@ const program = new Command()
 registerRunCommand(program);
 registerReportCommand(program);
 registerCalibrateCommand(program);
+registerGateCommand(program);
 registerDoctorCommand(program);
 registerImagesCommand(program);
 

@@ -1,16 +1,17 @@
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { renderTerminalSummary } from '../report/index.js';
-import { runScenario } from '../runner/index.js';
+import { runScenario, writeReports } from '../runner/index.js';
 import { loadScenario } from '../scenario/index.js';
-import { EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, reportError } from './exit-codes.js';
+import { EXIT_CANNOT_RUN, EXIT_GATE_FAILED, EXIT_INTERRUPTED, EXIT_OK, reportError } from './exit-codes.js';
+import { gateRun, wantsGate, type GateFlags } from './gate-check.js';
 import { createProgressDisplay } from './progress-display.js';
 import { interruptibly } from './interrupts.js';
 import { TOOL_VERSION } from './version.js';
 
 export const DEFAULT_SCENARIO = 'scenarios/quickstart.yaml';
 
-interface RunFlags {
+interface RunFlags extends GateFlags {
   reportsDir: string;
 }
 
@@ -20,6 +21,8 @@ export function registerRunCommand(program: Command): Command {
     .description('run a scenario on real containers and write results.json and an HTML report')
     .argument('[scenario]', 'scenario file (YAML)', DEFAULT_SCENARIO)
     .option('--reports-dir <dir>', 'where the run folder is created', 'reports')
+    .option('--baseline <results>', 'a baseline run’s results.json: the gate also judges regressions against it')
+    .addOption(new Option('--inconclusive <policy>', 'exit code when a gate check is too noisy to judge (default: the scenario’s gates.inconclusive)').choices(['pass', 'fail']))
     .action(async (scenarioPath: string, flags: RunFlags) => {
       process.exitCode = await runCommand(scenarioPath, flags);
     });
@@ -47,6 +50,12 @@ async function runCommand(scenarioPath: string, flags: RunFlags): Promise<number
     if (failedTrials > 0) {
       process.stderr.write(`sidecar-bench: ${failedTrials} trial(s) failed; see the report.\n`);
       return EXIT_CANNOT_RUN;
+    }
+    if (outcome.outputDir && wantsGate(outcome.results, flags)) {
+      const { result, markdown } = await gateRun(outcome.results, outcome.summary, outcome.outputDir, flags);
+      await writeReports(outcome.outputDir, outcome.results, outcome.summary, result);
+      process.stdout.write(`\n${markdown}\ngate: ${outcome.outputDir}/junit.xml, ${outcome.outputDir}/summary.md\n`);
+      return result.verdict === 'pass' ? EXIT_OK : EXIT_GATE_FAILED;
     }
     return EXIT_OK;
   } catch (error) {

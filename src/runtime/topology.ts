@@ -47,9 +47,11 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
     outboundPort: OUTBOUND_CAPTURE_PORT,
   };
   const clientSidecar = proxy.sidecarContainer(sidecarOptions);
+  // An arm's own calibration delay, else the scenario's proxy.addedDelay.
+  const delayUs = options.calibrationDelayUs ?? scenario.proxy.addedDelayUs;
   const serverSidecar = proxy.sidecarContainer({
     ...sidecarOptions,
-    ...(options.calibrationDelayUs !== undefined ? { calibrationDelayUs: options.calibrationDelayUs } : {}),
+    ...(delayUs !== undefined ? { calibrationDelayUs: delayUs } : {}),
   });
   const arm = options.arm ?? name;
   const app: PodContainerSpec = {

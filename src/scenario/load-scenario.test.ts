@@ -37,13 +37,24 @@ describe('parseScenario: valid files', () => {
       load: {
         model: 'closed',
         connections: 16,
-        warmupUs: 2_000_000,
-        durationUs: 10_000_000,
+        warmupUs: 1_000_000,
+        durationUs: 5_000_000,
         timeoutUs: 10_000_000,
         request: { method: 'GET', path: '/', bodyBytes: 0 },
       },
-      trials: 2,
+      trials: 6,
       sampling: { intervalUs: 250_000 },
+      gates: {
+        inconclusive: 'pass',
+        confidence: 0.95,
+        thresholds: [
+          { topology: '*', metric: 'latency', statistic: 'p99', estimator: 'differential', role: 'sidecar', bound: 'max', limit: 100_000, limitText: '100ms' },
+          { topology: '*', metric: 'sidecar-vcpu-per-1k-rps', estimator: 'differential', role: 'sidecar', bound: 'max', limit: 0.5, limitText: '0.5' },
+          { topology: '*', metric: 'sidecar-rss', estimator: 'differential', role: 'sidecar', bound: 'max', limit: 512 * 1024 ** 2, limitText: '512MiB' },
+          { topology: '*', metric: 'ctx-switches-per-second-per-core', estimator: 'differential', role: 'sidecar', bound: 'max', limit: 5000, limitText: '5000' },
+          { topology: '*', metric: 'error-rate', estimator: 'differential', role: 'sidecar', bound: 'max', limit: 0.001, limitText: '0.1%' },
+        ],
+      },
       placement: { cpusets: 'split' },
     };
     expect(scenario).toStrictEqual(expected);
@@ -68,6 +79,7 @@ describe('parseScenario: valid files', () => {
       },
       trials: 1,
       sampling: { intervalUs: 250_000 },
+      gates: { inconclusive: 'pass', confidence: 0.95, thresholds: [] },
       placement: { cpusets: 'split' },
     } satisfies Scenario);
   });
@@ -77,7 +89,7 @@ describe('parseScenario: valid files', () => {
       [
         'topologies: [sidecar]',
         'proxy: { profile: envoy, workerThreads: 2, image: "envoyproxy/envoy:v1.30-latest" }',
-        'app: { responseBody: 64kB, serviceTime: 500us }',
+        'app: { responseBody: 64kB, serviceTime: 2ms }',
         'load: { connections: 1, duration: 1s, warmup: 0s, timeout: 1500ms, request: { method: POST, path: /echo, body: 1MiB } }',
         'sampling: { interval: 10ms }',
         'placement: { cpusets: { client: "0-1", server: "2,3" } }',
@@ -85,7 +97,7 @@ describe('parseScenario: valid files', () => {
       FILE,
     );
     expect(scenario.proxy).toStrictEqual({ profile: 'envoy', workerThreads: 2, image: 'envoyproxy/envoy:v1.30-latest' });
-    expect(scenario.app).toStrictEqual({ responseBodyBytes: 64_000, serviceTimeUs: 500 });
+    expect(scenario.app).toStrictEqual({ responseBodyBytes: 64_000, serviceTimeUs: 2000 });
     expect(scenario.load).toStrictEqual({
       model: 'closed',
       connections: 1,
@@ -210,7 +222,7 @@ describe('loadScenario', () => {
   it('reads quickstart.yaml from disk', async () => {
     const scenario = await loadScenario(QUICKSTART_PATH);
     expect(scenario.sourceFile).toBe(QUICKSTART_PATH);
-    expect(scenario.load.durationUs).toBe(10_000_000);
+    expect(scenario.load.durationUs).toBe(5_000_000);
   });
 
   it('throws SB_SCENARIO_NOT_FOUND for a missing file', async () => {

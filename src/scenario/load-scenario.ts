@@ -3,8 +3,9 @@ import { basename, extname } from 'node:path';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { BenchError } from '../errors.js';
-import { scenarioFileSchema, type ScenarioFile } from './schema.js';
-import type { LoadSpec, Scenario } from './scenario.js';
+import { checkedScenarioFileSchema, type ScenarioFile } from './schema.js';
+import { GATE_METRICS, parseLimit, type GatesFile } from './gates-schema.js';
+import type { GateSelector, GatesSpec, LoadSpec, Scenario } from './scenario.js';
 
 /** Reads, parses and validates a scenario file; every problem is reported at once, with its line. */
 export async function loadScenario(path: string): Promise<Scenario> {
@@ -29,7 +30,7 @@ export function parseScenario(text: string, path: string): Scenario {
     });
     throw invalid(path, problems);
   }
-  const parsed = scenarioFileSchema.safeParse(document.toJS() ?? {});
+  const parsed = checkedScenarioFileSchema.safeParse(document.toJS() ?? {});
   if (!parsed.success) {
     throw invalid(path, parsed.error.issues.flatMap((issue) => describeIssue(issue, document, lineCounter, path)));
   }
@@ -99,11 +100,17 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
     description: file.description ?? '',
     sourceFile: path,
     topologies: file.topologies,
-    proxy: { profile: file.proxy.profile, workerThreads: file.proxy.workerThreads, ...(file.proxy.image ? { image: file.proxy.image } : {}) },
+    proxy: {
+      profile: file.proxy.profile,
+      workerThreads: file.proxy.workerThreads,
+      ...(file.proxy.image ? { image: file.proxy.image } : {}),
+      ...(file.proxy.addedDelay !== undefined ? { addedDelayUs: file.proxy.addedDelay } : {}),
+    },
     app: { responseBodyBytes: file.app.responseBody, serviceTimeUs: file.app.serviceTime },
     load: resolveLoad(file.load),
     trials: file.trials,
     sampling: { intervalUs: file.sampling.interval },
+    gates: resolveGates(file.gates),
     placement: { cpusets },
   };
 }
@@ -117,4 +124,35 @@ function resolveLoad(load: ScenarioFile['load']): LoadSpec {
     request: { method: load.request.method, path: load.request.path, bodyBytes: load.request.body },
   };
   return load.model === 'open' ? { model: 'open', ratePerSecond: load.rate, ...common } : { model: 'closed', ...common };
+}
+
+function resolveGates(gates: GatesFile): GatesSpec {
+  const selector = (entry: GatesFile['thresholds'][number] | NonNullable<GatesFile['regressions']>[number]): GateSelector => ({
+    topology: entry.topology,
+    metric: entry.metric,
+    ...(entry.statistic ? { statistic: entry.statistic } : {}),
+    estimator: entry.estimator,
+    role: entry.role,
+    ...(entry.vs ? { vs: entry.vs } : {}),
+  });
+  // Limits were validated by the schema; parseLimit cannot fail here.
+  const limit = (metric: keyof typeof GATE_METRICS, value: string | number) => parseLimit(GATE_METRICS[metric].unit, value) as number;
+  return {
+    inconclusive: gates.inconclusive,
+    confidence: gates.confidence,
+    thresholds: gates.thresholds.map((entry) => {
+      const bound = entry.max !== undefined ? 'max' : 'min';
+      const written = (entry.max ?? entry.min) as string | number;
+      return { ...selector(entry), bound, limit: limit(entry.metric, written), limitText: String(written) };
+    }),
+    ...(gates.regressions
+      ? {
+          regressions: gates.regressions.map((entry) => ({
+            ...selector(entry),
+            toleranceShare: parseLimit('percent', entry.tolerance) as number,
+            floor: entry.floor === undefined ? 0 : limit(entry.metric, entry.floor),
+          })),
+        }
+      : {}),
+  };
 }

@@ -1,4 +1,40 @@
+import type { GateEstimator, GateMetric, GateStatistic } from './gates-schema.js';
 import type { ProxyProfileName, TopologyName } from './topologies.js';
+
+/** What a gate looks at: a metric of a topology (or "*": every topology it applies to). */
+export interface GateSelector {
+  topology: string;
+  metric: GateMetric;
+  statistic?: GateStatistic;
+  estimator: GateEstimator;
+  role: 'sidecar' | 'app' | 'loadgen';
+  vs?: string;
+}
+
+/** An absolute limit, checked against the confidence bound on the unsafe side. */
+export interface ThresholdGate extends GateSelector {
+  bound: 'max' | 'min';
+  /** In the metric's base unit: µs, bytes, a fraction, or a plain number. */
+  limit: number;
+  /** As written in the file, e.g. "2ms". */
+  limitText: string;
+}
+
+/** A limit on how much worse than a baseline the candidate may be. */
+export interface RegressionGate extends GateSelector {
+  /** Allowed worsening as a share of the baseline's median. */
+  toleranceShare: number;
+  /** …but never less than this, in the metric's base unit. */
+  floor: number;
+}
+
+export interface GatesSpec {
+  inconclusive: 'pass' | 'fail';
+  confidence: number;
+  thresholds: ThresholdGate[];
+  /** Absent: a default set is used when a baseline is given. */
+  regressions?: RegressionGate[];
+}
 
 /** Which cores each pod may use; undefined means the pod is not pinned. */
 export interface CpusetPlacement {
@@ -47,6 +83,8 @@ export interface Scenario {
     workerThreads: number;
     /** Overrides the profile's image (a pullable reference for Envoy). */
     image?: string;
+    /** A known fixed delay the server sidecar adds to every request (HAProxy profile only). */
+    addedDelayUs?: number;
   };
   app: {
     responseBodyBytes: number;
@@ -57,5 +95,6 @@ export interface Scenario {
   /** Trials per topology, interleaved across topologies. */
   trials: number;
   sampling: { intervalUs: number };
+  gates: GatesSpec;
   placement: { cpusets: 'split' | 'none' | { client: string; server: string } };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gatesSchema } from './gates-schema.js';
 import { PROXY_PROFILE_NAMES, TOPOLOGY_NAMES } from './topologies.js';
 import { DURATION_FORMS, RATE_FORMS, SIZE_FORMS, parseDurationUs, parseRatePerSecond, parseSizeBytes } from './units.js';
 
@@ -81,12 +82,15 @@ export const scenarioFileSchema = z.strictObject({
       }),
       workerThreads: wholeNumber(1, 64).default(1),
       image: z.string().min(1).optional(),
+      /** A known fixed delay the server sidecar adds to every request (calibration, gate tests). */
+      addedDelay: durationUs.optional(),
     })
     .default({ profile: 'haproxy', workerThreads: 1 }),
   app: z
     .strictObject({
       responseBody: sizeBytes.default(1024),
-      serviceTime: durationUs.default(0),
+      // The app waits with a Node timer, which has 1 ms resolution.
+      serviceTime: durationUs.refine((us) => us % 1000 === 0, { error: 'expected 0 or whole milliseconds, like "2ms" (the app’s timer has 1 ms resolution)' }).default(0),
     })
     .default({ responseBody: 1024, serviceTime: 0 }),
   load: loadSchema,
@@ -98,6 +102,7 @@ export const scenarioFileSchema = z.strictObject({
         .default(250_000),
     })
     .default({ interval: 250_000 }),
+  gates: gatesSchema,
   placement: z
     .strictObject({
       cpusets: z
@@ -108,6 +113,26 @@ export const scenarioFileSchema = z.strictObject({
         .default('split'),
     })
     .default({ cpusets: 'split' }),
+});
+
+/** Checks that span sections: names a gate uses must be topologies of the run, and so on. */
+export const checkedScenarioFileSchema = scenarioFileSchema.superRefine((file, ctx) => {
+  if (file.proxy.addedDelay !== undefined && file.proxy.profile !== 'haproxy') {
+    ctx.addIssue({ code: 'custom', path: ['proxy', 'addedDelay'], message: 'only the haproxy profile can add a delay (its image carries the delay relay)' });
+  }
+  const known = new Set<string>(file.topologies);
+  const check = (section: 'thresholds' | 'regressions', index: number, field: 'topology' | 'vs', name: string | undefined) => {
+    if (name === undefined || (field === 'topology' && name === '*') || known.has(name)) return;
+    ctx.addIssue({ code: 'custom', path: ['gates', section, index, field], message: `"${name}" is not one of this scenario's topologies (${file.topologies.join(', ')})${field === 'topology' ? ' or "*"' : ''}` });
+  };
+  file.gates.thresholds.forEach((entry, index) => {
+    check('thresholds', index, 'topology', entry.topology);
+    check('thresholds', index, 'vs', entry.vs);
+  });
+  file.gates.regressions?.forEach((entry, index) => {
+    check('regressions', index, 'topology', entry.topology);
+    check('regressions', index, 'vs', entry.vs);
+  });
 });
 
 export type ScenarioFile = z.output<typeof scenarioFileSchema>;

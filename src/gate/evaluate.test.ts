@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { RegressionGate, ThresholdGate } from '../scenario/scenario.js';
+import { judgeRegression, judgeThreshold } from './evaluate.js';
+
+const overheadP99: ThresholdGate = { topology: 'sidecar', metric: 'overhead', statistic: 'p99', estimator: 'differential', role: 'sidecar', bound: 'max', limit: 2000, limitText: '2ms' };
+const minRps: ThresholdGate = { topology: 'sidecar', metric: 'rps', estimator: 'differential', role: 'sidecar', bound: 'min', limit: 10_000, limitText: '10000' };
+
+describe('judgeThreshold (checked against the confidence bound on the unsafe side)', () => {
+  it('passes when even the upper bound is within a max', () => {
+    const check = judgeThreshold(overheadP99, 'sidecar', [1500, 1600, 1700, 1800, 1900, 1950], 0.95);
+    expect(check.verdict).toBe('pass');
+    expect(check.name).toBe('sidecar: overhead p99 (differential) ≤ 2ms');
+    expect(check.value).toMatchObject({ median: 1750, low: 1500, high: 1950 });
+    expect(check.reason).toBe('the whole confidence interval 1.750 ms [1.500 ms, 1.950 ms] is within 2.000 ms (judged by its upper bound)');
+  });
+
+  it('fails when even the lower bound is beyond a max', () => {
+    expect(judgeThreshold(overheadP99, 'sidecar', [2100, 2200, 2300, 2400, 2500, 2600], 0.95).verdict).toBe('fail');
+  });
+
+  it('is inconclusive, never a coin flip, when the interval straddles the limit', () => {
+    const check = judgeThreshold(overheadP99, 'sidecar', [1200, 1500, 1800, 2100, 2400, 2700], 0.95);
+    expect(check.verdict).toBe('inconclusive');
+    expect(check.reason).toContain('straddles 2.000 ms: this run is too noisy to judge it');
+  });
+
+  it('says when too few trials give less than the asked coverage', () => {
+    const check = judgeThreshold(overheadP99, 'sidecar', [1500, 1600, 1700], 0.95);
+    expect(check.reason).toContain('(only 75.0 % coverage with 3 trials)');
+  });
+
+  it('judges a min by the lower bound', () => {
+    expect(judgeThreshold(minRps, 'sidecar', [10_500, 11_000, 11_200, 11_400, 11_600, 12_000], 0.95).verdict).toBe('pass');
+    expect(judgeThreshold(minRps, 'sidecar', [9_500, 10_100, 11_200, 11_400, 11_600, 12_000], 0.95).verdict).toBe('inconclusive');
+    expect(judgeThreshold(minRps, 'sidecar', [8_000, 8_100, 8_200, 8_300, 8_400, 9_000], 0.95).verdict).toBe('fail');
+  });
+});
+
+const overheadP50Regression: RegressionGate = { topology: '*', metric: 'overhead', statistic: 'p50', estimator: 'differential', role: 'sidecar', toleranceShare: 0.1, floor: 50 };
+const rpsRegression: RegressionGate = { topology: '*', metric: 'rps', estimator: 'differential', role: 'sidecar', toleranceShare: 0.1, floor: 0 };
+const baselineOverhead = [500, 510, 520, 530, 540, 550];
+
+describe('judgeRegression (Hodges–Lehmann shift with its exact interval)', () => {
+  it('passes an A/A comparison: the whole change interval is within the tolerance', () => {
+    const check = judgeRegression(overheadP50Regression, 'sidecar', [505, 515, 525, 535, 545, 555], baselineOverhead, 0.95);
+    expect(check.change?.median).toBe(5);
+    expect(check.verdict).toBe('pass');
+    expect(check.name).toBe('sidecar: overhead p50 (differential) no worse than baseline + 53 µs');
+  });
+
+  it('fails a 1 ms regression, naming the metric', () => {
+    const check = judgeRegression(overheadP50Regression, 'sidecar', baselineOverhead.map((value) => value + 1000), baselineOverhead, 0.95);
+    expect(check.verdict).toBe('fail');
+    expect(check.change?.median).toBe(1000);
+    expect(check.reason).toMatch(/^regressed: change \+1\.000 ms \[/);
+  });
+
+  it('treats lower throughput as worse', () => {
+    const baseline = [10_000, 10_100, 10_200, 10_300, 10_400, 10_500];
+    expect(judgeRegression(rpsRegression, 'sidecar', baseline.map((rps) => rps * 0.5), baseline, 0.95).verdict).toBe('fail');
+    expect(judgeRegression(rpsRegression, 'sidecar', baseline.map((rps) => rps * 1.5), baseline, 0.95).verdict).toBe('pass');
+  });
+
+  it('is inconclusive when the change interval straddles the tolerance', () => {
+    const check = judgeRegression(overheadP50Regression, 'sidecar', [480, 520, 560, 600, 640, 700], baselineOverhead, 0.95);
+    expect(check.verdict).toBe('inconclusive');
+  });
+});

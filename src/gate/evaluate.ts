@@ -1,0 +1,136 @@
+import { estimateShift } from '../analysis/shift.js';
+import { estimateMedian, type MedianEstimate } from '../analysis/statistics.js';
+import type { ResultsSummary } from '../analysis/types.js';
+import type { Results } from '../results/schema.js';
+import { GATE_METRICS, type GateMetric } from '../scenario/gates-schema.js';
+import type { GateSelector, GatesSpec, RegressionGate, ThresholdGate } from '../scenario/scenario.js';
+import { DEFAULT_REGRESSIONS } from './default-regressions.js';
+import { formatMetricValue } from './format-value.js';
+import { metricByRound, selectedArms } from './metric-values.js';
+
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
+
+export interface GateCheck {
+  kind: 'threshold' | 'regression';
+  /** e.g. "sidecar: overhead p99 (differential) ≤ 2ms". */
+  name: string;
+  arm: string;
+  metric: GateMetric;
+  /** The candidate's median over trials with its confidence interval. */
+  value: MedianEstimate;
+  baseline?: MedianEstimate;
+  /** Candidate − baseline (regressions). */
+  change?: MedianEstimate;
+  verdict: Verdict;
+  /** One sentence: what was compared with what, and why this verdict. */
+  reason: string;
+}
+
+export interface GateResult {
+  checks: GateCheck[];
+  inconclusivePolicy: 'pass' | 'fail';
+  /** Overall: fail if any check failed (or was inconclusive under the "fail" policy). */
+  verdict: 'pass' | 'fail';
+  counts: Record<Verdict, number>;
+}
+
+function label(selector: GateSelector): string {
+  const statistic = selector.statistic ? ` ${selector.statistic}` : '';
+  const estimator = selector.metric === 'overhead' ? ` (${selector.estimator})` : '';
+  const role = selector.metric === 'ctx-switches-per-second-per-core' ? ` of ${selector.role}` : '';
+  const vs = selector.vs ? ` vs ${selector.vs}` : '';
+  return `${selector.metric}${statistic}${estimator}${role}${vs}`;
+}
+
+const interval = (metric: GateMetric, estimate: MedianEstimate, signed = false) =>
+  `${formatMetricValue(metric, estimate.median, signed)} [${formatMetricValue(metric, estimate.low, signed)}, ${formatMetricValue(metric, estimate.high, signed)}]`;
+
+const coverageNote = (estimate: MedianEstimate, confidence: number) =>
+  estimate.coverage < confidence ? ` (only ${(estimate.coverage * 100).toFixed(1)} % coverage with ${estimate.n} trials)` : '';
+
+/** An absolute limit, judged by the confidence bound on the unsafe side. */
+export function judgeThreshold(gate: ThresholdGate, arm: string, values: number[], confidence: number): GateCheck {
+  const value = estimateMedian(values, confidence);
+  const { metric } = gate;
+  const limit = formatMetricValue(metric, gate.limit);
+  const name = `${arm}: ${label(gate)} ${gate.bound === 'max' ? '≤' : '≥'} ${gate.limitText}`;
+  const [safeBound, unsafeBound] = gate.bound === 'max' ? [value.high, value.low] : [value.low, value.high];
+  const within = (x: number) => (gate.bound === 'max' ? x <= gate.limit : x >= gate.limit);
+  const ci = `${interval(metric, value)}${coverageNote(value, confidence)}`;
+  let verdict: Verdict;
+  let reason: string;
+  if (within(safeBound)) {
+    verdict = 'pass';
+    reason = `the whole confidence interval ${ci} is within ${limit} (judged by its ${gate.bound === 'max' ? 'upper' : 'lower'} bound)`;
+  } else if (!within(unsafeBound)) {
+    verdict = 'fail';
+    reason = `the whole confidence interval ${ci} is beyond ${limit}`;
+  } else {
+    verdict = 'inconclusive';
+    reason = `the confidence interval ${ci} straddles ${limit}: this run is too noisy to judge it; add trials or lengthen them`;
+  }
+  return { kind: 'threshold', name, arm, metric, value, verdict, reason };
+}
+
+/** How much worse the candidate may be: a share of the baseline median, never below the floor. */
+export function judgeRegression(gate: RegressionGate, arm: string, candidate: number[], baseline: number[], confidence: number): GateCheck {
+  const { metric } = gate;
+  const value = estimateMedian(candidate, confidence);
+  const baselineEstimate = estimateMedian(baseline, confidence);
+  const change = estimateShift(candidate, baseline, confidence);
+  const tolerance = Math.max(gate.toleranceShare * Math.abs(baselineEstimate.median), gate.floor);
+  // Worsening is positive: higher latency, or lower throughput.
+  const worse = GATE_METRICS[metric].worse === 'higher' ? 1 : -1;
+  const [worseningLow, worseningHigh] = worse === 1 ? [change.low, change.high] : [-change.high, -change.low];
+  const name = `${arm}: ${label(gate)} no worse than baseline + ${formatMetricValue(metric, tolerance)}`;
+  const changeText = `change ${interval(metric, change, true)}${coverageNote(change, confidence)}`;
+  let verdict: Verdict;
+  let reason: string;
+  if (worseningLow > tolerance) {
+    verdict = 'fail';
+    reason = `regressed: ${changeText}; even its optimistic bound is worse than the tolerance ${formatMetricValue(metric, tolerance)}`;
+  } else if (worseningHigh <= tolerance) {
+    verdict = 'pass';
+    reason = `${changeText}; even its pessimistic bound is within the tolerance ${formatMetricValue(metric, tolerance)}`;
+  } else {
+    verdict = 'inconclusive';
+    reason = `${changeText} straddles the tolerance ${formatMetricValue(metric, tolerance)}: too noisy to judge; add trials or lengthen them`;
+  }
+  return { kind: 'regression', name, arm, metric, value, baseline: baselineEstimate, change, verdict, reason };
+}
+
+function expand<T extends GateSelector>(gates: readonly T[], summary: ResultsSummary, results: Results): { gate: T; arm: string; values: number[] }[] {
+  return gates.flatMap((gate) =>
+    selectedArms(gate, summary).flatMap((arm) => {
+      const values = metricByRound(gate, results, summary, arm);
+      return values ? [{ gate, arm, values: [...values.values()] }] : [];
+    }),
+  );
+}
+
+export interface GateInputs {
+  results: Results;
+  summary: ResultsSummary;
+  gates: GatesSpec;
+  /** A baseline run: regressions are checked against it. */
+  baseline?: { results: Results; summary: ResultsSummary };
+  /** Overrides the scenario's policy (the --inconclusive flag). */
+  inconclusivePolicy?: 'pass' | 'fail';
+}
+
+/** Every threshold of the scenario, and every regression when a baseline is given. */
+export function evaluateGates(inputs: GateInputs): GateResult {
+  const { results, summary, gates, baseline } = inputs;
+  const checks: GateCheck[] = expand(gates.thresholds, summary, results).map(({ gate, arm, values }) => judgeThreshold(gate, arm, values, gates.confidence));
+  if (baseline) {
+    for (const { gate, arm, values } of expand(gates.regressions ?? DEFAULT_REGRESSIONS, summary, results)) {
+      const baselineValues = metricByRound(gate, baseline.results, baseline.summary, arm);
+      if (baselineValues) checks.push(judgeRegression(gate, arm, values, [...baselineValues.values()], gates.confidence));
+    }
+  }
+  const policy = inputs.inconclusivePolicy ?? gates.inconclusive;
+  const counts: Record<Verdict, number> = { pass: 0, fail: 0, inconclusive: 0 };
+  for (const check of checks) counts[check.verdict]++;
+  const failed = counts.fail > 0 || (policy === 'fail' && counts.inconclusive > 0);
+  return { checks, inconclusivePolicy: policy, verdict: failed ? 'fail' : 'pass', counts };
+}

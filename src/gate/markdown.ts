@@ -1,0 +1,40 @@
+import { formatMetricValue } from './format-value.js';
+import type { GateCheck, GateResult, Verdict } from './evaluate.js';
+
+const ICON: Record<Verdict, string> = { pass: '✅', fail: '❌', inconclusive: '⚠️' };
+const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function estimateCell(check: GateCheck, which: 'value' | 'baseline' | 'change'): string {
+  const estimate = check[which];
+  if (!estimate) return '';
+  const signed = which === 'change';
+  return `${formatMetricValue(check.metric, estimate.median, signed)} [${formatMetricValue(check.metric, estimate.low, signed)}, ${formatMetricValue(check.metric, estimate.high, signed)}]`;
+}
+
+/** A Markdown summary that fits a GitHub job summary or a pull-request comment. */
+export function renderMarkdownSummary(result: GateResult, title: string, details: { scenario: string; runId: string; host: string; confidence: number }): string {
+  const pass = result.verdict === 'pass';
+  const lines = [
+    `## ${pass ? '✅' : '❌'} sidecar-bench gate: ${pass ? 'PASS' : 'FAIL'} — ${escapeCell(title)}`,
+    '',
+    `${result.counts.pass} passed · ${result.counts.fail} failed · ${result.counts.inconclusive} inconclusive (counted as ${result.inconclusivePolicy}) · scenario \`${escapeCell(details.scenario)}\` · run \`${details.runId}\` · ${escapeCell(details.host)}`,
+    '',
+  ];
+  if (result.checks.length === 0) {
+    lines.push('_No gate checks: the scenario has no thresholds and no baseline was given._', '');
+    return lines.join('\n');
+  }
+  const ci = `${(details.confidence * 100).toFixed(0)} % CI`;
+  lines.push(`| | check | candidate (median [${ci}]) | baseline | change [${ci}] | verdict |`, '|---|---|---|---|---|---|');
+  for (const check of result.checks) {
+    lines.push(`| ${ICON[check.verdict]} | ${escapeCell(check.name)} | ${estimateCell(check, 'value')} | ${estimateCell(check, 'baseline')} | ${estimateCell(check, 'change')} | ${check.verdict} |`);
+  }
+  const explained = result.checks.filter((check) => check.verdict !== 'pass');
+  if (explained.length > 0) {
+    lines.push('', '<details><summary>Why each check that did not pass</summary>', '');
+    for (const check of explained) lines.push(`- **${escapeCell(check.name)}**: ${escapeCell(check.reason)}`);
+    lines.push('', '</details>');
+  }
+  lines.push('');
+  return lines.join('\n');
+}

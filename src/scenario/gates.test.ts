@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { isBenchError, type BenchError } from '../errors.js';
+import { parseScenario } from './load-scenario.js';
+
+const BASE = 'topologies: [app-only, sidecar]\nload: { connections: 4, duration: 2s }\n';
+
+function rejection(text: string): BenchError {
+  try {
+    parseScenario(text, 'gates.yaml');
+  } catch (error) {
+    if (isBenchError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected the scenario to be rejected');
+}
+
+describe('gates in a scenario', () => {
+  it('rejects a gate on a topology the scenario does not run, and addedDelay without HAProxy', () => {
+    const error = rejection(`${BASE}proxy: { profile: envoy, addedDelay: 1ms }\ngates:\n  thresholds:\n    - { topology: mtls, metric: rps, min: 1 }\n    - { topology: sidecar, metric: throughput-drop, vs: sidcar, max: 15% }\n`);
+    expect(error.details).toStrictEqual([
+      'gates.yaml:3:38  proxy.addedDelay: only the haproxy profile can add a delay (its image carries the delay relay)',
+      'gates.yaml:6:19  gates.thresholds[0].topology: "mtls" is not one of this scenario\'s topologies (app-only, sidecar) or "*"',
+      'gates.yaml:7:57  gates.thresholds[1].vs: "sidcar" is not one of this scenario\'s topologies (app-only, sidecar)',
+    ]);
+  });
+
+  it('resolves thresholds to base units and keeps the text as written', () => {
+    const scenario = parseScenario(
+      `${BASE}gates:\n  thresholds:\n    - { topology: sidecar, metric: overhead, statistic: p99, max: 2ms }\n    - { metric: sidecar-rss, max: 512MiB }\n    - { metric: error-rate, max: 0.1% }\n    - { metric: sidecar-vcpu-per-1k-rps, max: 0.5 }\n`,
+      'gates.yaml',
+    );
+    expect(scenario.gates.inconclusive).toBe('pass');
+    expect(scenario.gates.confidence).toBe(0.95);
+    expect(scenario.gates.thresholds.map(({ topology, metric, bound, limit, limitText }) => ({ topology, metric, bound, limit, limitText }))).toStrictEqual([
+      { topology: 'sidecar', metric: 'overhead', bound: 'max', limit: 2000, limitText: '2ms' },
+      { topology: '*', metric: 'sidecar-rss', bound: 'max', limit: 512 * 1024 ** 2, limitText: '512MiB' },
+      { topology: '*', metric: 'error-rate', bound: 'max', limit: 0.001, limitText: '0.1%' },
+      { topology: '*', metric: 'sidecar-vcpu-per-1k-rps', bound: 'max', limit: 0.5, limitText: '0.5' },
+    ]);
+    expect(scenario.gates.regressions).toBeUndefined();
+  });
+
+  it('resolves regressions with their tolerance and floor', () => {
+    const scenario = parseScenario(`${BASE}gates:\n  inconclusive: fail\n  regressions:\n    - { metric: latency, statistic: p99, tolerance: 5%, floor: 100us }\n`, 'gates.yaml');
+    expect(scenario.gates.inconclusive).toBe('fail');
+    expect(scenario.gates.regressions).toMatchObject([{ metric: 'latency', statistic: 'p99', toleranceShare: 0.05, floor: 100 }]);
+  });
+
+  it('names file, line and field for a limit in the wrong unit, a missing statistic, an unknown metric and a doubled bound', () => {
+    const error = rejection(
+      `${BASE}gates:\n  thresholds:\n    - { metric: overhead, statistic: p99, max: 2MiB }\n    - { metric: latency, max: 100ms }\n    - { metric: speed, max: 1 }\n    - { metric: rps, max: 1, min: 0 }\n`,
+    );
+    expect(error.details).toStrictEqual([
+      'gates.yaml:5:48  gates.thresholds[0].max: expected a duration like "2ms" or "500us" for metric overhead',
+      'gates.yaml:6:7  gates.thresholds[1].statistic: metric latency needs a statistic (p50, p90, p99, p99.9 or max)',
+      'gates.yaml:7:17  gates.thresholds[2].metric: unknown metric "speed"; expected one of latency, overhead, rps, throughput-drop, sidecar-vcpu-per-1k-rps, sidecar-rss, ctx-switches-per-second-per-core, error-rate, oom-kills',
+      'gates.yaml:8:7  gates.thresholds[3]: give exactly one of max or min',
+    ]);
+  });
+});
