@@ -2,10 +2,10 @@
  * The rows each chart plots, derived from the analysis summary. Pure functions; every value is in
  * the unit its field name says (ms for latency, MiB for memory).
  */
-import type { LatencySummaryUs } from '../hdr/histogram.js';
 import { LATENCY_STATISTICS, type LatencyStatistic, type ResultsSummary, type TopologySummary } from '../analysis/types.js';
 import type { ContainerRole } from '../results/schema.js';
-import { bytesToMiB, usToMs } from './format.js';
+import { bytesToMiB, formatEstimateMs, usToMs } from './format.js';
+import { ESTIMATOR_ORDER, ESTIMATOR_SHORT_LABELS } from './summary-types.js';
 
 export const STATISTIC_LABELS: Record<LatencyStatistic, string> = {
   p50Us: 'P50',
@@ -62,42 +62,65 @@ export function percentileRows(summary: ResultsSummary): PercentileRow[] {
 }
 
 export interface OverheadRow {
-  kind: 'merged' | 'round';
+  /** 'estimate': the median over rounds of the paired differences, with its interval; 'round': one round's difference. */
+  kind: 'estimate' | 'round';
   topology: string;
   statistic: string;
+  /** 'estimate' rows: the median, the interval's bounds, its text ("+0.605 ms [+0.52, +0.70]") and the trials it rests on. */
+  medianMs?: number;
+  lowMs?: number;
+  highMs?: number;
+  ci?: string;
+  trials?: number;
+  /** The baseline's figure: the median over its trials. */
+  baselineMs?: number;
+  /** 'round' rows. */
   round?: number;
-  overheadMs: number;
-  baselineMs: number;
+  overheadMs?: number;
+}
+
+/** Rounds that both the topology and the baseline completed, as round → trial summary. */
+function byRound(topology: TopologySummary): Map<number, TopologySummary['trials'][number]> {
+  return new Map(topology.trials.filter((trial) => trial.latency.count > 0).map((trial) => [trial.round, trial]));
 }
 
 /**
- * Per statistic, the topology's merged figure minus the baseline's ('merged'), and the same
- * difference within each round both ran in ('round': trials interleaved back to back).
+ * Per statistic, the differential estimator (the topology's figure minus the baseline's in the
+ * same round, median over rounds, with its interval: 'estimate'), and each round's difference
+ * ('round'). The per-round differences are those the estimator takes its median of: each trial's
+ * percentile from its own histogram, paired with the baseline's trial of the same round.
  */
 export function overheadRows(summary: ResultsSummary): OverheadRow[] {
   const baseline = baselineOf(summary);
   if (baseline === undefined) return [];
+  const baselineRounds = byRound(baseline);
   const rows: OverheadRow[] = [];
   for (const topology of summary.topologies) {
-    if (topology.topology === baseline.topology || topology.overheadVsBaselineUs === undefined) continue;
+    const differential = topology.estimators?.differential;
+    if (topology === baseline || differential === undefined) continue;
     for (const statistic of LATENCY_STATISTICS) {
+      const estimate = differential[statistic];
+      if (estimate.n === 0) continue;
       rows.push({
-        kind: 'merged',
+        kind: 'estimate',
         topology: topology.topology,
         statistic: STATISTIC_LABELS[statistic],
-        overheadMs: usToMs(topology.overheadVsBaselineUs[statistic]),
-        baselineMs: usToMs(baseline.latency[statistic]),
+        medianMs: usToMs(estimate.median),
+        lowMs: usToMs(estimate.low),
+        highMs: usToMs(estimate.high),
+        ci: formatEstimateMs(estimate, { signed: true }),
+        trials: estimate.n,
+        baselineMs: usToMs(baseline.latencyOverTrials[statistic].median),
       });
-      for (const trial of topology.trials) {
-        const baselineTrial = baseline.trials.find((candidate) => candidate.round === trial.round);
-        if (baselineTrial === undefined || trial.latency.count === 0 || baselineTrial.latency.count === 0) continue;
+      for (const [round, trial] of byRound(topology)) {
+        const baselineTrial = baselineRounds.get(round);
+        if (baselineTrial === undefined) continue;
         rows.push({
           kind: 'round',
           topology: topology.topology,
           statistic: STATISTIC_LABELS[statistic],
-          round: trial.round,
+          round,
           overheadMs: usToMs(trial.latency[statistic] - baselineTrial.latency[statistic]),
-          baselineMs: usToMs(baselineTrial.latency[statistic]),
         });
       }
     }
@@ -105,27 +128,40 @@ export function overheadRows(summary: ResultsSummary): OverheadRow[] {
   return rows;
 }
 
-export const PROXY_ESTIMATOR = 'total − x-envoy-upstream-service-time (nearest proxy, ms resolution)';
-export const NETWORK_ESTIMATOR = 'total − x-app-service-time-us (network + all proxies, µs resolution)';
-
-export interface PerRequestRow {
+export interface EstimatorRow {
   topology: string;
   estimator: string;
   statistic: string;
-  valueMs: number;
-  count: number;
+  medianMs: number;
+  lowMs: number;
+  highMs: number;
+  ci: string;
+  trials: number;
 }
 
-export function perRequestRows(summary: ResultsSummary): PerRequestRow[] {
-  const rows: PerRequestRow[] = [];
-  const add = (topology: string, estimator: string, latency: LatencySummaryUs | undefined): void => {
-    if (latency === undefined || latency.count === 0) return;
-    for (const statistic of PERCENTILE_STATISTICS) {
-      rows.push({ topology, estimator, statistic: STATISTIC_LABELS[statistic], valueMs: usToMs(latency[statistic]), count: latency.count });
+/** Every estimator's overhead (median over rounds, with its interval) per topology and percentile. */
+export function estimatorRows(summary: ResultsSummary): EstimatorRow[] {
+  const rows: EstimatorRow[] = [];
+  for (const topology of summary.topologies) {
+    for (const estimator of ESTIMATOR_ORDER) {
+      const byStatistic = topology.estimators?.[estimator];
+      if (byStatistic === undefined) continue;
+      for (const statistic of PERCENTILE_STATISTICS) {
+        const estimate = byStatistic[statistic];
+        if (estimate.n === 0) continue;
+        rows.push({
+          topology: topology.topology,
+          estimator: ESTIMATOR_SHORT_LABELS[estimator],
+          statistic: STATISTIC_LABELS[statistic],
+          medianMs: usToMs(estimate.median),
+          lowMs: usToMs(estimate.low),
+          highMs: usToMs(estimate.high),
+          ci: formatEstimateMs(estimate, { signed: true }),
+          trials: estimate.n,
+        });
+      }
     }
-  };
-  for (const topology of summary.topologies) add(topology.topology, PROXY_ESTIMATOR, topology.perRequest.proxyOverheadUs);
-  for (const topology of summary.topologies) add(topology.topology, NETWORK_ESTIMATOR, topology.perRequest.networkAndProxiesUs);
+  }
   return rows;
 }
 

@@ -1,18 +1,9 @@
 /** Vega-Lite specs of the latency charts: pure functions of the analysis summary. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ResultsSummary } from '../analysis/types.js';
-import {
-  NETWORK_ESTIMATOR,
-  PERCENTILE_STATISTICS,
-  PROXY_ESTIMATOR,
-  STATISTIC_LABELS,
-  baselineOf,
-  overheadRows,
-  percentileRows,
-  perRequestRows,
-  topologyOrder,
-} from './chart-data.js';
 import { LATENCY_STATISTICS } from '../analysis/types.js';
+import { PERCENTILE_STATISTICS, STATISTIC_LABELS, baselineOf, estimatorRows, overheadRows, percentileRows, topologyOrder } from './chart-data.js';
+import { ESTIMATOR_ORDER, ESTIMATOR_SHORT_LABELS } from './summary-types.js';
 
 /** Percentile axis ticks: 1/(1−p) for P50, P90, P99, P99.9, P99.99, P99.999. */
 const TAIL_TICKS = [2, 10, 100, 1_000, 10_000, 100_000];
@@ -55,85 +46,124 @@ export function latencyPercentileSpec(summary: ResultsSummary): TopLevelSpec | u
   };
 }
 
+/** The interval of an 'estimate' row as a vertical bar with caps: y = low, y2 = high. */
+function intervalLayer(filter: string | undefined, title: string) {
+  return {
+    ...(filter === undefined ? {} : { transform: [{ filter }] }),
+    mark: { type: 'errorbar', ticks: { size: 8 }, thickness: 1.4, color: '#1d2329' },
+    encoding: {
+      y: { field: 'lowMs', type: 'quantitative', title },
+      y2: { field: 'highMs' },
+    },
+  } as const;
+}
+
+/** One panel per statistic (each with its own y scale, so P50 is not flattened by max), in order. */
+function statisticFacet(order: string[]) {
+  return { field: 'statistic' as const, type: 'nominal' as const, title: null, sort: order, header: { labelFontWeight: 'bold' as const, labelFontSize: 12 } };
+}
+
+/** Bars need no x labels: the colour legend names them. */
+const HIDDEN_X_AXIS = { title: null, labels: false, ticks: false } as const;
+
 /**
- * (b) Overhead vs the baseline at each percentile: grouped bars of the merged difference per
- * topology, with a dot per round for the difference measured within that round.
+ * (b) Overhead vs the baseline, one panel per percentile: bars are the differential estimator
+ * (the topology's figure minus the baseline's in the same round, median over rounds), error bars
+ * its confidence interval, dots each round's own difference.
  */
 export function overheadVsBaselineSpec(summary: ResultsSummary): TopLevelSpec | undefined {
   const rows = overheadRows(summary);
   const baseline = baselineOf(summary);
   if (rows.length === 0 || baseline === undefined) return undefined;
   const statisticOrder = LATENCY_STATISTICS.map((statistic) => STATISTIC_LABELS[statistic]);
-  const others = topologyOrder(summary).filter((name) => name !== baseline.topology);
+  const others = topologyOrder(summary).filter((name) => rows.some((row) => row.topology === name));
+  const title = `Δ vs ${baseline.topology} (ms)`;
+  const x = { field: 'topology', type: 'nominal', sort: others, scale: { domain: others }, axis: HIDDEN_X_AXIS } as const;
   return {
-    description: `Latency overhead vs ${baseline.topology} at each percentile`,
-    width: 560,
-    height: 300,
+    description: `Latency overhead vs ${baseline.topology} at each percentile, median over rounds with its confidence interval`,
     data: { values: rows },
-    encoding: {
-      x: { field: 'statistic', type: 'nominal', title: null, sort: statisticOrder, axis: { labelAngle: 0 } },
-      xOffset: { field: 'topology', type: 'nominal', sort: others, scale: { domain: others } },
-      color: { ...topologyColor(summary), legend: { values: others } },
-      y: { field: 'overheadMs', type: 'quantitative', title: `overhead vs ${baseline.topology} (ms)` },
+    facet: { column: statisticFacet(statisticOrder) },
+    spec: {
+      width: { step: 34 },
+      height: 240,
+      layer: [
+        {
+          transform: [{ filter: "datum.kind === 'estimate'" }],
+          mark: { type: 'bar' },
+          encoding: {
+            x,
+            y: { field: 'medianMs', type: 'quantitative', title },
+            color: { ...topologyColor(summary), legend: { values: others } },
+            tooltip: [
+              { field: 'topology', type: 'nominal' },
+              { field: 'statistic', type: 'nominal' },
+              { field: 'ci', type: 'nominal', title: 'overhead: median over rounds [CI]' },
+              { field: 'trials', type: 'quantitative', title: 'paired rounds' },
+              { field: 'baselineMs', type: 'quantitative', title: `${baseline.topology}, median over trials (ms)`, format: '.3f' },
+            ],
+          },
+        },
+        { ...intervalLayer("datum.kind === 'estimate'", title), encoding: { ...intervalLayer(undefined, title).encoding, x } },
+        {
+          transform: [{ filter: "datum.kind === 'round'" }],
+          mark: { type: 'point', filled: true, size: 20, opacity: 0.8, stroke: '#fff', strokeWidth: 0.6 },
+          encoding: {
+            x,
+            y: { field: 'overheadMs', type: 'quantitative', title },
+            color: { value: '#1d2329' },
+            tooltip: [
+              { field: 'topology', type: 'nominal' },
+              { field: 'statistic', type: 'nominal' },
+              { field: 'round', type: 'ordinal' },
+              { field: 'overheadMs', type: 'quantitative', title: 'overhead within the round (ms)', format: '+.3f' },
+            ],
+          },
+        },
+      ],
     },
-    layer: [
-      {
-        transform: [{ filter: "datum.kind === 'merged'" }],
-        mark: { type: 'bar' },
-        encoding: {
-          tooltip: [
-            { field: 'topology', type: 'nominal' },
-            { field: 'statistic', type: 'nominal' },
-            { field: 'overheadMs', type: 'quantitative', title: 'overhead, all trials merged (ms)', format: '+.3f' },
-            { field: 'baselineMs', type: 'quantitative', title: `${baseline.topology} (ms)`, format: '.3f' },
-          ],
-        },
-      },
-      {
-        transform: [{ filter: "datum.kind === 'round'" }],
-        mark: { type: 'point', filled: true, size: 26, opacity: 0.9, stroke: '#fff', strokeWidth: 0.8 },
-        encoding: {
-          color: { value: '#1d2329' },
-          tooltip: [
-            { field: 'topology', type: 'nominal' },
-            { field: 'statistic', type: 'nominal' },
-            { field: 'round', type: 'ordinal' },
-            { field: 'overheadMs', type: 'quantitative', title: 'overhead within the round (ms)', format: '+.3f' },
-          ],
-        },
-      },
-    ],
+    resolve: { scale: { y: 'independent' } },
   };
 }
 
 /**
- * (c) Per-request overhead from the response headers, one row of grouped bars per estimator:
- * total − upstream time (the nearest proxy, ms resolution) and total − app time (network and
- * every proxy, µs resolution).
+ * (c) The overhead by each of the three estimators: one row of panels per topology, one panel per
+ * percentile; bars are the median over rounds, error bars the confidence interval.
  */
-export function perRequestOverheadSpec(summary: ResultsSummary): TopLevelSpec | undefined {
-  const rows = perRequestRows(summary);
+export function overheadEstimatorsSpec(summary: ResultsSummary): TopLevelSpec | undefined {
+  const rows = estimatorRows(summary);
   if (rows.length === 0) return undefined;
   const statisticOrder = PERCENTILE_STATISTICS.map((statistic) => STATISTIC_LABELS[statistic]);
   const topologies = topologyOrder(summary).filter((name) => rows.some((row) => row.topology === name));
+  const estimators = ESTIMATOR_ORDER.map((name) => ESTIMATOR_SHORT_LABELS[name]).filter((label) => rows.some((row) => row.estimator === label));
+  const title = 'overhead (ms)';
+  const x = { field: 'estimator', type: 'nominal', sort: estimators, scale: { domain: estimators }, axis: HIDDEN_X_AXIS } as const;
   return {
-    description: 'Per-request overhead estimated from response headers',
+    description: 'Overhead per topology by the differential, per-request header and per-request app-µs estimators',
     data: { values: rows },
-    mark: { type: 'bar' },
-    width: 560,
-    height: 200,
-    encoding: {
-      row: { field: 'estimator', type: 'nominal', title: null, sort: [PROXY_ESTIMATOR, NETWORK_ESTIMATOR], header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelFontWeight: 'bold' } },
-      x: { field: 'statistic', type: 'nominal', title: null, sort: statisticOrder, axis: { labelAngle: 0 } },
-      xOffset: { field: 'topology', type: 'nominal', sort: topologies, scale: { domain: topologies } },
-      y: { field: 'valueMs', type: 'quantitative', title: 'per request (ms)' },
-      color: topologyColor(summary),
-      tooltip: [
-        { field: 'topology', type: 'nominal' },
-        { field: 'estimator', type: 'nominal' },
-        { field: 'statistic', type: 'nominal' },
-        { field: 'valueMs', type: 'quantitative', title: 'value (ms)', format: '.3f' },
-        { field: 'count', type: 'quantitative', title: 'requests with the header', format: ',' },
+    facet: {
+      row: { field: 'topology', type: 'nominal', title: null, sort: topologies, header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'middle', labelPadding: 0, labelFontWeight: 'bold', labelFontSize: 12 } },
+      column: statisticFacet(statisticOrder),
+    },
+    spec: {
+      width: { step: 36 },
+      height: 150,
+      layer: [
+        {
+          mark: { type: 'bar' },
+          encoding: {
+            x,
+            y: { field: 'medianMs', type: 'quantitative', title },
+            color: { field: 'estimator', type: 'nominal', title: 'estimator', sort: estimators, scale: { domain: estimators } },
+            tooltip: [
+              { field: 'topology', type: 'nominal' },
+              { field: 'estimator', type: 'nominal' },
+              { field: 'statistic', type: 'nominal' },
+              { field: 'ci', type: 'nominal', title: 'median over rounds [CI]' },
+              { field: 'trials', type: 'quantitative', title: 'rounds' },
+            ],
+          },
+        },
+        { ...intervalLayer(undefined, title), encoding: { ...intervalLayer(undefined, title).encoding, x } },
       ],
     },
     resolve: { scale: { y: 'independent' } },

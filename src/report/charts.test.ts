@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { percentileRows, overheadRows } from './chart-data.js';
-import { buildReportCharts, latencyPercentileSpec, overheadVsBaselineSpec } from './charts.js';
+import { estimateMedian } from '../analysis/statistics.js';
+import { estimatorRows, overheadRows, percentileRows } from './chart-data.js';
+import { buildReportCharts, latencyPercentileSpec, overheadEstimatorsSpec, overheadVsBaselineSpec } from './charts.js';
 import { makeFixture } from './fixtures.js';
 
 function compileStrictly(spec: TopLevelSpec): vega.Spec {
@@ -19,30 +20,40 @@ function compileStrictly(spec: TopLevelSpec): vega.Spec {
   return compiled;
 }
 
+const CHART_IDS = [
+  'latency-percentiles',
+  'overhead-vs-baseline',
+  'overhead-estimators',
+  'cpu-over-time',
+  'ctx-switches-over-time',
+  'resource-efficiency',
+  'rss',
+];
+
 describe('report charts', () => {
   const { summary } = makeFixture();
   const charts = buildReportCharts(summary);
+  const variants = [
+    ['closed', charts],
+    ['open model', buildReportCharts(makeFixture({ openModel: true }).summary)],
+    ['calibration', buildReportCharts(makeFixture({ calibration: true }).summary)],
+  ] as const;
 
-  it('has the seven charts, each once', () => {
-    expect(charts.map((chart) => chart.id)).toEqual([
-      'latency-percentiles',
-      'overhead-vs-baseline',
-      'per-request-overhead',
-      'cpu-over-time',
-      'ctx-switches-over-time',
-      'resource-efficiency',
-      'rss',
-    ]);
+  it('has the seven charts, each once, in every kind of run', () => {
+    for (const [, built] of variants) expect(built.map((chart) => chart.id)).toEqual(CHART_IDS);
   });
 
-  it.each(charts.map((chart) => [chart.id, chart] as const))('%s compiles without error or warning and renders headless', async (_id, chart) => {
-    const compiled = compileStrictly(chart.spec);
-    const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-    const svg = await view.toSVG();
-    view.finalize();
-    expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg.length).toBeGreaterThan(2_000);
-  });
+  it.each(variants.flatMap(([kind, built]) => built.map((chart) => [`${kind}: ${chart.id}`, chart] as const)))(
+    '%s compiles without error or warning and renders headless',
+    async (_id, chart) => {
+      const compiled = compileStrictly(chart.spec);
+      const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+      const svg = await view.toSVG();
+      view.finalize();
+      expect(svg.startsWith('<svg')).toBe(true);
+      expect(svg.length).toBeGreaterThan(2_000);
+    },
+  );
 
   it('puts the percentiles on a 1/(1−p) axis without P100', () => {
     const rows = percentileRows(summary);
@@ -57,22 +68,46 @@ describe('report charts', () => {
     expect(JSON.stringify(latencyPercentileSpec(summary))).toContain("format(100 - 100 / datum.value, '.3~f') + '%'");
   });
 
-  it('measures overhead against the baseline, merged and per round', () => {
+  it('plots the differential estimator with its interval, and a dot per round', () => {
     const rows = overheadRows(summary);
-    const sidecar = summary.topologies.find((t) => t.topology === 'sidecar');
-    const merged = rows.find((row) => row.kind === 'merged' && row.topology === 'sidecar' && row.statistic === 'P50');
-    expect(merged?.overheadMs).toBe((sidecar?.overheadVsBaselineUs?.p50Us ?? NaN) / 1000);
-    expect(rows.filter((row) => row.kind === 'round' && row.topology === 'sidecar' && row.statistic === 'P99')).toHaveLength(2);
+    const sidecar = summary.topologies.find((t) => t.topology === 'sidecar')!;
+    const estimate = rows.find((row) => row.kind === 'estimate' && row.topology === 'sidecar' && row.statistic === 'P50');
+    const differential = sidecar.estimators!.differential.p50Us;
+    expect(estimate).toMatchObject({ medianMs: differential.median / 1000, lowMs: differential.low / 1000, highMs: differential.high / 1000, trials: 6 });
+    expect(estimate?.ci).toBe('+0.436 ms [+0.36, +0.50]');
     expect(rows.some((row) => row.topology === 'app-only')).toBe(false);
+    // The dots are the per-round differences the estimator takes the median of.
+    for (const statistic of ['P50', 'P99', 'max']) {
+      const dots = rows.filter((row) => row.kind === 'round' && row.topology === 'sidecar' && row.statistic === statistic);
+      expect(dots).toHaveLength(6);
+      const fromDots = estimateMedian(dots.map((row) => Math.round((row.overheadMs ?? NaN) * 1000)));
+      const key = ({ P50: 'p50Us', P99: 'p99Us', max: 'maxUs' } as const)[statistic as 'P50'];
+      expect(fromDots).toEqual(sidecar.estimators!.differential[key]);
+    }
+    const spec = JSON.stringify(overheadVsBaselineSpec(summary));
+    expect(spec).toContain('"type":"errorbar"');
+    expect(spec).toContain('"field":"lowMs"');
+    expect(spec).toContain('"field":"highMs"');
   });
 
-  it('leaves out the overhead chart when the run has no baseline', () => {
-    const withoutBaseline = { ...summary, baseline: undefined };
+  it('shows each estimator with its interval per topology and percentile', () => {
+    const rows = estimatorRows(summary);
+    expect(new Set(rows.map((row) => row.topology))).toEqual(new Set(['sidecar-inbound', 'sidecar']));
+    expect(new Set(rows.map((row) => row.estimator))).toEqual(new Set(['differential', 'header', 'app-µs']));
+    expect(rows).toHaveLength(2 * 3 * 4);
+    const header = rows.find((row) => row.topology === 'sidecar-inbound' && row.estimator === 'header' && row.statistic === 'P50');
+    expect(header?.ci).toBe('+0.543 ms [+0.524, +0.569]');
+    expect(JSON.stringify(overheadEstimatorsSpec(summary))).toContain('"type":"errorbar"');
+  });
+
+  it('leaves out the overhead charts when the run has no baseline', () => {
+    const withoutBaseline = { ...summary, baseline: undefined, topologies: summary.topologies.map(({ estimators: _, ...topology }) => topology) };
     expect(overheadVsBaselineSpec(withoutBaseline)).toBeUndefined();
+    expect(overheadEstimatorsSpec(withoutBaseline)).toBeUndefined();
     expect(buildReportCharts(withoutBaseline).map((chart) => chart.id)).not.toContain('overhead-vs-baseline');
   });
 
   it('draws nothing from an empty summary', () => {
-    expect(buildReportCharts({ topologies: [] })).toEqual([]);
+    expect(buildReportCharts({ topologies: [], ciMethod: summary.ciMethod })).toEqual([]);
   });
 });

@@ -4,16 +4,16 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ResultsSummary } from '../analysis/types.js';
-import { latencyPercentileSpec, overheadVsBaselineSpec, perRequestOverheadSpec } from './charts-latency.js';
+import { latencyPercentileSpec, overheadVsBaselineSpec, overheadEstimatorsSpec } from './charts-latency.js';
 import { cpuOverTimeSpec, ctxSwitchesOverTimeSpec, resourceEfficiencySpec, rssSpec } from './charts-resources.js';
 
-export { latencyPercentileSpec, overheadVsBaselineSpec, perRequestOverheadSpec } from './charts-latency.js';
+export { latencyPercentileSpec, overheadVsBaselineSpec, overheadEstimatorsSpec } from './charts-latency.js';
 export { cpuOverTimeSpec, ctxSwitchesOverTimeSpec, resourceEfficiencySpec, rssSpec } from './charts-resources.js';
 
 export type ReportChartId =
   | 'latency-percentiles'
   | 'overhead-vs-baseline'
-  | 'per-request-overhead'
+  | 'overhead-estimators'
   | 'cpu-over-time'
   | 'ctx-switches-over-time'
   | 'resource-efficiency'
@@ -49,21 +49,21 @@ const CHARTS: readonly ChartDefinition[] = [
     id: 'overhead-vs-baseline',
     title: 'Overhead vs baseline at each percentile',
     caption: (summary) =>
-      `Bars: the topology's percentile minus the same percentile of ${summary.baseline ?? 'the baseline'}, all trials merged. ` +
-      'Dots: the same difference within each round (trials are interleaved, so a round compares runs made minutes apart). ' +
-      'Dots far apart mean the difference is within the noise of this machine.',
+      `Bars: the differential estimator, the topology's percentile minus the same percentile of ${summary.baseline ?? 'the baseline'} ` +
+      'in the same round, median over rounds. Error bars: its confidence interval (order statistics; see "Three estimators"). ' +
+      'Dots: each round\'s own difference (trials are interleaved, so a round compares runs made seconds apart). ' +
+      'An error bar that crosses zero means this run cannot tell the overhead from the machine\'s noise.',
     build: overheadVsBaselineSpec,
   },
   {
-    id: 'per-request-overhead',
-    title: 'Per-request overhead from response headers',
+    id: 'overhead-estimators',
+    title: 'Overhead by estimator',
     caption: () =>
-      'Top: client latency minus x-envoy-upstream-service-time, the nearest proxy\'s own time. ' +
-      'x-envoy-upstream-service-time has 1 ms resolution, so this header estimator is quantised to whole milliseconds; ' +
-      'with sub-millisecond requests the upstream time reads 0 ms and the estimate approaches the whole latency. ' +
-      'Bottom: client latency minus x-app-service-time-us, network plus every proxy, at µs resolution ' +
-      '(for the baseline it is the network alone).',
-    build: perRequestOverheadSpec,
+      'Per topology, the overhead over the baseline by each estimator: bars are the median over rounds, error bars the ' +
+      'confidence interval. The differential sees everything the topology adds at µs resolution; the header estimator ' +
+      '(client latency − x-envoy-upstream-service-time) sees only the proxy nearest the client and is quantised to whole ms; ' +
+      'the app-µs estimator (client latency − x-app-service-time-us, minus the baseline\'s) sees network and every proxy at µs resolution.',
+    build: overheadEstimatorsSpec,
   },
   {
     id: 'cpu-over-time',

@@ -39,6 +39,15 @@ describe('renderHtmlReport', () => {
     expect(fixture.summary.topologies.map((t) => t.topology)).toEqual(['app-only', 'sidecar-inbound', 'sidecar']);
   });
 
+  it('has its sections in order, with the overhead tables and the three estimators', () => {
+    const order = ['id="key-figures"', 'id="problems"', 'id="latency-pooled"', 'id="latency-over-trials"', 'id="overhead"', 'id="estimators"', 'id="per-request"', 'id="resources"', 'id="how-to-read"'];
+    const positions = order.map((needle) => html.indexOf(needle));
+    expect(positions.every((position) => position > 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expectNotContains(html, 'id="open-model"');
+    expectNotContains(html, 'id="calibration"');
+  });
+
   it('names every topology, the run and the host', () => {
     for (const topology of fixture.summary.topologies) expectContains(html, `>${topology.topology}<`);
     expectContains(html, fixture.results.run.id);

@@ -4,11 +4,17 @@
  * in the browser. A Content-Security-Policy forbids every fetch, so a regression cannot go unseen.
  */
 import type { ResultsSummary } from '../analysis/types.js';
+import type { GateResult } from '../gate/index.js';
+import { renderGate } from './html-gate.js';
 import type { Results } from '../results/schema.js';
 import { buildReportCharts, type ReportChart } from './charts.js';
 import { escapeHtml as e, jsonForScript } from './escape.js';
+import { renderCalibration } from './html-calibration.js';
+import { renderEstimators } from './html-estimators.js';
+import { renderHeader } from './html-header.js';
+import { renderOpenModelAlerts, renderOpenModelSection } from './html-open-model.js';
 import { renderHowToRead, renderResourceTable } from './html-resources.js';
-import { renderHeader, renderKeyFigures, renderPerRequestTable, renderProblems, renderTopologyTable } from './html-sections.js';
+import { renderKeyFigures, renderLatencyOverTrialsTable, renderOverheadTable, renderProblems, renderTopologyTable } from './html-sections.js';
 import { REPORT_CSS } from './html-style.js';
 import { loadVegaAssets, type VegaAsset } from './vega-assets.js';
 
@@ -64,7 +70,8 @@ function inlineScripts(assets: VegaAsset[]): string {
  * Renders the report page for a results.json and its analysis summary. Reads the vega browser
  * builds from node_modules (about 830 KB, inlined).
  */
-export async function renderHtmlReport(results: Results, summary: ResultsSummary): Promise<string> {
+/** The report page; `gate`, when given, is shown first (the verdict at the top). */
+export async function renderHtmlReport(results: Results, summary: ResultsSummary, gate?: GateResult): Promise<string> {
   const assets = await loadVegaAssets();
   const charts = buildReportCharts(summary);
   const data = { charts: charts.map((chart) => ({ id: chart.id, spec: chart.spec })) };
@@ -85,15 +92,21 @@ export async function renderHtmlReport(results: Results, summary: ResultsSummary
 <main>
 <noscript><p class="banner">The charts need JavaScript; the tables do not.</p></noscript>
 ${renderHeader(results)}
+${renderGate(gate)}
+${renderOpenModelAlerts(summary)}
+${renderCalibration(results, summary)}
 <section id="key-figures"><h2>At a glance</h2>${renderKeyFigures(summary)}</section>
 ${renderProblems(summary)}
 <section id="latency"><h2>Latency and throughput</h2>
 ${renderTopologyTable(summary)}
+${renderLatencyOverTrialsTable(summary)}
+${renderOverheadTable(summary)}
 ${chartSection(charts, ['latency-percentiles', 'overhead-vs-baseline'])}
 </section>
-<section id="per-request"><h2>Per-request overhead</h2>
-${renderPerRequestTable(summary)}
-${chartSection(charts, ['per-request-overhead'])}
+${renderOpenModelSection(summary)}
+<section id="estimators"><h2>Three estimators, side by side</h2>
+${renderEstimators(summary)}
+${chartSection(charts, ['overhead-estimators'])}
 </section>
 <section id="resources"><h2>Resources</h2>
 ${renderResourceTable(summary)}

@@ -39,13 +39,17 @@ export function renderHowToRead(summary: ResultsSummary): string {
 <ul>
 <li><strong>Units.</strong> Latencies are in milliseconds with 3 decimals, so the last digit is one microsecond (the histograms record whole µs).
 Memory is in MiB (2<sup>20</sup> bytes). RPS is responses per second over the measured window.</li>
-<li><strong>Overhead vs baseline</strong> is a topology's percentile minus the same percentile of ${e(baseline)}, measured in the same run.
-Each step up the topology list adds one thing: <em>sidecar-inbound</em> adds one proxy hop and the iptables redirect,
-<em>sidecar</em> a second proxy on the client side. Trials are interleaved (A B C A B C …) so machine drift hits every topology alike;
-when the per-round dots of the overhead chart disagree, the difference is within this machine's noise.</li>
-<li><strong>Per-request estimators</strong> come from response headers. <code>x-envoy-upstream-service-time</code> has 1 ms resolution,
-so "total − upstream time" is quantised to whole milliseconds; <code>x-app-service-time-us</code> has µs resolution,
-so "total − app time" (network plus every proxy) is the finer one. Read them beside the differential overhead, not instead of it.</li>
+<li><strong>Overhead vs baseline</strong> is measured per round: a topology's percentile minus the same percentile of ${e(baseline)}
+in the same round, then the median over rounds with a confidence interval, written "+0.605 ms [+0.52, +0.70]". An interval that
+covers less than 95 % (too few trials) says so: "(93.8 % CI)". Each step up the topology list adds one thing: <em>sidecar-inbound</em>
+adds one proxy hop and the iptables redirect, <em>sidecar</em> a second proxy on the client side. Trials are interleaved (A B C A B C …)
+so machine drift hits every topology alike; an interval that crosses zero means the difference is within this machine's noise.</li>
+<li><strong>Three estimators.</strong> The differential one above sees everything a topology adds. Two more come from response headers:
+<code>x-envoy-upstream-service-time</code> has 1 ms resolution, so "total − upstream time" is quantised to whole milliseconds and sees only
+the nearest proxy; <code>x-app-service-time-us</code> has µs resolution, so "total − app time" (network plus every proxy) is the finer one.
+Read them beside the differential overhead, not instead of it.</li>
+<li><strong>Open model.</strong> Under a fixed arrival rate, latency counts from the scheduled send, so waiting for a busy connection is
+part of it; a topology that could not keep the rate is flagged at the top of the page.</li>
 <li><strong>Tail percentiles</strong> (P99.9, max) rest on few requests: P99.9 of 100,000 responses is the 100th slowest, max is one request.</li>
 <li><strong>Resources.</strong> vCPU per 1k RPS is the CPU a container spends per 1,000 requests per second: the capacity-planning figure.
 The seed's reference figures for a sidecar are 0.1–0.5 vCPU per 1k RPS, 128–512 MiB, and fewer than 5,000 context switches

@@ -1,71 +1,29 @@
-/** The HTML report's text sections: header, key figures, tables. Every string from the results is escaped. */
-import { LATENCY_STATISTICS } from '../analysis/types.js';
-import type { ResultsSummary, TopologySummary } from '../analysis/types.js';
-import type { Results } from '../results/schema.js';
+/**
+ * The HTML report's key figures and latency tables. Every string from the results is escaped.
+ * Overheads are the differential estimator: per round, the topology's percentile minus the
+ * baseline's; the median over rounds with its confidence interval.
+ */
+import { LATENCY_STATISTICS, type LatencyStatistic, type ResultsSummary, type TopologySummary } from '../analysis/types.js';
 import { STATISTIC_LABELS, baselineOf } from './chart-data.js';
 import { escapeHtml as e } from './escape.js';
-import { DASH, formatMs, formatNumber, formatShare, formatSignedMs, formatSignedPercent } from './format.js';
+import { DASH, formatEstimateMs, formatMs, formatNumber, formatShare, formatSignedPercent } from './format.js';
+import { estimateCell } from './html-estimate.js';
 import { sidecarTotals } from './sidecar-totals.js';
+import type { MedianEstimate } from './summary-types.js';
 
-function yesNo(value: boolean): string {
-  return value ? 'yes' : 'no';
+/** The differential overhead at one statistic, with its interval: "+0.605 ms [+0.52, +0.70]". */
+function overheadAt(topology: TopologySummary, statistic: LatencyStatistic): MedianEstimate | undefined {
+  const estimate = topology.estimators?.differential[statistic];
+  return estimate === undefined || estimate.n === 0 ? undefined : estimate;
 }
 
-function durationText(startedAt: string, finishedAt: string): string {
-  const seconds = (Date.parse(finishedAt) - Date.parse(startedAt)) / 1000;
-  if (!Number.isFinite(seconds) || seconds < 0) return DASH;
-  return seconds >= 60 ? `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s` : `${Math.round(seconds)} s`;
+/** The overhead as a share of the baseline's figure (both medians over trials). */
+function percentOfBaseline(estimate: MedianEstimate, baseline: TopologySummary, statistic: LatencyStatistic): string {
+  return formatSignedPercent(estimate.median, baseline.latencyOverTrials[statistic].median);
 }
 
-function definitionList(items: [string, string][]): string {
-  return `<dl class="facts">${items.map(([term, html]) => `<div><dt>${e(term)}</dt><dd>${html}</dd></div>`).join('')}</dl>`;
-}
-
-/** The scenario's description, when the resolved scenario carries one. */
-function scenarioDescription(results: Results): string | undefined {
-  const description = (results.scenario as Record<string, unknown>)['description'];
-  return typeof description === 'string' && description.trim() !== '' ? description : undefined;
-}
-
-export function renderHeader(results: Results): string {
-  const { run, host } = results;
-  const description = scenarioDescription(results);
-  const banner =
-    run.status === 'complete'
-      ? ''
-      : `<div class="banner" role="alert"><strong>This run is ${e(run.status.toUpperCase())}.</strong> ` +
-        `It did not finish every planned trial: the figures below come from the trials that did, and may be missing topologies or rounds.` +
-        (run.error ? ` <br>Reason: ${e(run.error.code ? `${run.error.code}: ` : '')}${e(run.error.message)}` : '') +
-        `</div>`;
-  const proxies = Object.entries(results.proxyVersions).map(([name, version]) => `${e(name)}: ${e(version)}`).join('<br>') || DASH;
-  const images = Object.entries(results.images).map(([name, image]) => `${e(name)}: <code>${e(image.tag)}</code> <code>${e(image.id)}</code>`).join('<br>') || DASH;
-  return `<header>
-<h1>${e(results.scenario.name)}</h1>
-${description === undefined ? '' : `<p class="lead">${e(description)}</p>`}
-${banner}
-${definitionList([
-  ['Run id', `<code>${e(run.id)}</code>`],
-  ['Started', e(run.startedAt)],
-  ['Finished', `${e(run.finishedAt)} (${e(durationText(run.startedAt, run.finishedAt))})`],
-  ['Status', `<span class="status status-${run.status === 'complete' ? 'ok' : 'bad'}">${e(run.status)}</span>`],
-  ['Tool', `${e(results.tool.name)} ${e(results.tool.version)}`],
-])}
-<h2 id="host">Host</h2>
-${definitionList([
-  ['CPU', e(host.cpuModel)],
-  ['Logical cores', e(String(host.logicalCores))],
-  ['AES-NI', yesNo(host.aesNi)],
-  ['AVX2', yesNo(host.avx2)],
-  ['Kernel', e(host.kernel)],
-  ['OS', e(host.os)],
-  ['Docker', e(host.dockerVersion)],
-  ['Node.js', e(host.nodeVersion)],
-  ['cgroup', `v${e(String(host.cgroupVersion))}`],
-  ['Proxy versions', proxies],
-  ['Images', images],
-])}
-<details><summary>Scenario as run</summary><pre>${e(JSON.stringify(results.scenario, null, 2))}</pre></details>
-</header>`;
+function notSustained(topology: TopologySummary): string {
+  return topology.open !== undefined && !topology.open.sustained ? ' <span class="bad">(target rate NOT sustained)</span>' : '';
 }
 
 /** One line per topology compared with the baseline: the figures most readers come for. */
@@ -74,29 +32,26 @@ export function renderKeyFigures(summary: ResultsSummary): string {
   const lines = summary.topologies.map((topology) => {
     const totals = sidecarTotals(topology);
     const cost = totals.count === 0 ? 'no sidecar' : `sidecars ${formatNumber(totals.vcpuPer1kRps, 3)} vCPU per 1k RPS, ${formatNumber(totals.rssMaxMiB, 1)} MiB RSS`;
-    if (baseline === undefined || topology === baseline || topology.overheadVsBaselineUs === undefined) {
-      return `<li><strong>${e(topology.topology)}</strong>${topology === baseline ? ' (baseline)' : ''}: P50 ${formatMs(topology.latency.p50Us)} ms, P99 ${formatMs(topology.latency.p99Us)} ms, ${formatNumber(topology.rps)} RPS; ${cost}.</li>`;
+    const p50 = overheadAt(topology, 'p50Us');
+    const p99 = overheadAt(topology, 'p99Us');
+    if (baseline === undefined || topology === baseline || p50 === undefined || p99 === undefined) {
+      return `<li><strong>${e(topology.topology)}</strong>${topology === baseline ? ' (baseline)' : ''}${notSustained(topology)}: P50 ${formatMs(topology.latency.p50Us)} ms, P99 ${formatMs(topology.latency.p99Us)} ms, ${formatNumber(topology.rps)} RPS; ${cost}.</li>`;
     }
-    const overhead = topology.overheadVsBaselineUs;
     return (
-      `<li><strong>${e(topology.topology)}</strong>: ${formatSignedMs(overhead.p50Us)} ms at P50 (${formatSignedPercent(overhead.p50Us, baseline.latency.p50Us)}), ` +
-      `${formatSignedMs(overhead.p99Us)} ms at P99 (${formatSignedPercent(overhead.p99Us, baseline.latency.p99Us)}) vs ${e(baseline.topology)}; ` +
+      `<li><strong>${e(topology.topology)}</strong>${notSustained(topology)}: ` +
+      `${e(formatEstimateMs(p50, { signed: true }))} at P50 (${percentOfBaseline(p50, baseline, 'p50Us')}), ` +
+      `${e(formatEstimateMs(p99, { signed: true }))} at P99 (${percentOfBaseline(p99, baseline, 'p99Us')}) vs ${e(baseline.topology)}; ` +
       `${formatNumber(topology.rps)} RPS (${formatSignedPercent(topology.rps - baseline.rps, baseline.rps)}); ${cost}.</li>`
     );
   });
-  return `<ul class="key-figures">${lines.join('')}</ul>`;
+  const note = baseline === undefined ? '' : `<p class="note">Overheads: median over rounds of the per-round difference from ${e(baseline.topology)}, [confidence interval].</p>`;
+  return `<ul class="key-figures">${lines.join('')}</ul>${note}`;
 }
 
-function overheadCell(topology: TopologySummary, baseline: TopologySummary | undefined, statistic: (typeof LATENCY_STATISTICS)[number]): string {
-  if (baseline !== undefined && topology === baseline) return `<td class="num muted">baseline</td>`;
-  const overhead = topology.overheadVsBaselineUs?.[statistic];
-  if (overhead === undefined) return `<td class="num muted">${DASH}</td>`;
-  return `<td class="num">${formatSignedMs(overhead)}<br><span class="muted">${formatSignedPercent(overhead, baseline?.latency[statistic])}</span></td>`;
-}
+const statisticHeaders = () => LATENCY_STATISTICS.map((statistic) => `<th scope="col">${STATISTIC_LABELS[statistic]}</th>`).join('');
 
+/** Throughput, errors and the latency percentiles of all ok trials pooled. */
 export function renderTopologyTable(summary: ResultsSummary): string {
-  const baseline = baselineOf(summary);
-  const statistics = LATENCY_STATISTICS.map((statistic) => STATISTIC_LABELS[statistic]);
   const rows = summary.topologies.map((t) => {
     const errors = t.errors.connectionErrors + t.errors.timeouts + t.errors.non2xx;
     return `<tr>
@@ -106,35 +61,55 @@ export function renderTopologyTable(summary: ResultsSummary): string {
 <td class="num">${formatNumber(t.rps)}</td>
 ${LATENCY_STATISTICS.map((statistic) => `<td class="num">${formatMs(t.latency[statistic])}</td>`).join('')}
 <td class="num${errors > 0 ? ' bad' : ''}">${formatNumber(t.errors.connectionErrors)} / ${formatNumber(t.errors.timeouts)} / ${formatNumber(t.errors.non2xx)}</td>
-<td class="num${errors > 0 ? ' bad' : ''}">${formatShare(t.errors.errorRate)}</td>
-${LATENCY_STATISTICS.map((statistic) => overheadCell(t, baseline, statistic)).join('')}
+<td class="num${errors > 0 ? ' bad' : ''}">${e(formatShare(t.errors.errorRate))}</td>
 </tr>`;
   });
-  return `<div class="table-wrap"><table class="data">
+  return `<div class="table-wrap"><table class="data" id="latency-pooled">
 <thead>
 <tr><th rowspan="2" scope="col">topology</th><th rowspan="2" scope="col">ok trials</th><th rowspan="2" scope="col">responses</th><th rowspan="2" scope="col">RPS</th>
-<th colspan="5" scope="colgroup">latency (ms)</th><th rowspan="2" scope="col">errors<br><span class="small">conn / timeout / non-2xx</span></th><th rowspan="2" scope="col">error rate</th>
-<th colspan="5" scope="colgroup">overhead vs ${e(baseline?.topology ?? 'baseline')} (ms; % of baseline)</th></tr>
-<tr>${statistics.map((s) => `<th scope="col">${s}</th>`).join('')}${statistics.map((s) => `<th scope="col">${s}</th>`).join('')}</tr>
+<th colspan="5" scope="colgroup">latency, all ok trials pooled (ms)</th><th rowspan="2" scope="col">errors<br><span class="small">conn / timeout / non-2xx</span></th><th rowspan="2" scope="col">error rate</th></tr>
+<tr>${statisticHeaders()}</tr>
 </thead>
 <tbody>${rows.join('')}</tbody>
 </table></div>`;
 }
 
-export function renderPerRequestTable(summary: ResultsSummary): string {
-  const rows = summary.topologies.map((t) => {
-    const p = t.perRequest;
-    return `<tr><th scope="row">${e(t.topology)}</th>
-<td class="num">${formatShare(p.upstreamHeaderShare)}</td><td class="num">${formatShare(p.appHeaderShare)}</td>
-<td class="num">${formatMs(p.proxyOverheadUs?.p50Us)}</td><td class="num">${formatMs(p.proxyOverheadUs?.p99Us)}</td>
-<td class="num">${formatMs(p.networkAndProxiesUs?.p50Us)}</td><td class="num">${formatMs(p.networkAndProxiesUs?.p99Us)}</td>
-<td class="num">${formatMs(p.appServiceTimeUs?.p50Us)}</td></tr>`;
-  });
-  return `<div class="table-wrap"><table class="data">
-<thead><tr><th rowspan="2" scope="col">topology</th><th colspan="2" scope="colgroup">responses with header</th>
-<th colspan="2" scope="colgroup">total − upstream time (ms, 1 ms resolution)</th><th colspan="2" scope="colgroup">total − app time (ms, µs resolution)</th><th rowspan="2" scope="col">app time P50 (ms)</th></tr>
-<tr><th scope="col">upstream</th><th scope="col">app</th><th scope="col">P50</th><th scope="col">P99</th><th scope="col">P50</th><th scope="col">P99</th></tr></thead>
-<tbody>${rows.join('')}</tbody></table></div>`;
+/** Each trial's percentile from its own histogram, median over trials [confidence interval]. */
+export function renderLatencyOverTrialsTable(summary: ResultsSummary): string {
+  const rows = summary.topologies.map(
+    (t) => `<tr><th scope="row">${e(t.topology)}</th><td class="num">${t.latencyOverTrials.p50Us.n}</td>
+${LATENCY_STATISTICS.map((statistic) => estimateCell(t.latencyOverTrials[statistic])).join('')}</tr>`,
+  );
+  return `<h3>Per-trial median [CI]</h3>
+<div class="table-wrap"><table class="data" id="latency-over-trials">
+<thead><tr><th rowspan="2" scope="col">topology</th><th rowspan="2" scope="col">trials</th><th colspan="5" scope="colgroup">latency: each trial's percentile, median over trials [CI] (ms)</th></tr>
+<tr>${statisticHeaders()}</tr></thead>
+<tbody>${rows.join('')}</tbody></table></div>
+<p class="note">The pooled table above merges every request of every trial; this one treats each trial as one measurement, so its interval shows how much the figure moves from trial to trial.</p>`;
+}
+
+/** The differential overhead of each topology over the baseline, median over rounds [CI], and % of the baseline. */
+export function renderOverheadTable(summary: ResultsSummary): string {
+  const baseline = baselineOf(summary);
+  if (baseline === undefined) return '<p class="note">No baseline topology in this run: no overhead to show.</p>';
+  const others = summary.topologies.filter((t) => t !== baseline && t.estimators !== undefined);
+  if (others.length === 0) return '';
+  const cell = (t: TopologySummary, statistic: LatencyStatistic) => {
+    const estimate = overheadAt(t, statistic);
+    if (estimate === undefined) return `<td class="num muted">${DASH}</td>`;
+    return estimateCell(estimate, { signed: true }, `<br><span class="muted">${percentOfBaseline(estimate, baseline, statistic)}</span>`);
+  };
+  const rows = others.map(
+    (t) => `<tr><th scope="row">${e(t.topology)}${notSustained(t)}</th><td class="num">${t.estimators?.differential.p50Us.n ?? 0}</td>
+${LATENCY_STATISTICS.map((statistic) => cell(t, statistic)).join('')}</tr>`,
+  );
+  return `<h3>Overhead vs ${e(baseline.topology)}</h3>
+<div class="table-wrap"><table class="data" id="overhead">
+<thead><tr><th rowspan="2" scope="col">topology</th><th rowspan="2" scope="col">paired rounds</th>
+<th colspan="5" scope="colgroup">overhead vs ${e(baseline.topology)}: per-round difference, median over rounds [CI] (ms; % of ${e(baseline.topology)})</th></tr>
+<tr>${statisticHeaders()}</tr></thead>
+<tbody>${rows.join('')}</tbody></table></div>
+<p class="note">${e(summary.ciMethod)}</p>`;
 }
 
 /** Failed trials and error messages, when there are any. */

@@ -4,7 +4,7 @@ export {
   buildReportCharts,
   latencyPercentileSpec,
   overheadVsBaselineSpec,
-  perRequestOverheadSpec,
+  overheadEstimatorsSpec,
   cpuOverTimeSpec,
   ctxSwitchesOverTimeSpec,
   resourceEfficiencySpec,

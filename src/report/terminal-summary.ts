@@ -1,9 +1,15 @@
-/** The run's summary as a terminal table: one row per topology. */
+/**
+ * The run's summary as a terminal table: one row per topology, overheads as median over rounds
+ * [confidence interval]; a line per topology that did not sustain its open-model rate; and, for a
+ * calibration run, its two tables and verdict.
+ */
 import Table from 'cli-table3';
 import type { ResultsSummary, TopologySummary } from '../analysis/types.js';
 import { baselineOf } from './chart-data.js';
-import { DASH, formatMs, formatNumber, formatShare, formatSignedMs } from './format.js';
+import { DASH, formatEstimateMs, formatMs, formatNumber, formatShare } from './format.js';
+import { splitFindings } from './open-findings.js';
 import { sidecarTotals } from './sidecar-totals.js';
+import { renderTerminalCalibration, type Paint } from './terminal-calibration.js';
 
 export interface TerminalSummaryOptions {
   /**
@@ -13,10 +19,18 @@ export interface TerminalSummaryOptions {
   color?: boolean;
 }
 
-const ANSI = { bold: '\u001b[1m', red: '\u001b[31m', dim: '\u001b[2m', reset: '\u001b[0m' } as const;
+const ANSI = { bold: '\u001b[1m', red: '\u001b[31m', green: '\u001b[32m', dim: '\u001b[2m', reset: '\u001b[0m' } as const;
 
-function paint(text: string, style: keyof typeof ANSI, color: boolean): string {
+function paint(text: string, style: Exclude<keyof typeof ANSI, 'reset'>, color: boolean): string {
   return color ? `${ANSI[style]}${text}${ANSI.reset}` : text;
+}
+
+/** "sidecar: the target rate of 4,000/s was NOT sustained (3,600/s sent): <why>". */
+function notSustainedLine(topology: TopologySummary): string | undefined {
+  const open = topology.open;
+  if (open === undefined || open.sustained) return undefined;
+  const { fatal } = splitFindings(open);
+  return `${topology.topology}: the target rate of ${formatNumber(open.targetRps)}/s was NOT sustained (${formatNumber(open.sentRps)}/s sent). ${fatal.join(' ')}`;
 }
 
 function errorsText(topology: TopologySummary): string {
@@ -32,7 +46,7 @@ export function renderTerminalSummary(summary: ResultsSummary, options: Terminal
   const baseName = baseline?.topology ?? 'baseline';
   const head = [
     'topology', 'RPS', 'P50 ms', 'P90 ms', 'P99 ms', 'P99.9 ms',
-    `Δ P50 ms\nvs ${baseName}`, `Δ P99 ms\nvs ${baseName}`, 'errors', 'sidecar vCPU\nper 1k RPS', 'sidecar RSS\nMiB',
+    `Δ P50 ms vs ${baseName}\nmedian [CI]`, `Δ P99 ms vs ${baseName}\nmedian [CI]`, 'errors', 'sidecar vCPU\nper 1k RPS', 'sidecar RSS\nMiB',
   ];
   const table = new Table({
     head: head.map((cell) => paint(cell, 'bold', color)),
@@ -41,10 +55,11 @@ export function renderTerminalSummary(summary: ResultsSummary, options: Terminal
   });
   for (const topology of summary.topologies) {
     const isBaseline = baseline !== undefined && topology === baseline;
-    const overhead = topology.overheadVsBaselineUs;
+    const overhead = topology.estimators?.differential;
     const sidecars = sidecarTotals(topology);
     const errors = errorsText(topology);
     const failed = topology.failedTrials > 0 ? ` (${topology.failedTrials} failed)` : '';
+    const delta = (estimate: typeof topology.latencyOverTrials.p50Us | undefined) => formatEstimateMs(estimate, { signed: true, unit: false });
     table.push([
       topology.topology + failed,
       formatNumber(topology.rps),
@@ -52,16 +67,20 @@ export function renderTerminalSummary(summary: ResultsSummary, options: Terminal
       formatMs(topology.latency.p90Us),
       formatMs(topology.latency.p99Us),
       formatMs(topology.latency.p999Us),
-      isBaseline ? paint('baseline', 'dim', color) : formatSignedMs(overhead?.p50Us),
-      isBaseline ? paint('baseline', 'dim', color) : formatSignedMs(overhead?.p99Us),
+      isBaseline ? paint('baseline', 'dim', color) : delta(overhead?.p50Us),
+      isBaseline ? paint('baseline', 'dim', color) : delta(overhead?.p99Us),
       errors === '0' ? errors : paint(errors, 'red', color),
       sidecars.count === 0 ? DASH : formatNumber(sidecars.vcpuPer1kRps, 3),
       sidecars.count === 0 ? DASH : formatNumber(sidecars.rssMaxMiB, 1),
     ]);
   }
+  const rateLines = summary.topologies.flatMap((topology) => notSustainedLine(topology) ?? []).map((line) => paint(line, 'red', color));
   const notes = [
-    'Latency in ms (3 decimals = 1 µs); Δ = the topology\'s percentile minus the baseline\'s.',
+    'Latency: all ok trials pooled, in ms (3 decimals = 1 µs).',
+    `Δ = per round, the topology's percentile minus ${baseName}'s; median over rounds [confidence interval].`,
     'Sidecar figures: sum over the sidecar containers, mean over ok trials; RSS is each sidecar\'s peak.',
   ];
-  return `${table.toString()}\n${notes.map((note) => paint(note, 'dim', color)).join('\n')}\n`;
+  const painter: Paint = (text, style) => paint(text, style, color);
+  const calibration = summary.calibration === undefined ? [] : ['', renderTerminalCalibration(summary.calibration, painter)];
+  return `${[table.toString(), ...rateLines, ...notes.map((note) => paint(note, 'dim', color)), ...calibration].join('\n')}\n`;
 }

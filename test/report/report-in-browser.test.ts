@@ -28,8 +28,14 @@ describe('HTML report in Chromium', () => {
     return;
   }
 
-  it.skipIf(!chromiumPresent)('opens offline and draws every chart', async () => {
-    const { results, summary } = makeFixture({ withFailedTrial: true });
+  const variants = [
+    ['closed loop, with a failed trial', { withFailedTrial: true }],
+    ['open model, one rate not sustained', { openModel: true }],
+    ['calibration', { calibration: true }],
+  ] as const;
+
+  it.skipIf(!chromiumPresent).each(variants)('opens offline and draws every chart: %s', async (_kind, options) => {
+    const { results, summary } = makeFixture(options);
     const expectedCharts = buildReportCharts(summary).length;
     expect(expectedCharts).toBe(7);
 

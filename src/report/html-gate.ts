@@ -1,0 +1,35 @@
+import type { MedianEstimate } from '../analysis/statistics.js';
+import { formatMetricValue, type GateCheck, type GateResult, type Verdict } from '../gate/index.js';
+import { escapeHtml as e } from './escape.js';
+
+const VERDICT_CLASS: Record<Verdict, string> = { pass: 'pass', fail: 'fail', inconclusive: 'inconclusive' };
+
+function estimate(check: GateCheck, value: MedianEstimate | undefined, signed = false): string {
+  if (!value) return '';
+  const format = (x: number) => formatMetricValue(check.metric, x, signed);
+  return `${e(format(value.median))} <span class="ci">[${e(format(value.low))}, ${e(format(value.high))}]</span>`;
+}
+
+/** The gate's verdict, first thing on the page: one line, then every check with its reason. */
+export function renderGate(gate: GateResult | undefined): string {
+  if (!gate) return '';
+  const pass = gate.verdict === 'pass';
+  const counts = `${gate.counts.pass} passed, ${gate.counts.fail} failed, ${gate.counts.inconclusive} inconclusive (counted as ${gate.inconclusivePolicy})`;
+  const rows = gate.checks
+    .map(
+      (check) => `<tr><td>${e(check.name)}</td><td>${estimate(check, check.value)}</td><td>${estimate(check, check.baseline)}</td><td>${estimate(check, check.change, true)}</td>` +
+        `<td class="verdict ${VERDICT_CLASS[check.verdict]}">${e(check.verdict.toUpperCase())}</td><td>${e(check.reason)}</td></tr>`,
+    )
+    .join('\n');
+  return `<section id="gate"><h2>Gate</h2>
+<p class="verdict-line ${pass ? 'pass' : 'fail'}">Gate ${pass ? 'PASSED' : 'FAILED'}: ${e(counts)}.</p>
+${
+  gate.checks.length === 0
+    ? '<p>No checks: the scenario has no thresholds and no baseline was given.</p>'
+    : `<table><thead><tr><th>check</th><th>candidate: median [CI]</th><th>baseline</th><th>change [CI]</th><th>verdict</th><th>why</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+<p class="note">Thresholds are judged against the confidence bound on their unsafe side; a check whose interval straddles its limit is inconclusive, never a coin flip. Regressions compare this run with a baseline run (Hodges–Lehmann shift with its exact interval).</p>`
+}
+</section>`;
+}
