@@ -8,8 +8,12 @@ export { APP_SERVICE_TIME_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from './headers
 
 export interface AgentSpec {
   model: 'closed' | 'open';
-  /** Open model: scheduled sends per second. */
+  /** Open model: scheduled sends per second (the mean, for Poisson arrivals). */
   ratePerSecond?: number;
+  /** Open model: evenly spaced (default) or Poisson arrivals. */
+  arrivals?: 'uniform' | 'poisson';
+  /** Open model, Poisson: the generator's seed (a trial's schedule is repeatable). */
+  seed?: number;
   /** Where the request goes: the server pod's IP and the app port (interception may redirect it). */
   host: string;
   port: number;
@@ -61,9 +65,21 @@ export const openModelStatsSchema = z.object({
 });
 export type OpenModelStats = z.infer<typeof openModelStatsSchema>;
 
+export const timelinePointSchema = z.object({
+  /** Whole seconds since the start of the measured window. */
+  second: z.number().int().nonnegative(),
+  responses: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  p50Us: z.number(),
+  p99Us: z.number(),
+  maxUs: z.number(),
+});
+
 export const agentResultSchema = z.object({
   event: z.literal('result'),
   open: openModelStatsSchema.optional(),
+  /** Latency second by second over the measured window. */
+  timeline: z.array(timelinePointSchema).optional(),
   window: z.object({ startEpochMs: z.number(), endEpochMs: z.number() }),
   responses: z.number().int().nonnegative(),
   statusCodes: z.record(z.string(), z.number().int().nonnegative()),

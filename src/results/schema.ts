@@ -57,12 +57,35 @@ const topologyRecordSchema = z.object({
 
 const trialLoadSchema = agentResultSchema.omit({ event: true });
 
+/** mtls arms: the server sidecar's TLS counters over the trial, and any SVID rotation made in it. */
+const trialTlsSchema = z.object({
+  /** TLS connections the server sidecar handled during the trial (warm-up included). */
+  serverTlsConnections: z.number().nonnegative(),
+  /** Seconds the counters span (warm-up + measured window). */
+  spanSeconds: z.number().positive(),
+  frontendSessionReusePercent: z.number().optional(),
+  rotations: z.array(z.object({ epochMs: z.number(), ok: z.boolean(), error: z.string().optional(), newSerials: z.array(z.string()) })),
+  /** TLS failures the sidecars logged during the trial ("SSL handshake failure …"). */
+  handshakeFailures: z.array(z.string()),
+});
+
+/** Optional closed-model burst after the main load: the throughput the topology saturates at. */
+const trialSaturationSchema = z.object({
+  connections: z.number().int().positive(),
+  seconds: z.number().positive(),
+  responses: z.number().int().nonnegative(),
+  rps: z.number().nonnegative(),
+  errors: z.number().int().nonnegative(),
+});
+
 const okTrialSchema = z.object({
   state: z.literal('ok'),
   topology: z.string(),
   round: z.number().int().nonnegative(),
   startedAt: z.string(),
   load: trialLoadSchema,
+  tls: trialTlsSchema.optional(),
+  saturation: trialSaturationSchema.optional(),
   resources: z.object({ intervalMs: z.number().positive(), samples: z.array(resourceSampleSchema) }),
 });
 
@@ -118,6 +141,20 @@ export const resultsSchema = z.object({
   baseline: z.string().optional(),
   /** Present for a `sidecar-bench calibrate` run. */
   calibration: calibrationPlanSchema.optional(),
+  /** Present when the run has mtls topologies: the trust domain and identities (never keys). */
+  mtls: z
+    .object({
+      trustDomain: z.string(),
+      clientSpiffeId: z.string(),
+      serverSpiffeId: z.string(),
+      keyAlgorithm: z.string(),
+      tlsVersion: z.string(),
+      cipher: z.string().optional(),
+      /** How the proxy checks the peer's identity, in words, for the report. */
+      identityCheck: z.string(),
+      caCertificatePem: z.string(),
+    })
+    .optional(),
   trials: z.array(trialRecordSchema),
   /** Derived from the fields above by the analysis stage; kept for readers of the JSON. */
   summary: z.unknown(),
@@ -126,6 +163,8 @@ export const resultsSchema = z.object({
 export type Results = z.infer<typeof resultsSchema>;
 export type TrialRecord = z.infer<typeof trialRecordSchema>;
 export type OkTrial = z.infer<typeof okTrialSchema>;
+export type TrialTls = z.infer<typeof trialTlsSchema>;
+export type TrialSaturation = z.infer<typeof trialSaturationSchema>;
 export type TopologyRecord = z.infer<typeof topologyRecordSchema>;
 export type PodRecord = z.infer<typeof podRecordSchema>;
 export type ContainerRecord = z.infer<typeof containerRecordSchema>;

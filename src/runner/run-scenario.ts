@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { summarizeResults, type ResultsSummary } from '../analysis/index.js';
 import { BenchError, describeError, isBenchError } from '../errors.js';
+import { CPU_DMA_LATENCY_PATH, holdCpusAwake } from '../host/cpu-latency-hold.js';
 import { onlineCpus, readHostFingerprint } from '../host/index.js';
 import { ensureImages, type ImageName } from '../images/index.js';
 import type { Progress } from '../progress.js';
@@ -11,7 +12,9 @@ import { RunResources } from '../runtime/run-resources.js';
 import { planTopology } from '../runtime/topology.js';
 import { readClockTicksPerSecond } from '../sampling/index.js';
 import type { Scenario } from '../scenario/index.js';
+import { MTLS_TOPOLOGIES } from '../scenario/index.js';
 import { scenarioArms, type Arm } from './arms.js';
+import { createMtlsMaterial, type MtlsMaterial } from './mtls-material.js';
 import { resolvePlacement } from './placement.js';
 import { startTopology, type StartedTopology } from './pods-for-run.js';
 import { resolveProxyProfile } from './proxy-image.js';
@@ -60,6 +63,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const proxy = await resolveProxyProfile(dockerode, scenario, image('haproxy'), progress);
   throwIfAborted(signal);
 
+  const cpusAwake = scenario.host.keepCpusAwake ? await holdCpusAwakeOrExplain() : undefined;
   const runId = `${startedAt.toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
   const resources = new RunResources(dockerode, runId);
   options.onCleanup?.(() => resources.removeAll());
@@ -67,13 +71,14 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const topologyRecords: TopologyRecord[] = [];
   const proxyVersions: Record<string, string> = {};
   let runError: BenchError | undefined;
+  let mtlsRecord: Results['mtls'];
   try {
     const networkName = `sb-${runId}`;
     await resources.createNetwork(networkName);
     const podContext = { dockerode, resources, networkName, pauseImage: image('pause'), initImage: image('init'), startupTimeoutMs: STARTUP_TIMEOUT_MS };
     const load = {
       model: scenario.load.model,
-      ...(scenario.load.model === 'open' ? { ratePerSecond: scenario.load.ratePerSecond } : {}),
+      ...(scenario.load.model === 'open' ? { ratePerSecond: scenario.load.ratePerSecond, arrivals: scenario.load.arrivals } : {}),
       method: scenario.load.request.method,
       path: scenario.load.request.path,
       requestBodyBytes: scenario.load.request.bodyBytes,
@@ -82,8 +87,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       durationUs: scenario.load.durationUs,
       timeoutUs: scenario.load.timeoutUs,
     };
+    const arms = options.arms ?? scenarioArms(scenario);
+    const mtlsMaterial = arms.some((arm) => MTLS_TOPOLOGIES.includes(arm.topology)) ? await createMtlsMaterial(scenario.mtls) : undefined;
+    if (mtlsMaterial) mtlsRecord = mtlsResultsRecord(scenario, mtlsMaterial, proxy.name);
     const started: StartedTopology[] = [];
-    for (const arm of options.arms ?? scenarioArms(scenario)) {
+    for (const arm of arms) {
       throwIfAborted(signal);
       const plan = planTopology(arm.topology, {
         scenario,
@@ -92,6 +100,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
         ...placement,
         arm: arm.name,
         ...(arm.calibrationDelayUs !== undefined ? { calibrationDelayUs: arm.calibrationDelayUs } : {}),
+        ...(mtlsMaterial ? { mtls: mtlsMaterial } : {}),
       });
       const topology = await startTopology(plan, arm.description, podContext, progress, load);
       started.push(topology);
@@ -108,10 +117,13 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       progress,
       signal,
       onTrial: (trial) => trials.push(trial),
+      ...(mtlsMaterial ? { mtls: { material: mtlsMaterial, rotateDuringTrial: scenario.mtls.rotateDuringTrial } } : {}),
+      ...(scenario.load.saturation ? { saturation: scenario.load.saturation } : {}),
     });
   } catch (error) {
     runError = isBenchError(error) ? error : new BenchError('SB_CONTAINER_FAILED', describeError(error), [], undefined, { cause: error });
   } finally {
+    await cpusAwake?.release();
     const task = progress.start('Removing containers and network');
     const problems = await resources.removeAll();
     if (problems.length > 0) task.fail(`could not remove: ${problems.join('; ')}`);
@@ -135,6 +147,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     topologies: topologyRecords,
     ...(options.baseline ? { baseline: options.baseline } : {}),
     ...(options.calibration ? { calibration: options.calibration } : {}),
+    ...(mtlsRecord ? { mtls: mtlsRecord } : {}),
     trials,
     summary: undefined,
   };
@@ -148,6 +161,14 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   }
   if (runError && !outputDir) throw runError;
   return { results, summary, ...(outputDir ? { outputDir } : {}) };
+}
+
+async function holdCpusAwakeOrExplain(): Promise<{ release(): Promise<void> }> {
+  try {
+    return await holdCpusAwake();
+  } catch (error) {
+    throw new BenchError('SB_SCENARIO_INVALID', `host.keepCpusAwake needs write access to ${CPU_DMA_LATENCY_PATH}: ${describeError(error)}`, [], 'Run as root, or set host.keepCpusAwake: false.');
+  }
 }
 
 function throwIfAborted(signal: AbortSignal): void {
@@ -171,3 +192,20 @@ async function readProxyVersions(topologies: readonly StartedTopology[], command
   return {};
 }
 
+
+/** What results.json keeps of the trust domain: identities and the CA certificate, never a key. */
+function mtlsResultsRecord(scenario: Scenario, material: MtlsMaterial, proxyName: string): NonNullable<Results['mtls']> {
+  return {
+    trustDomain: material.trustDomain,
+    clientSpiffeId: material.client.spiffeId,
+    serverSpiffeId: material.server.spiffeId,
+    keyAlgorithm: scenario.mtls.keyAlgorithm,
+    tlsVersion: scenario.mtls.tlsVersion,
+    ...(scenario.mtls.cipher ? { cipher: scenario.mtls.cipher } : {}),
+    identityCheck:
+      proxyName === 'envoy'
+        ? 'SPIFFE ID: Envoy matches the peer certificate’s URI SAN (match_typed_subject_alt_names), both directions'
+        : 'SPIFFE ID: a Lua check of the peer certificate’s single URI SAN, both directions (HAProxy 2.6 cannot match URI SANs natively); chain by CA',
+    caCertificatePem: material.caCertificatePem,
+  };
+}

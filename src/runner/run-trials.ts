@@ -6,7 +6,10 @@ import type { Progress } from '../progress.js';
 import type { TrialRecord } from '../results/schema.js';
 import { APP_PORT } from '../runtime/topology.js';
 import { ResourceSampler } from '../sampling/index.js';
+import { MTLS_TOPOLOGIES } from '../scenario/index.js';
+import type { MtlsMaterial } from './mtls-material.js';
 import { loadgenOf, type StartedTopology } from './pods-for-run.js';
+import { measureSaturation, watchTls } from './trial-extras.js';
 
 export interface TrialsOptions {
   dockerode: Dockerode;
@@ -19,6 +22,10 @@ export interface TrialsOptions {
   signal: AbortSignal;
   /** Called after every trial, so an interrupted run keeps what it measured. */
   onTrial: (trial: TrialRecord) => void;
+  /** mtls arms: the run's trust domain, and whether to rotate every SVID mid-trial. */
+  mtls?: { material: MtlsMaterial; rotateDuringTrial: boolean };
+  /** After each trial's main load, a closed-model burst (the throughput ceiling). */
+  saturation?: { connections: number; durationUs: number };
 }
 
 /**
@@ -45,11 +52,16 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
   const task = options.progress.start(title);
   const containers = [topology.client, topology.server].flatMap((pod) => pod.containers.map((container) => ({ name: container.name, hostPid: container.hostPid })));
   const sampler = new ResourceSampler({ containers, intervalMs: options.samplingIntervalMs, clockTicksPerSecond: options.clockTicksPerSecond });
-  const spec: AgentSpec = { ...options.load, host: topology.server.ip, port: APP_PORT };
+  // Each round draws its own Poisson schedule; every arm of a round gets the same one.
+  const spec: AgentSpec = { ...options.load, host: topology.server.ip, port: APP_PORT, seed: round + 1 };
   const warmupS = spec.warmupUs / 1e6;
   const totalS = (spec.warmupUs + spec.durationUs) / 1e6;
+  const isMtls = MTLS_TOPOLOGIES.includes(topology.plan.name);
   try {
     await sampler.start();
+    // Mid-window: the agent takes ~0.2 s to start, then the warm-up, then half the window.
+    const rotation = isMtls && options.mtls?.rotateDuringTrial ? { material: options.mtls.material, afterMs: 200 + (spec.warmupUs + spec.durationUs / 2) / 1000 } : undefined;
+    const tlsWatch = isMtls ? await watchTls(options.dockerode, topology.client, topology.server, rotation) : undefined;
     const load = await runLoad(options.dockerode, loadgenOf(topology), spec, {
       signal: options.signal,
       onProgress: (progress) => {
@@ -62,10 +74,23 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
       },
     });
     const samples = await sampler.stop();
+    const tls = await tlsWatch?.finish((spec.warmupUs + spec.durationUs) / 1e6);
+    if (options.saturation) task.update('saturation burst');
+    const saturation = options.saturation ? await measureSaturation(options.dockerode, loadgenOf(topology), spec, options.saturation, options.signal) : undefined;
     const { event: _event, ...loadRecord } = load;
     const seconds = (load.window.endEpochMs - load.window.startEpochMs) / 1000;
-    task.succeed(`${title}: ${(load.responses / seconds).toFixed(0)} req/s, ${load.connectionErrors + load.timeouts} errors`);
-    return { state: 'ok', topology: topology.plan.arm, round, startedAt, load: loadRecord, resources: { intervalMs: options.samplingIntervalMs, samples } };
+    const saturationNote = saturation ? `; saturates at ${saturation.rps.toFixed(0)} req/s` : '';
+    task.succeed(`${title}: ${(load.responses / seconds).toFixed(0)} req/s, ${load.connectionErrors + load.timeouts} errors${saturationNote}`);
+    return {
+      state: 'ok',
+      topology: topology.plan.arm,
+      round,
+      startedAt,
+      load: loadRecord,
+      ...(tls ? { tls } : {}),
+      ...(saturation ? { saturation } : {}),
+      resources: { intervalMs: options.samplingIntervalMs, samples },
+    };
   } catch (error) {
     await sampler.stop().catch(() => []);
     task.fail(`${title}: ${describeError(error)}`);

@@ -4,8 +4,11 @@ import { Wait } from 'testcontainers';
 import { BenchError, describeError } from '../errors.js';
 import type { ContainerRole } from '../results/schema.js';
 import { readContainerLog } from './container-logs.js';
+import { secretArchive, type SecretFile } from './secret-archive.js';
 import { PodContainer } from './pod-container.js';
 import type { RunResources } from './run-resources.js';
+
+export type { SecretFile };
 
 export interface PodContainerSpec {
   role: Exclude<ContainerRole, 'pause'>;
@@ -14,6 +17,8 @@ export interface PodContainerSpec {
   user?: string;
   environment?: Record<string, string>;
   files?: { content: string; target: string }[];
+  /** Private material (keys): owner-only files, in this container only. */
+  secretFiles?: SecretFile[];
   /** A shell command that succeeds once the container serves (run inside it). */
   readinessCommand?: string;
 }
@@ -95,6 +100,9 @@ export async function startPod(spec: PodSpec, context: PodContext): Promise<Star
     if (containerSpec.user) container = container.withUser(containerSpec.user);
     if (containerSpec.environment) container = container.withEnvironment(containerSpec.environment);
     if (containerSpec.files) container = container.withCopyContentToContainer(containerSpec.files.map((file) => ({ ...file, mode: 0o644 })));
+    if (containerSpec.secretFiles) {
+      container = container.withCopyArchivesToContainer([{ tar: secretArchive(containerSpec.secretFiles), target: '/' }]).withCopyToContainerOptions({ copyUIDGID: true });
+    }
     // Exposed ports are refused in a shared netns, so readiness is a command run inside.
     if (containerSpec.readinessCommand) container = container.withWaitStrategy(Wait.forSuccessfulCommand(containerSpec.readinessCommand));
     const started = await start(container, `${spec.name}: ${containerSpec.role} container (${containerSpec.image})`, context.dockerode, `${prefix}-${containerSpec.role}`);

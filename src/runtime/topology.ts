@@ -1,4 +1,6 @@
-import type { Scenario, TopologyName } from '../scenario/index.js';
+import { MTLS_TOPOLOGIES, type Scenario, type TopologyName } from '../scenario/index.js';
+import type { SidecarTls } from './proxies/haproxy-tls.js';
+import type { SecretFile } from './secret-archive.js';
 import { INBOUND_CAPTURE_PORT, OUTBOUND_CAPTURE_PORT, renderInterceptionRules } from './interception.js';
 import type { PodContainerSpec, PodSpec } from './pod.js';
 import type { ProxyProfile } from './proxies/proxy-profile.js';
@@ -35,6 +37,8 @@ export interface PlanOptions {
   arm?: string;
   /** Calibration: the server sidecar holds every request for this long (0 = same path, no delay). */
   calibrationDelayUs?: number;
+  /** mtls topologies: each side's TLS settings and secret files. */
+  mtls?: { client: { tls: SidecarTls; files: SecretFile[] }; server: { tls: SidecarTls; files: SecretFile[] } };
 }
 
 /** The two pods of a topology: which containers each has and whether traffic is intercepted. */
@@ -46,11 +50,16 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
     inboundPort: INBOUND_CAPTURE_PORT,
     outboundPort: OUTBOUND_CAPTURE_PORT,
   };
-  const clientSidecar = proxy.sidecarContainer(sidecarOptions);
+  const tls = MTLS_TOPOLOGIES.includes(name) ? options.mtls : undefined;
+  if (MTLS_TOPOLOGIES.includes(name) && !tls) throw new Error(`topology ${name} needs mTLS material`);
+  // mtls-churn: the client sidecar opens a new TLS connection to the server sidecar per request.
+  const clientTls = tls && name === 'mtls-churn' ? { ...tls.client.tls, connectionReuse: 'per-request' as const } : tls?.client.tls;
+  const clientSidecar = proxy.sidecarContainer({ ...sidecarOptions, ...(tls && clientTls ? { tls: clientTls, secretFiles: tls.client.files } : {}) });
   // An arm's own calibration delay, else the scenario's proxy.addedDelay.
   const delayUs = options.calibrationDelayUs ?? scenario.proxy.addedDelayUs;
   const serverSidecar = proxy.sidecarContainer({
     ...sidecarOptions,
+    ...(tls ? { tls: tls.server.tls, secretFiles: tls.server.files } : {}),
     ...(delayUs !== undefined ? { calibrationDelayUs: delayUs } : {}),
   });
   const arm = options.arm ?? name;
@@ -65,7 +74,7 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
     readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${APP_PORT}'`,
   };
   const loadgen: PodContainerSpec = { role: 'loadgen', image: images.loadgen };
-  const clientHasSidecar = name === 'sidecar';
+  const clientHasSidecar = name === 'sidecar' || MTLS_TOPOLOGIES.includes(name);
   const serverHasSidecar = name !== 'app-only';
   const rules = renderInterceptionRules();
   const pod = (side: 'client' | 'server', containers: PodContainerSpec[], intercepted: boolean, cpus?: string): PodSpec => ({

@@ -55,6 +55,7 @@ describe('parseScenario: valid files', () => {
           { topology: '*', metric: 'error-rate', estimator: 'differential', role: 'sidecar', bound: 'max', limit: 0.001, limitText: '0.1%' },
         ],
       },
+      host: { keepCpusAwake: false },
       placement: { cpusets: 'split' },
     };
     expect(scenario).toStrictEqual(expected);
@@ -80,6 +81,7 @@ describe('parseScenario: valid files', () => {
       trials: 1,
       sampling: { intervalUs: 250_000 },
       gates: { inconclusive: 'pass', confidence: 0.95, thresholds: [] },
+      host: { keepCpusAwake: false },
       placement: { cpusets: 'split' },
     } satisfies Scenario);
   });

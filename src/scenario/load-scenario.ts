@@ -110,7 +110,19 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
     load: resolveLoad(file.load),
     trials: file.trials,
     sampling: { intervalUs: file.sampling.interval },
+    mtls: {
+      trustDomain: file.mtls.trustDomain,
+      namespace: file.mtls.namespace,
+      clientServiceAccount: file.mtls.clientServiceAccount,
+      serverServiceAccount: file.mtls.serverServiceAccount,
+      keyAlgorithm: file.mtls.keyAlgorithm,
+      svidTtlUs: file.mtls.svidTtl,
+      tlsVersion: file.mtls.tlsVersion,
+      ...(file.mtls.cipher ? { cipher: file.mtls.cipher } : {}),
+      rotateDuringTrial: file.mtls.rotateDuringTrial,
+    },
     gates: resolveGates(file.gates),
+    host: { keepCpusAwake: file.host.keepCpusAwake },
     placement: { cpusets },
   };
 }
@@ -122,8 +134,9 @@ function resolveLoad(load: ScenarioFile['load']): LoadSpec {
     durationUs: load.duration,
     timeoutUs: load.timeout,
     request: { method: load.request.method, path: load.request.path, bodyBytes: load.request.body },
+    ...(load.saturation ? { saturation: { connections: load.saturation.connections, durationUs: load.saturation.duration } } : {}),
   };
-  return load.model === 'open' ? { model: 'open', ratePerSecond: load.rate, ...common } : { model: 'closed', ...common };
+  return load.model === 'open' ? { model: 'open', ratePerSecond: load.rate, arrivals: load.arrivals, ...common } : { model: 'closed', ...common };
 }
 
 function resolveGates(gates: GatesFile): GatesSpec {

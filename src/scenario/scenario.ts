@@ -1,6 +1,19 @@
 import type { GateEstimator, GateMetric, GateStatistic } from './gates-schema.js';
 import type { ProxyProfileName, TopologyName } from './topologies.js';
 
+/** The trust domain and TLS settings of the mtls topologies. */
+export interface MtlsSpec {
+  trustDomain: string;
+  namespace: string;
+  clientServiceAccount: string;
+  serverServiceAccount: string;
+  keyAlgorithm: 'ecdsa-p256' | 'rsa-2048';
+  svidTtlUs: number;
+  tlsVersion: '1.2' | '1.3';
+  cipher?: string;
+  rotateDuringTrial: boolean;
+}
+
 /** What a gate looks at: a metric of a topology (or "*": every topology it applies to). */
 export interface GateSelector {
   topology: string;
@@ -58,12 +71,16 @@ export interface ClosedLoadSpec {
   /** A request without a response after this long counts as a timeout. */
   timeoutUs: number;
   request: RequestSpec;
+  /** After each trial's main load, a closed-model burst with this many connections (throughput ceiling). */
+  saturation?: { connections: number; durationUs: number };
 }
 
 export interface OpenLoadSpec extends Omit<ClosedLoadSpec, 'model'> {
   model: 'open';
-  /** Scheduled sends per second, evenly spaced from the start of the run. */
+  /** Scheduled sends per second, from the start of the run (the mean rate for Poisson arrivals). */
   ratePerSecond: number;
+  /** uniform: evenly spaced; poisson: exponential gaps (seeded, repeatable). */
+  arrivals: 'uniform' | 'poisson';
   /** The connection pool; a request due while every connection is busy waits (and is late). */
   connections: number;
 }
@@ -95,6 +112,9 @@ export interface Scenario {
   /** Trials per topology, interleaved across topologies. */
   trials: number;
   sampling: { intervalUs: number };
+  mtls: MtlsSpec;
   gates: GatesSpec;
+  /** Keep CPUs out of deep idle during the run (PM QoS), for comparable, lower-noise figures. */
+  host: { keepCpusAwake: boolean };
   placement: { cpusets: 'split' | 'none' | { client: string; server: string } };
 }

@@ -39,7 +39,14 @@ const requestSchema = z
   })
   .default({ method: 'GET', path: '/', body: 0 });
 
+const saturationSchema = z.strictObject({
+  connections: wholeNumber(1, 10_000),
+  duration: durationUs.refine((us) => us >= 1_000_000, { error: 'expected at least 1s' }),
+});
+
 const commonLoadFields = {
+  /** After the main load of each trial, a closed-model burst that finds the throughput ceiling. */
+  saturation: saturationSchema.optional(),
   warmup: durationUs.default(2_000_000),
   duration: durationUs.refine((us) => us >= 1_000_000, { error: 'expected at least 1s' }),
   timeout: durationUs.default(10_000_000),
@@ -53,7 +60,13 @@ const loadSchema = z.preprocess(
     'model',
     [
       z.strictObject({ model: z.literal('closed'), connections: wholeNumber(1, 10_000), ...commonLoadFields }),
-      z.strictObject({ model: z.literal('open'), rate: ratePerSecond, connections: wholeNumber(1, 10_000).default(16), ...commonLoadFields }),
+      z.strictObject({
+        model: z.literal('open'),
+        rate: ratePerSecond,
+        arrivals: z.enum(['uniform', 'poisson'], { error: 'expected uniform or poisson' }).default('uniform'),
+        connections: wholeNumber(1, 10_000).default(16),
+        ...commonLoadFields,
+      }),
     ],
     {
       error: (issue) =>
@@ -63,6 +76,34 @@ const loadSchema = z.preprocess(
     },
   ),
 );
+
+const identityName = z.string().regex(/^[A-Za-z0-9._-]+$/, { error: 'expected letters, digits, ".", "-" or "_" (a SPIFFE ID path segment)' });
+
+/** The mtls topologies: the trust domain sidecar-bench issues SVIDs for, and the TLS settings. */
+const mtlsSchema = z
+  .strictObject({
+    trustDomain: z.string().regex(/^[a-z0-9._-]+$/, { error: 'expected lower-case letters, digits, ".", "-" or "_"' }).default('cluster.local'),
+    namespace: identityName.default('bench'),
+    clientServiceAccount: identityName.default('loadgen'),
+    serverServiceAccount: identityName.default('app'),
+    keyAlgorithm: z.enum(['ecdsa-p256', 'rsa-2048'], { error: 'expected ecdsa-p256 or rsa-2048' }).default('ecdsa-p256'),
+    svidTtl: durationUs.refine((us) => us >= 60_000_000, { error: 'expected at least 1m' }).default(3_600_000_000),
+    tlsVersion: z.enum(['1.2', '1.3'], { error: 'expected "1.2" or "1.3" (quote it)' }).default('1.3'),
+    /** TLS 1.2: an OpenSSL cipher (e.g. ECDHE-ECDSA-AES128-GCM-SHA256); TLS 1.3: a suite (e.g. TLS_AES_128_GCM_SHA256). */
+    cipher: z.string().regex(/^[A-Z0-9_-]+$/, { error: 'expected one cipher name, e.g. ECDHE-ECDSA-AES128-GCM-SHA256' }).optional(),
+    /** Re-issue every SVID in the middle of each mtls trial, under load. */
+    rotateDuringTrial: z.boolean({ error: 'expected true or false' }).default(false),
+  })
+  .default({
+    trustDomain: 'cluster.local',
+    namespace: 'bench',
+    clientServiceAccount: 'loadgen',
+    serverServiceAccount: 'app',
+    keyAlgorithm: 'ecdsa-p256',
+    svidTtl: 3_600_000_000,
+    tlsVersion: '1.3',
+    rotateDuringTrial: false,
+  });
 
 /** The scenario file as written: units still in strings, every key known. */
 export const scenarioFileSchema = z.strictObject({
@@ -102,7 +143,14 @@ export const scenarioFileSchema = z.strictObject({
         .default(250_000),
     })
     .default({ interval: 250_000 }),
+  mtls: mtlsSchema,
   gates: gatesSchema,
+  host: z
+    .strictObject({
+      /** Hold /dev/cpu_dma_latency at 0 during the run (needs root); see src/host/cpu-latency-hold.ts. */
+      keepCpusAwake: z.boolean({ error: 'expected true or false' }).default(false),
+    })
+    .default({ keepCpusAwake: false }),
   placement: z
     .strictObject({
       cpusets: z
@@ -117,6 +165,9 @@ export const scenarioFileSchema = z.strictObject({
 
 /** Checks that span sections: names a gate uses must be topologies of the run, and so on. */
 export const checkedScenarioFileSchema = scenarioFileSchema.superRefine((file, ctx) => {
+  if (file.mtls.cipher && file.mtls.tlsVersion === '1.3' && !file.mtls.cipher.startsWith('TLS_')) {
+    ctx.addIssue({ code: 'custom', path: ['mtls', 'cipher'], message: 'TLS 1.3 takes a suite like TLS_AES_128_GCM_SHA256; OpenSSL cipher names like ECDHE-… are for tlsVersion "1.2"' });
+  }
   if (file.proxy.addedDelay !== undefined && file.proxy.profile !== 'haproxy') {
     ctx.addIssue({ code: 'custom', path: ['proxy', 'addedDelay'], message: 'only the haproxy profile can add a delay (its image carries the delay relay)' });
   }

@@ -11,6 +11,7 @@ import { request } from 'node:http';
 import autocannon from 'autocannon';
 import type { AgentSpec } from '../load/agent-protocol.js';
 import { ResponseRecorder, readServiceTimes } from './loadgen-recorder.js';
+import { LatencyTimeline } from './latency-timeline.js';
 import { runOpenModel } from './loadgen-open.js';
 
 type RawHeaders = { headers?: string[] };
@@ -25,10 +26,11 @@ function emit(stream: NodeJS.WriteStream, message: object): void {
 
 async function runClosedModel(spec: AgentSpec): Promise<void> {
   const recorder = new ResponseRecorder();
+  let windowStartEpochMs = 0;
+  const timeline = new LatencyTimeline(() => windowStartEpochMs);
   const startNs = process.hrtime.bigint();
   const warmupEndNs = startNs + BigInt(spec.warmupUs) * 1000n;
   let measuring = false;
-  let windowStartEpochMs = 0;
 
   const setupClient = (client: autocannon.Client) => {
     let pendingHeaders: string[] | undefined;
@@ -39,13 +41,21 @@ async function runClosedModel(spec: AgentSpec): Promise<void> {
     events.on('response', (statusCode: number, bytes: number, durationMs: number) => {
       const headers = pendingHeaders;
       pendingHeaders = undefined;
-      if (measuring) recorder.recordResponse(statusCode, bytes, durationMs * 1000, readServiceTimes(headers));
+      if (!measuring) return;
+      recorder.recordResponse(statusCode, bytes, durationMs * 1000, readServiceTimes(headers));
+      const at = nowEpochMs();
+      timeline.record(at, durationMs * 1000);
+      if (statusCode < 200 || statusCode >= 300) timeline.recordError(at);
     });
     events.on('connError', (error: Error) => {
-      if (measuring) recorder.recordConnectionError(error.message);
+      if (!measuring) return;
+      recorder.recordConnectionError(error.message);
+      timeline.recordError(nowEpochMs());
     });
     events.on('timeout', () => {
-      if (measuring) recorder.recordTimeout();
+      if (!measuring) return;
+      recorder.recordTimeout();
+      timeline.recordError(nowEpochMs());
     });
   };
 
@@ -92,7 +102,7 @@ async function runClosedModel(spec: AgentSpec): Promise<void> {
   clearTimeout(warmupTimer);
   clearTimeout(windowTimer);
   clearInterval(progressTimer);
-  emit(process.stdout, recorder.toResult({ startEpochMs: windowStartEpochMs, endEpochMs: windowEndEpochMs }));
+  emit(process.stdout, recorder.toResult({ startEpochMs: windowStartEpochMs, endEpochMs: windowEndEpochMs }, undefined, timeline.toSeries()));
 }
 
 /**

@@ -14,6 +14,8 @@ import { URL, urlToHttpOptions } from 'node:url';
 import Client from 'autocannon/lib/httpClient.js';
 import type { AgentResult, AgentSpec } from '../load/agent-protocol.js';
 import { ResponseRecorder, readServiceTimes } from './loadgen-recorder.js';
+import { arrivalOffsetsNs } from './arrival-schedule.js';
+import { LatencyTimeline } from './latency-timeline.js';
 import { startMetronome } from './metronome.js';
 
 type AutocannonClient = InstanceType<typeof Client>;
@@ -59,10 +61,12 @@ function gateClients(onClientWantsToSend: (client: AutocannonClient) => void): (
 export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, onProgress: (phase: 'warmup' | 'measure', elapsedMs: number, responses: number) => void): Promise<AgentResult> {
   const ratePerSecond = spec.ratePerSecond ?? 0;
   if (!(ratePerSecond > 0)) throw new Error('the open model needs ratePerSecond > 0');
-  const intervalNs = 1e9 / ratePerSecond;
   const warmupCount = Math.floor((spec.warmupUs / 1e6) * ratePerSecond);
   const total = warmupCount + Math.floor((spec.durationUs / 1e6) * ratePerSecond);
+  const offsetsNs = arrivalOffsetsNs(total, ratePerSecond, spec.arrivals ?? 'uniform', spec.seed ?? 1);
   const recorder = new ResponseRecorder();
+  let windowStartEpochMs = 0;
+  const timeline = new LatencyTimeline(() => windowStartEpochMs);
   const idle: ConnectionState[] = [];
   let next = 0;
   let sent = 0;
@@ -79,12 +83,12 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
   const dispatch = () => {
     if (!running) return;
     const nowNs = process.hrtime.bigint();
-    const due = Math.min(total, Math.floor(Number(nowNs - startNs) / intervalNs) + 1);
-    while (next < due && idle.length > 0) {
+    const elapsedNs = Number(nowNs - startNs);
+    while (next < total && (offsetsNs[next] as number) <= elapsedNs && idle.length > 0) {
       // The connection idle longest: if even it freed up after the request was due, every
       // connection was busy at that time.
       const state = idle.shift() as ConnectionState;
-      const scheduledNs = startNs + BigInt(Math.round(next * intervalNs));
+      const scheduledNs = startNs + BigInt(Math.round(offsetsNs[next] as number));
       state.inFlight = { index: next, scheduledNs, sentNs: process.hrtime.bigint() };
       if (inWindow(next)) {
         sent++;
@@ -102,7 +106,10 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
       state.orphan = state.inFlight;
       state.inFlight = undefined;
       queueMicrotask(() => {
-        if (state.orphan && inWindow(state.orphan.index)) recorder.recordConnectionError('connection closed before the response');
+        if (state.orphan && inWindow(state.orphan.index)) {
+          recorder.recordConnectionError('connection closed before the response');
+          timeline.recordError(nowEpochMs());
+        }
         state.orphan = undefined;
       });
     }
@@ -141,20 +148,30 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
       state.headers = undefined;
       if (!request || !inWindow(request.index)) return;
       const doneNs = process.hrtime.bigint();
-      recorder.recordResponse(statusCode, bytes, Number(doneNs - request.scheduledNs) / 1000, readServiceTimes(headers), {
+      const latencyUs = Number(doneNs - request.scheduledNs) / 1000;
+      const at = nowEpochMs();
+      timeline.record(at, latencyUs);
+      if (statusCode < 200 || statusCode >= 300) timeline.recordError(at);
+      recorder.recordResponse(statusCode, bytes, latencyUs, readServiceTimes(headers), {
         uncorrectedLatencyUs: durationMs * 1000,
         sendLagUs: Number(request.sentNs - request.scheduledNs) / 1000,
       });
     });
     client.on('timeout', () => {
-      if (state.orphan && inWindow(state.orphan.index)) recorder.recordTimeout();
+      if (state.orphan && inWindow(state.orphan.index)) {
+        recorder.recordTimeout();
+        timeline.recordError(nowEpochMs());
+      }
       state.orphan = undefined;
     });
     client.on('connError', (error: Error) => {
       const request = state.inFlight ?? state.orphan;
       state.inFlight = undefined;
       state.orphan = undefined;
-      if (request && inWindow(request.index)) recorder.recordConnectionError(error.message);
+      if (request && inWindow(request.index)) {
+        recorder.recordConnectionError(error.message);
+        timeline.recordError(nowEpochMs());
+      }
     });
   }
 
@@ -162,13 +179,13 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
   startNs = process.hrtime.bigint() + 1_000_000n;
   const startEpochMs = nowEpochMs() + 1;
   running = true;
-  const metronome = startMetronome({ startNs, intervalNs, count: total, minTickNs: MIN_TICK_NS }, dispatch);
+  const metronome = startMetronome({ startNs, offsetsNs, minTickNs: MIN_TICK_NS }, dispatch);
   const progressTimer = setInterval(() => {
     const elapsedMs = Number(process.hrtime.bigint() - startNs) / 1e6;
     onProgress(elapsedMs < spec.warmupUs / 1000 ? 'warmup' : 'measure', elapsedMs, recorder.responseCount);
   }, 1000);
 
-  const windowStartEpochMs = startEpochMs + spec.warmupUs / 1000;
+  windowStartEpochMs = startEpochMs + spec.warmupUs / 1000;
   const windowEndEpochMs = windowStartEpochMs + spec.durationUs / 1000;
   await sleepUntilEpochMs(windowEndEpochMs, nowEpochMs);
   await metronome.stop();
@@ -187,6 +204,7 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
   return recorder.toResult(
     { startEpochMs: windowStartEpochMs, endEpochMs: windowEndEpochMs },
     { targetRps: ratePerSecond, scheduled, sent, unsent: scheduled - sent, waitedForConnection },
+    timeline.toSeries(),
   );
 }
 

@@ -109,9 +109,10 @@ export class ResponseRecorder {
     if (this.errorMessages.size < MAX_ERROR_MESSAGES) this.errorMessages.add(message);
   }
 
-  toResult(window: AgentResult['window'], open?: AgentResult['open']): AgentResult {
+  toResult(window: AgentResult['window'], open?: AgentResult['open'], timeline?: AgentResult['timeline']): AgentResult {
     return {
       ...(open ? { open } : {}),
+      ...(timeline ? { timeline } : {}),
       event: 'result',
       window,
       responses: this.responses,

@@ -11,13 +11,14 @@ import { Worker } from 'node:worker_threads';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { startNs, intervalNs, count, minTickNs } = workerData;
+const { startNs, offsetsNs, minTickNs } = workerData;
+const count = offsetsNs.length;
 const EARLY_WAKE_NS = 120000n;
 const SPIN_ONLY_ABOVE_NS = 300000n;
 const cell = new Int32Array(new SharedArrayBuffer(4));
 let index = 0;
 while (index < count) {
-  const dueNs = startNs + BigInt(Math.round(index * intervalNs));
+  const dueNs = startNs + BigInt(Math.round(offsetsNs[index]));
   const waitNs = dueNs - process.hrtime.bigint();
   if (waitNs > SPIN_ONLY_ABOVE_NS) {
     Atomics.wait(cell, 0, 0, Number(waitNs - EARLY_WAKE_NS) / 1e6);
@@ -26,16 +27,17 @@ while (index < count) {
     Atomics.wait(cell, 0, 0, Number(waitNs) / 1e6);
   }
   parentPort.postMessage(index);
-  // Next tick: the first send after now, at least minTickNs away (sends due sooner go in this batch).
-  const elapsedNs = Number(process.hrtime.bigint() - startNs) + minTickNs;
-  index = Math.max(index + 1, Math.ceil(elapsedNs / intervalNs));
+  // Next tick: the first send at least minTickNs from now (sends due sooner go in this batch).
+  const horizonNs = Number(process.hrtime.bigint() - startNs) + minTickNs;
+  index++;
+  while (index < count && offsetsNs[index] < horizonNs) index++;
 }
 `;
 
 export interface MetronomeOptions {
   startNs: bigint;
-  intervalNs: number;
-  count: number;
+  /** Scheduled send times, in ns after startNs, ascending. */
+  offsetsNs: Float64Array;
   /** Ticks closer together than this are merged (the main loop sends every due request per tick). */
   minTickNs: number;
 }

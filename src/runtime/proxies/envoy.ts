@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { PROXY_GID, PROXY_UID } from '../interception.js';
+import { BUNDLE_PEM_PATH, SVID_CERT_PATH, SVID_KEY_PATH, type SidecarTls } from './haproxy-tls.js';
 import type { ProxyProfile, SidecarOptions } from './proxy-profile.js';
 
 /** The seed's proxy; needs a machine that can pull it (nothing here builds Envoy). */
@@ -10,13 +11,38 @@ const HCM_TYPE = 'type.googleapis.com/envoy.extensions.filters.network.http_conn
 const ROUTER_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router';
 const ORIGINAL_DST_TYPE = 'type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst';
 
-function httpListener(name: string, port: number, cluster: string, originalDestination: boolean) {
+const DOWNSTREAM_TLS_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
+const UPSTREAM_TLS_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext';
+const ENVOY_TLS_VERSION: Record<SidecarTls['version'], string> = { 'TLSv1.2': 'TLSv1_2', 'TLSv1.3': 'TLSv1_3' };
+
+/** Envoy's common TLS context: the SVID, the trust bundle, and the SPIFFE IDs the peer may have. */
+function commonTlsContext(tls: SidecarTls, allowedPeerIds: readonly string[]) {
+  const cipher = tls.version === 'TLSv1.2' && tls.ciphers ? { cipher_suites: [tls.ciphers] } : {};
+  return {
+    tls_params: { tls_minimum_protocol_version: ENVOY_TLS_VERSION[tls.version], tls_maximum_protocol_version: ENVOY_TLS_VERSION[tls.version], ...cipher },
+    tls_certificates: [{ certificate_chain: { filename: SVID_CERT_PATH }, private_key: { filename: SVID_KEY_PATH } }],
+    validation_context: {
+      trusted_ca: { filename: BUNDLE_PEM_PATH },
+      match_typed_subject_alt_names: allowedPeerIds.map((id) => ({ san_type: 'URI', matcher: { exact: id } })),
+    },
+  };
+}
+
+function httpListener(name: string, port: number, cluster: string, originalDestination: boolean, tls?: SidecarTls) {
   return {
     name,
     address: { socket_address: { address: '0.0.0.0', port_value: port } },
     ...(originalDestination ? { listener_filters: [{ name: 'envoy.filters.listener.original_dst', typed_config: { '@type': ORIGINAL_DST_TYPE } }] } : {}),
     filter_chains: [
       {
+        ...(tls
+          ? {
+              transport_socket: {
+                name: 'envoy.transport_sockets.tls',
+                typed_config: { '@type': DOWNSTREAM_TLS_TYPE, require_client_certificate: true, common_tls_context: commonTlsContext(tls, tls.allowedClientIds) },
+              },
+            }
+          : {}),
         filters: [
           {
             name: 'envoy.filters.network.http_connection_manager',
@@ -43,10 +69,27 @@ export function renderEnvoyConfig(options: SidecarOptions): string {
     static_resources: {
       listeners: [
         httpListener('outbound', options.outboundPort, 'original_destination', true),
-        httpListener('inbound', options.inboundPort, 'local_app', false),
+        httpListener('inbound', options.inboundPort, 'local_app', false, options.tls),
       ],
       clusters: [
-        { name: 'original_destination', type: 'ORIGINAL_DST', lb_policy: 'CLUSTER_PROVIDED', connect_timeout: '5s' },
+        {
+          name: 'original_destination',
+          type: 'ORIGINAL_DST',
+          lb_policy: 'CLUSTER_PROVIDED',
+          connect_timeout: '5s',
+          ...(options.tls
+            ? {
+                transport_socket: {
+                  name: 'envoy.transport_sockets.tls',
+                  typed_config: { '@type': UPSTREAM_TLS_TYPE, common_tls_context: commonTlsContext(options.tls, options.tls.allowedServerIds) },
+                },
+                // Handshake churn: one request per upstream connection.
+                ...(options.tls.connectionReuse === 'per-request'
+                  ? { typed_extension_protocol_options: { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions', common_http_protocol_options: { max_requests_per_connection: 1 }, explicit_http_config: { http_protocol_options: {} } } } }
+                  : {}),
+              }
+            : {}),
+        },
         {
           name: 'local_app',
           type: 'STATIC',
@@ -75,6 +118,7 @@ export function envoyProfile(image: string = DEFAULT_ENVOY_IMAGE): ProxyProfile 
       user: `${PROXY_UID}:${PROXY_GID}`,
       command: ['envoy', '-c', CONFIG_PATH, '--concurrency', String(options.workerThreads), '--log-level', 'warn'],
       files: [{ content: renderEnvoyConfig(options), target: CONFIG_PATH }],
+      ...(options.secretFiles ? { secretFiles: options.secretFiles } : {}),
       readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${options.inboundPort} && </dev/tcp/127.0.0.1/${options.outboundPort}'`,
     }),
   };

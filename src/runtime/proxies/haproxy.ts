@@ -1,5 +1,6 @@
 import { PROXY_GID, PROXY_UID } from '../interception.js';
 import { CALIBRATION_RELAY_PORT, calibrationCommand } from './calibration-delay.js';
+import { defaultsTlsLines, globalTlsLines, inboundBind, inboundIdentityCheck, outboundIdentityCheck, outboundServer, renderSpiffeLua, SPIFFE_LUA_PATH } from './haproxy-tls.js';
 import type { ProxyProfile, SidecarOptions } from './proxy-profile.js';
 import { HOP_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from '../../load/headers.js';
 
@@ -15,14 +16,15 @@ const HAPROXY_COMMAND = ['haproxy', '-db', '-f', CONFIG_PATH];
 export function renderHaproxyConfig(options: SidecarOptions): string {
   // Calibrating: the app is reached through the delay relay inside this container.
   const appPort = options.calibrationDelayUs === undefined ? options.appPort : CALIBRATION_RELAY_PORT;
+  const { tls } = options;
   return `global
-  nbthread ${options.workerThreads}
+  nbthread ${options.workerThreads}${globalTlsLines(tls)}
   # Two sockets per proxied connection must fit under the engine's open-file limit (20000 here;
   # HAProxy refuses to start when it cannot raise its limit that far).
   maxconn 8000
 
 defaults
-  mode http
+  mode http${defaultsTlsLines(tls)}
   timeout connect 5s
   timeout client 130s
   timeout server 130s
@@ -31,7 +33,7 @@ defaults
   http-reuse always
 
 frontend inbound
-  bind :${options.inboundPort}
+  ${inboundBind(options.inboundPort, tls)}${inboundIdentityCheck(tls)}
   default_backend local_app
 
 frontend outbound
@@ -45,7 +47,7 @@ backend local_app
 
 backend original_destination
   # 0.0.0.0:0 means: connect to the destination the client asked for (SO_ORIGINAL_DST).
-  server original 0.0.0.0:0
+  ${outboundServer(tls)}${outboundIdentityCheck(tls)}
   http-response set-header ${UPSTREAM_SERVICE_TIME_HEADER} %Tr
   http-response add-header ${HOP_HEADER} outbound
 `;
@@ -63,7 +65,11 @@ export function haproxyProfile(image: string): ProxyProfile {
       image,
       user: `${PROXY_UID}:${PROXY_GID}`,
       command: options.calibrationDelayUs === undefined ? HAPROXY_COMMAND : calibrationCommand(options.calibrationDelayUs, options.appPort, HAPROXY_COMMAND),
-      files: [{ content: renderHaproxyConfig(options), target: CONFIG_PATH }],
+      files: [
+        { content: renderHaproxyConfig(options), target: CONFIG_PATH },
+        ...(options.tls ? [{ content: renderSpiffeLua(options.tls), target: SPIFFE_LUA_PATH }] : []),
+      ],
+      ...(options.secretFiles ? { secretFiles: options.secretFiles } : {}),
       readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${options.inboundPort} && </dev/tcp/127.0.0.1/${options.outboundPort}'`,
     }),
   };

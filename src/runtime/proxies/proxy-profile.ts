@@ -1,4 +1,5 @@
-import type { PodContainerSpec } from '../pod.js';
+import type { PodContainerSpec, SecretFile } from '../pod.js';
+import type { SidecarTls } from './haproxy-tls.js';
 
 export interface SidecarOptions {
   workerThreads: number;
@@ -9,6 +10,10 @@ export interface SidecarOptions {
   /** Calibration only: a fixed delay the inbound listener adds to every request, in µs (0 still runs the
    *  delay action, so D = 0 and D > 0 differ by the delay alone). Absent: no delay action at all. */
   calibrationDelayUs?: number;
+  /** Strict mTLS between sidecars (the mtls topologies). */
+  tls?: SidecarTls;
+  /** The sidecar's SVID and trust bundle: mounted into this container only, owned by the proxy uid. */
+  secretFiles?: SecretFile[];
 }
 
 /** A proxy as sidecar-bench knows it: an image, a rendered config and how to ask its version. */

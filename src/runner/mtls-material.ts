@@ -1,0 +1,62 @@
+import { createTrustDomainCa, issueSvid, workloadSpiffeId, type Svid, type TrustDomainCa } from '../pki/spiffe-pki.js';
+import { PROXY_GID, PROXY_UID } from '../runtime/interception.js';
+import { BUNDLE_PEM_PATH, SVID_CERT_PATH, SVID_KEY_PATH, SVID_PEM_PATH, type SidecarTls } from '../runtime/proxies/haproxy-tls.js';
+import type { SecretFile } from '../runtime/secret-archive.js';
+import type { MtlsSpec } from '../scenario/index.js';
+
+/** The CA outlives every SVID of the run, rotations included. */
+const CA_VALIDITY_MS = 24 * 3_600_000;
+
+export interface SideMaterial {
+  spiffeId: string;
+  tls: SidecarTls;
+  files: SecretFile[];
+}
+
+export interface MtlsMaterial {
+  trustDomain: string;
+  /** The CA certificate (public; recorded in results). */
+  caCertificatePem: string;
+  client: SideMaterial;
+  server: SideMaterial;
+  /** Issues fresh SVIDs for both sides from the same CA (rotation). */
+  reissue(): Promise<{ client: Svid; server: Svid }>;
+  /** An SVID for any identity of the trust domain, from the same CA (e.g. an impostor, in tests). */
+  issueFor(spiffeId: string): Promise<Svid>;
+}
+
+/** HAProxy reads certificate and key from one file; Envoy reads them apart. All owner-only, uid 1337. */
+export function svidFiles(svid: Svid, caCertificatePem: string): SecretFile[] {
+  const owned = (target: string, content: string): SecretFile => ({ target, content, uid: PROXY_UID, gid: PROXY_GID });
+  return [
+    owned(SVID_PEM_PATH, `${svid.certificatePem}\n${svid.privateKeyPem}\n`),
+    owned(SVID_CERT_PATH, `${svid.certificatePem}\n`),
+    owned(SVID_KEY_PATH, `${svid.privateKeyPem}\n`),
+    owned(BUNDLE_PEM_PATH, `${caCertificatePem}\n`),
+  ];
+}
+
+function sidecarTls(spec: MtlsSpec, clientId: string, serverId: string, connectionReuse: SidecarTls['connectionReuse']): SidecarTls {
+  const version = spec.tlsVersion === '1.3' ? 'TLSv1.3' : 'TLSv1.2';
+  const cipher = spec.cipher ? (version === 'TLSv1.3' ? { ciphersuites: spec.cipher } : { ciphers: spec.cipher }) : {};
+  return { version, ...cipher, allowedClientIds: [clientId], allowedServerIds: [serverId], connectionReuse };
+}
+
+/** The run's trust domain: a CA, and one SVID for the client workload and one for the server. */
+export async function createMtlsMaterial(spec: MtlsSpec, now: () => Date = () => new Date()): Promise<MtlsMaterial> {
+  const ca: TrustDomainCa = await createTrustDomainCa(spec.trustDomain, { algorithm: spec.keyAlgorithm, validityMs: CA_VALIDITY_MS, now: now() });
+  const clientId = workloadSpiffeId(spec.trustDomain, spec.namespace, spec.clientServiceAccount);
+  const serverId = workloadSpiffeId(spec.trustDomain, spec.namespace, spec.serverServiceAccount);
+  const issueFor = (spiffeId: string) => issueSvid(ca, spiffeId, { algorithm: spec.keyAlgorithm, validityMs: spec.svidTtlUs / 1000, now: now() });
+  const issue = async () => ({ client: await issueFor(clientId), server: await issueFor(serverId) });
+  const first = await issue();
+  const tls = sidecarTls(spec, clientId, serverId, 'keep-alive');
+  return {
+    trustDomain: spec.trustDomain,
+    caCertificatePem: ca.certificatePem,
+    client: { spiffeId: clientId, tls, files: svidFiles(first.client, ca.certificatePem) },
+    server: { spiffeId: serverId, tls, files: svidFiles(first.server, ca.certificatePem) },
+    reissue: issue,
+    issueFor,
+  };
+}

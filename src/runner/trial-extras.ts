@@ -1,0 +1,77 @@
+import type Dockerode from 'dockerode';
+import { describeError } from '../errors.js';
+import type { AgentSpec } from '../load/agent-protocol.js';
+import { runLoad } from '../load/run-agent.js';
+import type { TrialSaturation, TrialTls } from '../results/schema.js';
+import type { RunningContainer, StartedPod } from '../runtime/pod.js';
+import { readTlsCounters, rotateSvid } from '../runtime/proxies/haproxy-admin.js';
+import { readContainerLog } from '../runtime/container-logs.js';
+import type { MtlsMaterial } from './mtls-material.js';
+
+const sidecarOf = (pod: StartedPod): RunningContainer | undefined => pod.containers.find((container) => container.role === 'sidecar');
+
+/** TLS failures HAProxy logs (errors only: dontlog-normal), e.g. "SSL handshake failure (… unknown ca)". */
+const TLS_FAILURE = /SSL handshake failure|certificate verify failed|unknown ca|bad certificate|certificate unknown|no shared cipher|wrong version number/i;
+
+export interface TlsWatch {
+  /** Call once the load is over: counters, rotations and logged failures of the trial. */
+  finish(spanSeconds: number): Promise<TrialTls>;
+}
+
+/**
+ * For an mtls arm: reads the server sidecar's TLS counters now, optionally rotates every SVID at
+ * `rotateAfterMs` (under load), and on finish reads the counters and the sidecars' error log again.
+ */
+export async function watchTls(dockerode: Dockerode, client: StartedPod, server: StartedPod, rotation: { material: MtlsMaterial; afterMs: number } | undefined): Promise<TlsWatch> {
+  const serverSidecar = sidecarOf(server);
+  const clientSidecar = sidecarOf(client);
+  if (!serverSidecar || !clientSidecar) throw new Error('an mtls arm has a sidecar in each pod');
+  const sinceSeconds = Math.floor(Date.now() / 1000);
+  const before = await readTlsCounters(serverSidecar.handle);
+  const rotations: TrialTls['rotations'] = [];
+  let rotating: Promise<void> | undefined;
+  const timer = rotation
+    ? setTimeout(() => {
+        rotating = (async () => {
+          const epochMs = Date.now();
+          try {
+            const svids = await rotation.material.reissue();
+            await rotateSvid(clientSidecar.handle, `${svids.client.certificatePem}\n${svids.client.privateKeyPem}`);
+            await rotateSvid(serverSidecar.handle, `${svids.server.certificatePem}\n${svids.server.privateKeyPem}`);
+            rotations.push({ epochMs, ok: true, newSerials: [svids.client.certificate.serialNumber, svids.server.certificate.serialNumber] });
+          } catch (error) {
+            rotations.push({ epochMs, ok: false, error: describeError(error), newSerials: [] });
+          }
+        })();
+      }, rotation.afterMs)
+    : undefined;
+  return {
+    async finish(spanSeconds) {
+      if (timer) clearTimeout(timer);
+      await rotating;
+      const after = await readTlsCounters(serverSidecar.handle);
+      const logs = (await Promise.all([clientSidecar, serverSidecar].map((sidecar) => readContainerLog(dockerode, sidecar.id, 2000, sinceSeconds)))).flat();
+      const failures = [...new Set(logs.filter((line) => TLS_FAILURE.test(line)).map((line) => line.replace(/^.*?\] /, '').slice(0, 200)))].slice(0, 10);
+      return {
+        serverTlsConnections: Math.max(0, after.cumulativeTlsConnections - before.cumulativeTlsConnections),
+        spanSeconds,
+        ...(after.frontendSessionReusePercent !== undefined ? { frontendSessionReusePercent: after.frontendSessionReusePercent } : {}),
+        rotations,
+        handshakeFailures: failures,
+      };
+    },
+  };
+}
+
+/** The closed-model burst after a trial's main load: how many requests per second the arm can take. */
+export async function measureSaturation(dockerode: Dockerode, loadgenId: string, spec: AgentSpec, saturation: { connections: number; durationUs: number }, signal: AbortSignal): Promise<TrialSaturation> {
+  const result = await runLoad(dockerode, loadgenId, { ...spec, model: 'closed', connections: saturation.connections, warmupUs: 500_000, durationUs: saturation.durationUs }, { signal });
+  const seconds = (result.window.endEpochMs - result.window.startEpochMs) / 1000;
+  return {
+    connections: saturation.connections,
+    seconds,
+    responses: result.responses,
+    rps: seconds > 0 ? result.responses / seconds : 0,
+    errors: result.connectionErrors + result.timeouts + Object.entries(result.statusCodes).reduce((sum, [code, n]) => (code.startsWith('2') ? sum : sum + n), 0),
+  };
+}

@@ -1,0 +1,53 @@
+import type { StartedTestContainer } from 'testcontainers';
+import { ADMIN_SOCKET_PATH, SVID_PEM_PATH } from './haproxy-tls.js';
+
+/**
+ * HAProxy's runtime API, reached with `docker exec … socat` on the sidecar's admin socket. The
+ * command travels in an environment variable, so certificates never touch a command line.
+ */
+export async function haproxyAdmin(sidecar: StartedTestContainer, command: string): Promise<string> {
+  const result = await sidecar.exec(['bash', '-c', `printf '%s\\n' "$SB_ADMIN_COMMAND" | socat -t 5 - UNIX-CONNECT:${ADMIN_SOCKET_PATH}`], {
+    env: { SB_ADMIN_COMMAND: command },
+  });
+  if (result.exitCode !== 0) throw new Error(`HAProxy runtime API: "${command.split('\n')[0]}" failed: ${result.output.trim()}`);
+  return result.stdout;
+}
+
+/**
+ * Swaps the SVID (certificate + key) the sidecar serves and presents, without a restart: the
+ * runtime API's transaction (set, then commit). Established connections keep their session; new
+ * handshakes use the new certificate.
+ */
+export async function rotateSvid(sidecar: StartedTestContainer, certificateAndKeyPem: string): Promise<void> {
+  const set = await haproxyAdmin(sidecar, `set ssl cert ${SVID_PEM_PATH} <<\n${certificateAndKeyPem.trim()}\n`);
+  if (!/Transaction (created|updated)/i.test(set)) throw new Error(`HAProxy refused the new certificate: ${set.trim()}`);
+  const commit = await haproxyAdmin(sidecar, `commit ssl cert ${SVID_PEM_PATH}`);
+  if (!/Success!/.test(commit)) throw new Error(`HAProxy could not commit the new certificate: ${commit.trim()}`);
+}
+
+/** The serial of the certificate HAProxy currently uses for the SVID file (hex, upper case). */
+export async function servedSerial(sidecar: StartedTestContainer): Promise<string | undefined> {
+  const details = await haproxyAdmin(sidecar, `show ssl cert ${SVID_PEM_PATH}`);
+  return /^Serial:\s*([0-9A-F]+)/im.exec(details)?.[1]?.toUpperCase();
+}
+
+export interface TlsCounters {
+  /** TLS connections handled since start (frontend and backend). */
+  cumulativeTlsConnections: number;
+  /** Share of frontend handshakes that resumed a session, in %. */
+  frontendSessionReusePercent?: number;
+}
+
+/** Parses `show info` ("Name: value" lines). */
+export function parseTlsCounters(info: string): TlsCounters {
+  const field = (name: string) => {
+    const value = new RegExp(`^${name}:\\s*(\\d+(?:\\.\\d+)?)`, 'm').exec(info)?.[1];
+    return value === undefined ? undefined : Number(value);
+  };
+  const reuse = field('SslFrontendSessionReuse_pct');
+  return { cumulativeTlsConnections: field('CumSslConns') ?? 0, ...(reuse !== undefined ? { frontendSessionReusePercent: reuse } : {}) };
+}
+
+export async function readTlsCounters(sidecar: StartedTestContainer): Promise<TlsCounters> {
+  return parseTlsCounters(await haproxyAdmin(sidecar, 'show info'));
+}

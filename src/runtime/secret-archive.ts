@@ -1,0 +1,32 @@
+import { dirname } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pack } from 'tar-stream';
+
+/** A file that must be readable by one uid only (a private key): owner-only mode, owned by it. */
+export interface SecretFile {
+  content: string;
+  /** Absolute path in the container. */
+  target: string;
+  uid: number;
+  gid: number;
+}
+
+/**
+ * A tar archive of secret files, owned by their uid/gid with mode 0400 (directories 0500), to be
+ * copied to "/" with copyUIDGID: testcontainers' content copy would leave them root-owned and
+ * world-readable.
+ */
+export function secretArchive(files: readonly SecretFile[]): Readable {
+  const archive = pack();
+  const directories = new Map<string, { uid: number; gid: number }>();
+  for (const file of files) {
+    for (let dir = dirname(file.target); dir !== '/' && !directories.has(dir); dir = dirname(dir)) directories.set(dir, { uid: file.uid, gid: file.gid });
+  }
+  for (const [dir, owner] of [...directories].sort(([a], [b]) => a.length - b.length)) {
+    archive.entry({ name: `${dir.slice(1)}/`, type: 'directory', mode: 0o500, uid: owner.uid, gid: owner.gid });
+  }
+  for (const file of files) archive.entry({ name: file.target.slice(1), mode: 0o400, uid: file.uid, gid: file.gid }, file.content);
+  archive.finalize();
+  // tar-stream's Pack is a streamx Readable, which testcontainers pipes like a Node one.
+  return archive as unknown as Readable;
+}
