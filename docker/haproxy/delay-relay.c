@@ -2,10 +2,11 @@
  * the app, that holds every chunk going to the app for exactly DELAY_US after it arrived.
  *
  * Why not inside HAProxy: its Lua clock and timers tick in whole ms, and a Lua cosocket costs
- * ~300 us of CPU per request. The relay sleeps until the due time on the monotonic clock with 1 ns
- * timer slack (the default 50 us would bias every delay). It does not spin: a spinning relay steals
- * the core from requests that arrive meanwhile (measured: +174 us at D = 1 ms and 1000/s, when
- * arrivals line up with the spins). A halted vCPU wakes late, so calibrate keeps the CPUs awake.
+ * ~300 us of CPU per request. The relay sleeps until 150 us before the due time on the monotonic
+ * clock (1 ns timer slack; the default 50 us would bias every delay) and spins the rest: a plain
+ * sleep came out 60-110 us late here even with the CPUs kept awake. The spin steals the core from a
+ * request arriving at that moment, so the arrival period must not divide D (measured: +174 us at
+ * D = 1 ms with arrivals every 1 ms); calibrate.yaml sends every 2 ms.
  * Usage: sidecar-bench-delay-relay <listen port> <app port> <delay_us>   (127.0.0.1 only) */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -17,6 +18,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#define SPIN_NS 150000L
 
 static long delay_ns;
 static unsigned short app_port;
@@ -34,8 +37,13 @@ static long now_ns(void) {
 }
 
 static void wait_until(long due_ns) {
-  struct timespec until = {.tv_sec = due_ns / 1000000000L, .tv_nsec = due_ns % 1000000000L};
-  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) != 0) {
+  long sleep_until_ns = due_ns - SPIN_NS;
+  if (sleep_until_ns > now_ns()) {
+    struct timespec until = {.tv_sec = sleep_until_ns / 1000000000L, .tv_nsec = sleep_until_ns % 1000000000L};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) != 0) {
+    }
+  }
+  while (now_ns() < due_ns) {
   }
 }
 

@@ -1,6 +1,7 @@
 import { decodeHistogram, mergeEncoded, percentileCurveUs, summarizeUs, type LatencySummaryUs } from '../hdr/histogram.js';
 import type { OkTrial, Results, TopologyRecord } from '../results/schema.js';
 import { summarizeCalibration } from './calibration.js';
+import { summarizeMtls } from './mtls.js';
 import { overheadEstimators, statisticsOverTrials } from './estimators.js';
 import { summarizeOpenModel } from './open-model.js';
 import { DEFAULT_CONFIDENCE, trialsForConfidence } from './statistics.js';
@@ -130,5 +131,6 @@ export function summarizeResults(results: Results): ResultsSummary {
   }
   const summary: ResultsSummary = { ...(baseline ? { baseline: baseline.topology } : {}), topologies, ciMethod: CI_METHOD };
   const calibration = results.calibration ? summarizeCalibration(results.calibration, summary) : undefined;
-  return calibration ? { ...summary, calibration } : summary;
+  const mtls = summarizeMtls(results, summary);
+  return { ...summary, ...(calibration ? { calibration } : {}), ...(mtls ? { mtls } : {}) };
 }

@@ -3,6 +3,7 @@ import type { ContainerRole } from '../results/schema.js';
 import type { EstimatesByStatistic, OverheadEstimators } from './estimators.js';
 import type { OpenModelSummary } from './open-model.js';
 import type { CalibrationSummary } from './calibration.js';
+import type { MtlsSummary } from './mtls.js';
 
 export const LATENCY_STATISTICS = ['p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs'] as const;
 export type LatencyStatistic = (typeof LATENCY_STATISTICS)[number];
@@ -102,4 +103,6 @@ export interface ResultsSummary {
   ciMethod: string;
   /** Present for a calibration run. */
   calibration?: CalibrationSummary;
+  /** Present when the run has the mtls topology and the plaintext sidecar to compare it with. */
+  mtls?: MtlsSummary;
 }

@@ -68,8 +68,13 @@ export function metricByRound(selector: GateSelector, results: Results, summary:
       break;
     case 'throughput-drop': {
       if (!selector.vs || selector.vs === arm) return undefined;
-      const reference = perTrial(summary, selector.vs, (trial) => trial.rps);
-      const own = perTrial(summary, arm, (trial) => trial.rps);
+      // At saturation when the run measured it (the seed's figure is about maximum throughput).
+      const throughput = (name: string) => {
+        const saturated = new Map(okTrials(results, name).flatMap((trial) => (trial.saturation ? [[trial.round, trial.saturation.rps] as const] : [])));
+        return saturated.size > 0 ? saturated : perTrial(summary, name, (trial) => trial.rps);
+      };
+      const reference = throughput(selector.vs);
+      const own = throughput(arm);
       values = new Map([...own].flatMap(([round, rps]) => (reference.get(round) ? [[round, 1 - rps / (reference.get(round) as number)] as const] : [])));
       break;
     }

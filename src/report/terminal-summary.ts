@@ -10,6 +10,7 @@ import { DASH, formatEstimateMs, formatMs, formatNumber, formatShare } from './f
 import { splitFindings } from './open-findings.js';
 import { sidecarTotals } from './sidecar-totals.js';
 import { renderTerminalCalibration, type Paint } from './terminal-calibration.js';
+import { renderTerminalMtls } from './terminal-mtls.js';
 
 export interface TerminalSummaryOptions {
   /**
@@ -82,5 +83,6 @@ export function renderTerminalSummary(summary: ResultsSummary, options: Terminal
   ];
   const painter: Paint = (text, style) => paint(text, style, color);
   const calibration = summary.calibration === undefined ? [] : ['', renderTerminalCalibration(summary.calibration, painter)];
-  return `${[table.toString(), ...rateLines, ...notes.map((note) => paint(note, 'dim', color)), ...calibration].join('\n')}\n`;
+  const mtls = summary.mtls === undefined ? [] : ['', ...renderTerminalMtls(summary.mtls)];
+  return `${[table.toString(), ...rateLines, ...notes.map((note) => paint(note, 'dim', color)), ...calibration, ...mtls].join('\n')}\n`;
 }

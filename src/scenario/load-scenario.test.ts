@@ -44,6 +44,16 @@ describe('parseScenario: valid files', () => {
       },
       trials: 6,
       sampling: { intervalUs: 250_000 },
+      mtls: {
+        trustDomain: 'cluster.local',
+        namespace: 'bench',
+        clientServiceAccount: 'loadgen',
+        serverServiceAccount: 'app',
+        keyAlgorithm: 'ecdsa-p256',
+        svidTtlUs: 3_600_000_000,
+        tlsVersion: '1.3',
+        rotateDuringTrial: false,
+      },
       gates: {
         inconclusive: 'pass',
         confidence: 0.95,
@@ -80,6 +90,16 @@ describe('parseScenario: valid files', () => {
       },
       trials: 1,
       sampling: { intervalUs: 250_000 },
+      mtls: {
+        trustDomain: 'cluster.local',
+        namespace: 'bench',
+        clientServiceAccount: 'loadgen',
+        serverServiceAccount: 'app',
+        keyAlgorithm: 'ecdsa-p256',
+        svidTtlUs: 3_600_000_000,
+        tlsVersion: '1.3',
+        rotateDuringTrial: false,
+      },
       gates: { inconclusive: 'pass', confidence: 0.95, thresholds: [] },
       host: { keepCpusAwake: false },
       placement: { cpusets: 'split' },
@@ -148,14 +168,14 @@ describe('parseScenario: every problem at once, with file:line:col', () => {
   it('points at the unknown topology inside a block list', () => {
     const error = rejection(['topologies:', '  - app-only', '  - sidecar-outbound', 'load:', '  connections: 10', '  duration: 10s'].join('\n'));
     expect(error.details).toStrictEqual([
-      'bad.yaml:3:5  topologies[1]: unknown topology "sidecar-outbound"; expected one of app-only, sidecar-inbound, sidecar',
+      'bad.yaml:3:5  topologies[1]: unknown topology "sidecar-outbound"; expected one of app-only, sidecar-inbound, sidecar, mtls, mtls-churn',
     ]);
   });
 
   it('points at the unknown topology inside a flow list', () => {
     const error = rejection(MINIMAL.replace('[app-only]', '[app-only, sidecars]'));
     expect(error.details).toStrictEqual([
-      'bad.yaml:1:24  topologies[1]: unknown topology "sidecars"; expected one of app-only, sidecar-inbound, sidecar',
+      'bad.yaml:1:24  topologies[1]: unknown topology "sidecars"; expected one of app-only, sidecar-inbound, sidecar, mtls, mtls-churn',
     ]);
   });
 

@@ -1,0 +1,156 @@
+import type { OkTrial, Results } from '../results/schema.js';
+import { pairedOverhead, perRoundStatistic, type EstimatesByStatistic } from './estimators.js';
+import { estimateMedian, pairedDifferences, type MedianEstimate } from './statistics.js';
+import type { ResultsSummary, TrialSummary } from './types.js';
+
+/** The seed's claim: strict mTLS costs 10–15 % of maximum throughput on AES-NI hardware. */
+export const SEED_MTLS_THROUGHPUT_DROP = [0.1, 0.15] as const;
+
+export interface MtlsDiagnosis {
+  symptom: 'certificate verify failed';
+  /** What the sidecars logged (a few distinct lines). */
+  evidence: string[];
+  remedy: string;
+}
+
+export interface MtlsSummary {
+  reference: string;
+  arm: string;
+  identity: NonNullable<Results['mtls']>;
+  /** mtls − reference latency, paired by round, at the run's main load. */
+  latencyDelta: EstimatesByStatistic;
+  /** "at 1000/s (open model)" or "at 16 connections (closed model)". */
+  loadDescription: string;
+  saturation?: { referenceRps: MedianEstimate; mtlsRps: MedianEstimate; throughputDrop: MedianEstimate };
+  /** Sum over the sidecars of vCPU per 1k RPS: reference, mtls, and their paired difference. */
+  sidecarVcpuPer1kRps: { reference: MedianEstimate; mtls: MedianEstimate; delta: MedianEstimate };
+  handshakes?: {
+    churnArm: string;
+    perSecond: MedianEstimate;
+    keepAlivePerSecond: MedianEstimate;
+    /** Extra sidecar CPU of the churn arm over the keep-alive arm, per handshake, paired by round. */
+    cpuUsPerHandshake: MedianEstimate;
+    /** P50 when every request opens a new TLS connection (a first request) vs when it reuses one. */
+    firstRequestP50Us: MedianEstimate;
+    steadyP50Us: MedianEstimate;
+    firstRequestPenaltyUs: MedianEstimate;
+    sessionReusePercent?: number;
+  };
+  rotation?: {
+    rotations: number;
+    failedRotations: string[];
+    /** Errors in the trials that rotated (load errors of any kind). */
+    failedRequests: number;
+    /** Latency second by second around the first rotation (t = 0 is the swap's second). */
+    around: { t: number; p50Us: number; p99Us: number; errors: number }[];
+  };
+  diagnoses: MtlsDiagnosis[];
+}
+
+const okTrials = (results: Results, arm: string) => results.trials.filter((trial): trial is OkTrial => trial.state === 'ok' && trial.topology === arm);
+const trialsOf = (summary: ResultsSummary, arm: string) => summary.topologies.find((topology) => topology.topology === arm)?.trials ?? [];
+
+function byRound<T extends { round: number }>(items: readonly T[], value: (item: T) => number | undefined): Map<number, number> {
+  const values = new Map<number, number>();
+  for (const item of items) {
+    const v = value(item);
+    if (v !== undefined && Number.isFinite(v)) values.set(item.round, v);
+  }
+  return values;
+}
+
+const sidecarSum = (trial: TrialSummary, pick: (resources: TrialSummary['resources'][number]) => number) =>
+  trial.resources.filter((container) => container.role === 'sidecar').reduce((sum, container) => sum + pick(container), 0);
+
+const handshakesPerSecond = (trial: OkTrial) => (trial.tls ? trial.tls.serverTlsConnections / trial.tls.spanSeconds : undefined);
+
+const VERIFY_FAILURE_REMEDY =
+  'A peer certificate was refused. Check that both sidecars trust the same CA bundle, that every SVID was issued by it and is valid now (clock skew, expiry), that a rotation updated both sides, and that the TLS version and cipher are allowed on both.';
+
+function diagnose(results: Results): MtlsDiagnosis[] {
+  const evidence = [...new Set(results.trials.flatMap((trial) => (trial.state === 'ok' ? (trial.tls?.handshakeFailures ?? []) : [])))];
+  return evidence.length > 0 ? [{ symptom: 'certificate verify failed', evidence: evidence.slice(0, 5), remedy: VERIFY_FAILURE_REMEDY }] : [];
+}
+
+function rotationSummary(results: Results): MtlsSummary['rotation'] {
+  const rotated = results.trials.filter((trial): trial is OkTrial => trial.state === 'ok' && (trial.tls?.rotations.length ?? 0) > 0);
+  if (rotated.length === 0) return undefined;
+  const rotations = rotated.flatMap((trial) => trial.tls?.rotations ?? []);
+  const first = rotated[0] as OkTrial;
+  const swapSecond = Math.floor(((first.tls?.rotations[0]?.epochMs ?? 0) - first.load.window.startEpochMs) / 1000);
+  const around = (first.load.timeline ?? [])
+    .filter((point) => Math.abs(point.second - swapSecond) <= 3)
+    .map((point) => ({ t: point.second - swapSecond, p50Us: point.p50Us, p99Us: point.p99Us, errors: point.errors }));
+  const errorsOf = (trial: OkTrial) =>
+    trial.load.connectionErrors + trial.load.timeouts + Object.entries(trial.load.statusCodes).reduce((sum, [code, n]) => (code.startsWith('2') ? sum : sum + n), 0);
+  return {
+    rotations: rotations.length,
+    failedRotations: rotations.filter((rotation) => !rotation.ok).map((rotation) => rotation.error ?? 'unknown error'),
+    failedRequests: rotated.reduce((sum, trial) => sum + errorsOf(trial), 0),
+    around,
+  };
+}
+
+/** What strict mTLS costs over the plaintext sidecar, when a run has both. */
+export function summarizeMtls(results: Results, summary: ResultsSummary, reference = 'sidecar', arm = 'mtls', churnArm = 'mtls-churn'): MtlsSummary | undefined {
+  if (!results.mtls) return undefined;
+  const referenceTrials = okTrials(results, reference);
+  const mtlsTrials = okTrials(results, arm);
+  if (referenceTrials.length === 0 || mtlsTrials.length === 0) return undefined;
+  const load = results.scenario.load as { model?: string; ratePerSecond?: number; connections?: number } | undefined;
+  const loadDescription = load?.model === 'open' ? `at ${load.ratePerSecond}/s (open model)` : `at ${load?.connections} connections (closed model)`;
+
+  const saturationOf = (trials: readonly OkTrial[]) => byRound(trials, (trial) => trial.saturation?.rps);
+  const referenceSaturation = saturationOf(referenceTrials);
+  const mtlsSaturation = saturationOf(mtlsTrials);
+  const drops = [...mtlsSaturation].flatMap(([round, rps]) => (referenceSaturation.get(round) ? [1 - rps / (referenceSaturation.get(round) as number)] : []));
+
+  const vcpuPer1k = (name: string) => byRound(trialsOf(summary, name), (trial) => sidecarSum(trial, (container) => container.vcpuPer1kRps));
+  const referenceVcpu = vcpuPer1k(reference);
+  const mtlsVcpu = vcpuPer1k(arm);
+
+  const churnTrials = okTrials(results, churnArm);
+  let handshakes: MtlsSummary['handshakes'];
+  if (churnTrials.length > 0) {
+    const churnRate = byRound(churnTrials, handshakesPerSecond);
+    const sidecarCpuUsPerSecond = (name: string) => byRound(trialsOf(summary, name), (trial) => sidecarSum(trial, (container) => container.vcpu) * 1e6);
+    const churnCpu = sidecarCpuUsPerSecond(churnArm);
+    const keepAliveCpu = sidecarCpuUsPerSecond(arm);
+    // Per round: the churn arm's extra sidecar CPU (µs per second) over its handshakes per second.
+    const perHandshake = [...churnRate].flatMap(([round, rate]) => {
+      const churn = churnCpu.get(round);
+      const keepAlive = keepAliveCpu.get(round);
+      return churn !== undefined && keepAlive !== undefined && rate > 0 ? [(churn - keepAlive) / rate] : [];
+    });
+    const reuse = churnTrials.map((trial) => trial.tls?.frontendSessionReusePercent).filter((value): value is number => value !== undefined);
+    handshakes = {
+      churnArm,
+      perSecond: estimateMedian([...churnRate.values()]),
+      keepAlivePerSecond: estimateMedian([...byRound(mtlsTrials, handshakesPerSecond).values()]),
+      cpuUsPerHandshake: estimateMedian(perHandshake),
+      firstRequestP50Us: estimateMedian([...perRoundStatistic(churnTrials, 'latencyUs', 'p50Us').values()]),
+      steadyP50Us: estimateMedian([...perRoundStatistic(mtlsTrials, 'latencyUs', 'p50Us').values()]),
+      firstRequestPenaltyUs: pairedOverhead(churnTrials, mtlsTrials, 'latencyUs').p50Us,
+      ...(reuse.length > 0 ? { sessionReusePercent: reuse[reuse.length - 1] as number } : {}),
+    };
+  }
+  const rotation = rotationSummary(results);
+  return {
+    reference,
+    arm,
+    identity: results.mtls,
+    latencyDelta: pairedOverhead(mtlsTrials, referenceTrials, 'latencyUs'),
+    loadDescription,
+    ...(drops.length > 0
+      ? { saturation: { referenceRps: estimateMedian([...referenceSaturation.values()]), mtlsRps: estimateMedian([...mtlsSaturation.values()]), throughputDrop: estimateMedian(drops) } }
+      : {}),
+    sidecarVcpuPer1kRps: {
+      reference: estimateMedian([...referenceVcpu.values()]),
+      mtls: estimateMedian([...mtlsVcpu.values()]),
+      delta: estimateMedian(pairedDifferences(mtlsVcpu, referenceVcpu)),
+    },
+    ...(handshakes ? { handshakes } : {}),
+    ...(rotation ? { rotation } : {}),
+    diagnoses: diagnose(results),
+  };
+}
