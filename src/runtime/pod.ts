@@ -101,7 +101,9 @@ export async function startPod(spec: PodSpec, context: PodContext): Promise<Star
     if (containerSpec.environment) container = container.withEnvironment(containerSpec.environment);
     if (containerSpec.files) container = container.withCopyContentToContainer(containerSpec.files.map((file) => ({ ...file, mode: 0o644 })));
     if (containerSpec.secretFiles) {
-      container = container.withCopyArchivesToContainer([{ tar: secretArchive(containerSpec.secretFiles), target: '/' }]).withCopyToContainerOptions({ copyUIDGID: true });
+      // The engine keeps the tar headers' owner (copyUIDGID would look the container's "uid:gid" user up
+      // as a name in /etc/passwd and fail on Docker 20.10).
+      container = container.withCopyArchivesToContainer([{ tar: secretArchive(containerSpec.secretFiles), target: '/' }]);
     }
     // Exposed ports are refused in a shared netns, so readiness is a command run inside.
     if (containerSpec.readinessCommand) container = container.withWaitStrategy(Wait.forSuccessfulCommand(containerSpec.readinessCommand));

@@ -13,8 +13,7 @@ export interface SecretFile {
 
 /**
  * A tar archive of secret files, owned by their uid/gid with mode 0400 (directories 0500), to be
- * copied to "/" with copyUIDGID: testcontainers' content copy would leave them root-owned and
- * world-readable.
+ * copied to "/": testcontainers' content copy would leave them root-owned and world-readable.
  */
 export function secretArchive(files: readonly SecretFile[]): Readable {
   const archive = pack();
