@@ -12,6 +12,7 @@ const DURATION_UNITS_US: Record<string, number> = {
   ms: 1_000,
   s: 1_000_000,
   m: 60_000_000,
+  h: 3_600_000_000,
 };
 
 const SIZE_UNITS_BYTES: Record<string, number> = {
@@ -39,7 +40,7 @@ function parseWithUnit(text: string, units: Record<string, number>): number | un
   return Number(match[1]) * factor;
 }
 
-/** "250ms" → 250_000. Accepts us, µs, ms, s, m. */
+/** "250ms" → 250_000. Accepts us, µs, ms, s, m, h. */
 export function parseDurationUs(text: string): number | undefined {
   const us = parseWithUnit(text, DURATION_UNITS_US);
   return us === undefined ? undefined : Math.round(us);

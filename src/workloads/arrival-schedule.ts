@@ -19,18 +19,15 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-export function arrivalOffsetsNs(count: number, ratePerSecond: number, arrivals: Arrivals, seed = 1): Float64Array {
-  const offsets = new Float64Array(count);
+/** Every arrival in [0, durationNs): rate × duration of them when uniform, a Poisson number otherwise. */
+export function arrivalOffsetsNs(durationNs: number, ratePerSecond: number, arrivals: Arrivals, seed = 1): Float64Array {
   const meanGapNs = 1e9 / ratePerSecond;
   if (arrivals === 'uniform') {
-    for (let i = 0; i < count; i++) offsets[i] = i * meanGapNs;
-    return offsets;
+    const count = Math.floor((durationNs * ratePerSecond) / 1e9);
+    return Float64Array.from({ length: count }, (_, i) => i * meanGapNs);
   }
   const random = seededRandom(seed);
-  let at = 0;
-  for (let i = 0; i < count; i++) {
-    offsets[i] = at;
-    at += -Math.log(1 - random()) * meanGapNs;
-  }
-  return offsets;
+  const offsets: number[] = [];
+  for (let at = 0; at < durationNs; at += -Math.log(1 - random()) * meanGapNs) offsets.push(at);
+  return Float64Array.from(offsets);
 }

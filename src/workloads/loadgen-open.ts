@@ -61,9 +61,11 @@ function gateClients(onClientWantsToSend: (client: AutocannonClient) => void): (
 export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, onProgress: (phase: 'warmup' | 'measure', elapsedMs: number, responses: number) => void): Promise<AgentResult> {
   const ratePerSecond = spec.ratePerSecond ?? 0;
   if (!(ratePerSecond > 0)) throw new Error('the open model needs ratePerSecond > 0');
-  const warmupCount = Math.floor((spec.warmupUs / 1e6) * ratePerSecond);
-  const total = warmupCount + Math.floor((spec.durationUs / 1e6) * ratePerSecond);
-  const offsetsNs = arrivalOffsetsNs(total, ratePerSecond, spec.arrivals ?? 'uniform', spec.seed ?? 1);
+  const offsetsNs = arrivalOffsetsNs((spec.warmupUs + spec.durationUs) * 1000, ratePerSecond, spec.arrivals ?? 'uniform', spec.seed ?? 1);
+  const total = offsetsNs.length;
+  // Requests scheduled before the end of the warm-up are sent but not recorded.
+  let warmupCount = 0;
+  while (warmupCount < total && (offsetsNs[warmupCount] as number) < spec.warmupUs * 1000) warmupCount++;
   const recorder = new ResponseRecorder();
   let windowStartEpochMs = 0;
   const timeline = new LatencyTimeline(() => windowStartEpochMs);

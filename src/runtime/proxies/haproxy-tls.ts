@@ -44,14 +44,22 @@ export function inboundBind(port: number, tls: SidecarTls | undefined): string {
   return tls ? `bind :${port} ssl crt ${SVID_PEM_PATH} ${tlsOptions(tls)}` : `bind :${port}`;
 }
 
+/**
+ * The client certificate belongs to the inbound connection, so its verdict is computed on the
+ * connection's first request and kept in a session variable (a Lua call per request costs CPU).
+ */
 export function inboundIdentityCheck(tls: SidecarTls | undefined): string {
-  return tls ? '\n  http-request deny deny_status 403 unless { lua.spiffe_client_allowed -m bool }' : '';
+  return tls
+    ? '\n  http-request set-var(sess.spiffe_client_ok) lua.spiffe_client_allowed unless { var(sess.spiffe_client_ok) -m found }' +
+        '\n  http-request deny deny_status 403 unless { var(sess.spiffe_client_ok) -m bool }'
+    : '';
 }
 
 export function outboundServer(tls: SidecarTls | undefined): string {
   return tls ? `server original 0.0.0.0:0 ssl crt ${SVID_PEM_PATH} ${tlsOptions(tls)}` : 'server original 0.0.0.0:0';
 }
 
+/** Checked on every response: pooled server connections change under a session, so no caching. */
 export function outboundIdentityCheck(tls: SidecarTls | undefined): string {
   if (!tls) return '';
   const churn = tls.connectionReuse === 'per-request' ? '\n  option http-server-close\n  http-reuse never' : '';
