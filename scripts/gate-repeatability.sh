@@ -24,7 +24,7 @@ for i in $(seq 1 "$aa_runs"); do
   cli run scenarios/gate-check.yaml --reports-dir "$work/aa-$i" --baseline "$baseline" > "$work/aa-$i.log" 2>&1
   code=$?
   summary="$(latest "$work/aa-$i")summary.md"
-  counts=$(sed -n 3p "$summary" | cut -d'·' -f1-3)
+  counts=$(sed -n 3p "$summary" | sed 's/ · scenario.*//')
   failed=$(grep -o '^| ❌ | [^|]*' "$summary" | sed 's/^| ❌ | //' | paste -sd ';' -)
   echo "A/A $i: exit $code  $counts  ${failed:+failed: $failed}"
   [[ $code -eq 0 ]] && aa_pass=$((aa_pass + 1))
@@ -35,7 +35,7 @@ for i in $(seq 1 "$regression_runs"); do
   cli run "$work/regressed.yaml" --reports-dir "$work/regressed-$i" --baseline "$baseline" > "$work/regressed-$i.log" 2>&1
   code=$?
   summary="$(latest "$work/regressed-$i")summary.md"
-  counts=$(sed -n 3p "$summary" | cut -d'·' -f1-3)
+  counts=$(sed -n 3p "$summary" | sed 's/ · scenario.*//')
   failed=$(grep -o '^| ❌ | [^|]*' "$summary" | sed 's/^| ❌ | //' | paste -sd ';' -)
   echo "regression $i: exit $code  $counts  failed: ${failed:-none}"
   [[ $code -eq 1 ]] && caught=$((caught + 1))

@@ -66,3 +66,26 @@ describe('judgeRegression (Hodges–Lehmann shift with its exact interval)', () 
     expect(check.verdict).toBe('inconclusive');
   });
 });
+
+describe('evaluateGates against a baseline run: the drift guard', () => {
+  it('turns failures into inconclusive when the reference topology got worse too, and keeps a sidecar-only regression a failure', async () => {
+    const { makeRunPair } = await import('./drift.fixture-data.js');
+    const drifted = makeRunPair({ appOnlyFactor: 1.4, sidecarExtraUs: 0 });
+    const driftResult = (await import('./evaluate.js')).evaluateGates(drifted);
+    expect(driftResult.counts.fail).toBe(0);
+    const sidecarLatency = driftResult.checks.find((check) => check.name.startsWith('sidecar: latency p50'));
+    expect(sidecarLatency?.verdict).toBe('inconclusive');
+    expect(sidecarLatency?.reason).toContain('the reference topology app-only got worse too');
+
+    const regressed = makeRunPair({ appOnlyFactor: 1, sidecarExtraUs: 1000 });
+    const regressedResult = (await import('./evaluate.js')).evaluateGates(regressed);
+    expect(regressedResult.verdict).toBe('fail');
+    // Tolerances are 10 % of the baseline's median (sidecar latency ≈ 910 µs, overhead ≈ 600 µs), with floors.
+    expect(regressedResult.checks.filter((check) => check.verdict === 'fail').map((check) => check.name)).toEqual([
+      'sidecar: latency p50 no worse than baseline + 91 µs',
+      'sidecar: latency p99 no worse than baseline + 200 µs',
+      'sidecar: overhead p50 (differential) no worse than baseline + 60 µs',
+      'sidecar: overhead p99 (differential) no worse than baseline + 200 µs',
+    ]);
+  });
+});

@@ -118,14 +118,41 @@ export interface GateInputs {
   inconclusivePolicy?: 'pass' | 'fail';
 }
 
+/** The reference topology's latency and throughput: what no sidecar change can move. */
+const DRIFT_PROBES: RegressionGate[] = DEFAULT_REGRESSIONS.filter((gate) => (gate.metric === 'latency' && gate.statistic === 'p50') || gate.metric === 'rps');
+
+/**
+ * Whether the baseline topology (app-only) itself got worse between the two runs. If it did, the
+ * machine changed under the runs (a noisy neighbour, throttling) or the change slows the bare app
+ * too; either way a regression cannot be pinned on the candidate from these two runs.
+ */
+export function referenceDrift(inputs: GateInputs): string | undefined {
+  const { results, summary, baseline, gates } = inputs;
+  const reference = summary.baseline;
+  if (!baseline || !reference || baseline.summary.baseline !== reference) return undefined;
+  const moved = DRIFT_PROBES.flatMap((gate) => {
+    const candidate = metricByRound(gate, results, summary, reference);
+    const before = metricByRound(gate, baseline.results, baseline.summary, reference);
+    if (!candidate || !before) return [];
+    const check = judgeRegression(gate, reference, [...candidate.values()], [...before.values()], gates.confidence);
+    return check.verdict === 'fail' ? [`${label(gate)} ${interval(gate.metric, check.change as MedianEstimate, true)}`] : [];
+  });
+  if (moved.length === 0) return undefined;
+  return `the reference topology ${reference} got worse too (${moved.join('; ')}): the machine changed between the runs, or the change slows the bare app as well (a kernel setting?); compare the two in one run to tell which`;
+}
+
 /** Every threshold of the scenario, and every regression when a baseline is given. */
 export function evaluateGates(inputs: GateInputs): GateResult {
   const { results, summary, gates, baseline } = inputs;
   const checks: GateCheck[] = expand(gates.thresholds, summary, results).map(({ gate, arm, values }) => judgeThreshold(gate, arm, values, gates.confidence));
   if (baseline) {
+    const drift = referenceDrift(inputs);
     for (const { gate, arm, values } of expand(gates.regressions ?? DEFAULT_REGRESSIONS, summary, results)) {
       const baselineValues = metricByRound(gate, baseline.results, baseline.summary, arm);
-      if (baselineValues) checks.push(judgeRegression(gate, arm, values, [...baselineValues.values()], gates.confidence));
+      if (!baselineValues) continue;
+      const check = judgeRegression(gate, arm, values, [...baselineValues.values()], gates.confidence);
+      // A failure the reference topology shares is not the candidate's to own: noise guard.
+      checks.push(drift && check.verdict === 'fail' ? { ...check, verdict: 'inconclusive', reason: `${check.reason}; but ${drift}` } : check);
     }
   }
   const policy = inputs.inconclusivePolicy ?? gates.inconclusive;
