@@ -33,6 +33,6 @@ export async function gateRun(results: Results, summary: ResultsSummary, outputD
 }
 
 export function wantsGate(results: Results, flags: GateFlags): boolean {
-  return gatesOf(results).thresholds.length > 0 || flags.baseline !== undefined;
+  return gatesOf(results).thresholds.length > 0 || flags.baseline !== undefined || results.pairing !== undefined;
 }
 

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { renderTerminalSummary } from '../report/index.js';
+import { BenchError } from '../errors.js';
+import { pairingProblems } from '../runner/arms.js';
 import { runScenario, writeReports } from '../runner/index.js';
 import { loadScenario } from '../scenario/index.js';
 import { EXIT_CANNOT_RUN, EXIT_GATE_FAILED, EXIT_INTERRUPTED, EXIT_OK, reportError } from './exit-codes.js';
@@ -13,6 +15,7 @@ export const DEFAULT_SCENARIO = 'scenarios/quickstart.yaml';
 
 interface RunFlags extends GateFlags {
   reportsDir: string;
+  interleaveWith?: string;
 }
 
 export function registerRunCommand(program: Command): Command {
@@ -22,6 +25,7 @@ export function registerRunCommand(program: Command): Command {
     .argument('[scenario]', 'scenario file (YAML)', DEFAULT_SCENARIO)
     .option('--reports-dir <dir>', 'where the run folder is created', 'reports')
     .option('--baseline <results>', 'a baseline run’s results.json: the gate also judges regressions against it')
+    .option('--interleave-with <scenario>', 'run this baseline configuration in the same run, round by round, and judge regressions against it (robust to machine drift)')
     .addOption(new Option('--inconclusive <policy>', 'exit code when a gate check is too noisy to judge (default: the scenario’s gates.inconclusive)').choices(['pass', 'fail']))
     .action(async (scenarioPath: string, flags: RunFlags) => {
       process.exitCode = await runCommand(scenarioPath, flags);
@@ -31,9 +35,20 @@ export function registerRunCommand(program: Command): Command {
 async function runCommand(scenarioPath: string, flags: RunFlags): Promise<number> {
   try {
     const scenario = await loadScenario(scenarioPath);
+    const baselineScenario = flags.interleaveWith ? await loadScenario(flags.interleaveWith) : undefined;
+    const problems = baselineScenario ? pairingProblems(scenario, baselineScenario) : [];
+    if (problems.length > 0) throw new BenchError('SB_SCENARIO_INVALID', `--interleave-with: ${flags.interleaveWith} cannot be run beside ${scenarioPath}:`, problems, 'Only proxy and mtls settings may differ between the two.');
     const progress = createProgressDisplay();
     const outcome = await interruptibly((signal, onCleanup) =>
-      runScenario({ scenario, reportsDir: resolve(flags.reportsDir), progress, signal, onCleanup, toolVersion: TOOL_VERSION }),
+      runScenario({
+        scenario,
+        ...(baselineScenario ? { baselineScenario } : {}),
+        reportsDir: resolve(flags.reportsDir),
+        progress,
+        signal,
+        onCleanup,
+        toolVersion: TOOL_VERSION,
+      }),
     );
     process.stdout.write(`\n${renderTerminalSummary(outcome.summary, { color: Boolean(process.stdout.isTTY) })}\n`);
     if (outcome.outputDir) process.stdout.write(`\nresults: ${outcome.outputDir}/results.json\nreport:  ${outcome.outputDir}/index.html\n`);

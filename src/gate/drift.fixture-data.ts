@@ -47,6 +47,27 @@ function run(appOnlyFactor: number, sidecarExtraUs: number): Results {
   };
 }
 
+/**
+ * One paired run (app-only, sidecar, sidecar-baseline), round by round; the whole machine drifts by
+ * `driftPerRoundUs` each round (both sides alike), and the candidate's sidecar adds `sidecarExtraUs`.
+ */
+export function makePairedRun(change: { sidecarExtraUs: number; driftPerRoundUs: number }): GateInputs {
+  const base = run(1, 0);
+  const rounds = [0, 1, 2, 3, 4, 5];
+  const drift = (round: number) => round * change.driftPerRoundUs;
+  const results: Results = {
+    ...base,
+    topologies: ['app-only', 'sidecar-baseline', 'sidecar'].map((name) => ({ name, description: name, pods: [] })),
+    pairing: { suffix: '-baseline', baselineScenario: { name: 'baseline' } },
+    trials: rounds.flatMap((round) => [
+      trial('app-only', round, 300 + drift(round), 40_000),
+      trial('sidecar-baseline', round, 900 + drift(round), 12_000),
+      trial('sidecar', round, 900 + drift(round) + change.sidecarExtraUs, 12_000),
+    ]),
+  };
+  return { results, summary: summarizeResults(results), gates: { inconclusive: 'pass', confidence: 0.95, thresholds: [] } };
+}
+
 /** A baseline run and a candidate whose whole machine is `appOnlyFactor` slower, plus `sidecarExtraUs` on the sidecar only. */
 export function makeRunPair(change: { appOnlyFactor: number; sidecarExtraUs: number }): GateInputs {
   const baseline = run(1, 0);

@@ -89,3 +89,21 @@ describe('evaluateGates against a baseline run: the drift guard', () => {
     ]);
   });
 });
+
+describe('evaluateGates in a paired run (candidate and baseline interleaved in one run)', () => {
+  it('judges each candidate arm against its -baseline twin round by round, so drift shared by both cancels', async () => {
+    const { makePairedRun } = await import('./drift.fixture-data.js');
+    const { evaluateGates: evaluate } = await import('./evaluate.js');
+    // 100 µs of drift per round (500 µs over the run) moves both sides alike: no regression.
+    const same = evaluate(makePairedRun({ sidecarExtraUs: 0, driftPerRoundUs: 100 }));
+    expect(same.counts.fail).toBe(0);
+    expect(same.checks.map((check) => check.arm)).not.toContain('sidecar-baseline');
+    const sidecarP50 = same.checks.find((check) => check.name.startsWith('sidecar: latency p50'));
+    expect(sidecarP50?.change).toMatchObject({ median: 0, low: 0, high: 0 });
+    expect(sidecarP50?.verdict).toBe('pass');
+
+    const regressed = evaluate(makePairedRun({ sidecarExtraUs: 1000, driftPerRoundUs: 100 }));
+    expect(regressed.verdict).toBe('fail');
+    expect(regressed.checks.find((check) => check.name.startsWith('sidecar: overhead p50'))?.change?.median).toBe(1000);
+  });
+});

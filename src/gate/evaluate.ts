@@ -1,5 +1,5 @@
 import { estimateShift } from '../analysis/shift.js';
-import { estimateMedian, type MedianEstimate } from '../analysis/statistics.js';
+import { estimateMedian, pairedDifferences, type MedianEstimate } from '../analysis/statistics.js';
 import type { ResultsSummary } from '../analysis/types.js';
 import type { Results } from '../results/schema.js';
 import { GATE_METRICS, type GateMetric } from '../scenario/gates-schema.js';
@@ -72,12 +72,16 @@ export function judgeThreshold(gate: ThresholdGate, arm: string, values: number[
   return { kind: 'threshold', name, arm, metric, value, verdict, reason };
 }
 
-/** How much worse the candidate may be: a share of the baseline median, never below the floor. */
-export function judgeRegression(gate: RegressionGate, arm: string, candidate: number[], baseline: number[], confidence: number): GateCheck {
+/**
+ * How much worse the candidate may be: a share of the baseline median, never below the floor. The
+ * change is the Hodges–Lehmann shift between two runs, or, for a paired run, the median of the
+ * per-round differences (both sides measured in the same round).
+ */
+export function judgeRegression(gate: RegressionGate, arm: string, candidate: number[], baseline: number[], confidence: number, pairedChange?: MedianEstimate): GateCheck {
   const { metric } = gate;
   const value = estimateMedian(candidate, confidence);
   const baselineEstimate = estimateMedian(baseline, confidence);
-  const change = estimateShift(candidate, baseline, confidence);
+  const change = pairedChange ?? estimateShift(candidate, baseline, confidence);
   const tolerance = Math.max(gate.toleranceShare * Math.abs(baselineEstimate.median), gate.floor);
   // Worsening is positive: higher latency, or lower throughput.
   const worse = GATE_METRICS[metric].worse === 'higher' ? 1 : -1;
@@ -99,13 +103,26 @@ export function judgeRegression(gate: RegressionGate, arm: string, candidate: nu
   return { kind: 'regression', name, arm, metric, value, baseline: baselineEstimate, change, verdict, reason };
 }
 
-function expand<T extends GateSelector>(gates: readonly T[], summary: ResultsSummary, results: Results): { gate: T; arm: string; values: number[] }[] {
+function expand<T extends GateSelector>(gates: readonly T[], summary: ResultsSummary, results: Results): { gate: T; arm: string; values: number[]; byRound: Map<number, number> }[] {
   return gates.flatMap((gate) =>
-    selectedArms(gate, summary).flatMap((arm) => {
+    selectedArms(gate, summary, results.pairing?.suffix).flatMap((arm) => {
       const values = metricByRound(gate, results, summary, arm);
-      return values ? [{ gate, arm, values: [...values.values()] }] : [];
+      return values ? [{ gate, arm, values: [...values.values()], byRound: values }] : [];
     }),
   );
+}
+
+/** A paired run: every candidate arm against its "-baseline" twin, round by round. */
+function pairedRegressions(inputs: GateInputs): GateCheck[] {
+  const { results, summary, gates } = inputs;
+  const suffix = results.pairing?.suffix;
+  if (!suffix) return [];
+  return expand(gates.regressions ?? DEFAULT_REGRESSIONS, summary, results).flatMap(({ gate, arm, values, byRound }) => {
+    const twin = metricByRound(gate, results, summary, `${arm}${suffix}`);
+    if (!twin) return [];
+    const change = estimateMedian(pairedDifferences(byRound, twin), gates.confidence);
+    return [judgeRegression(gate, arm, values, [...twin.values()], gates.confidence, change)];
+  });
 }
 
 export interface GateInputs {
@@ -145,6 +162,7 @@ export function referenceDrift(inputs: GateInputs): string | undefined {
 export function evaluateGates(inputs: GateInputs): GateResult {
   const { results, summary, gates, baseline } = inputs;
   const checks: GateCheck[] = expand(gates.thresholds, summary, results).map(({ gate, arm, values }) => judgeThreshold(gate, arm, values, gates.confidence));
+  if (!baseline) checks.push(...pairedRegressions(inputs));
   if (baseline) {
     const drift = referenceDrift(inputs);
     for (const { gate, arm, values } of expand(gates.regressions ?? DEFAULT_REGRESSIONS, summary, results)) {

@@ -106,7 +106,8 @@ export function metricByRound(selector: GateSelector, results: Results, summary:
   return values && values.size > 0 ? values : undefined;
 }
 
-/** The arms a selector names: one, or with "*" every arm of the run. */
-export function selectedArms(selector: GateSelector, summary: ResultsSummary): string[] {
-  return selector.topology === '*' ? summary.topologies.map((topology) => topology.topology) : [selector.topology];
+/** The arms a selector names: one, or with "*" every arm of the run (the baseline side of a paired run excepted). */
+export function selectedArms(selector: GateSelector, summary: ResultsSummary, baselineSuffix?: string): string[] {
+  if (selector.topology !== '*') return [selector.topology];
+  return summary.topologies.map((topology) => topology.topology).filter((name) => !baselineSuffix || !name.endsWith(baselineSuffix));
 }

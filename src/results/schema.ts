@@ -141,6 +141,8 @@ export const resultsSchema = z.object({
   baseline: z.string().optional(),
   /** Present for a `sidecar-bench calibrate` run. */
   calibration: calibrationPlanSchema.optional(),
+  /** A paired run: each sidecar topology also ran as "<name><suffix>" with the baseline scenario's settings. */
+  pairing: z.object({ suffix: z.string(), baselineScenario: z.looseObject({ name: z.string() }) }).optional(),
   /** Present when the run has mtls topologies: the trust domain and identities (never keys). */
   mtls: z
     .object({

@@ -7,11 +7,32 @@ export interface Arm {
   topology: TopologyName;
   description: string;
   calibrationDelayUs?: number;
+  /** Whose proxy and mTLS settings the arm runs with (the baseline side of a paired run); default the run's scenario. */
+  settingsFrom?: Scenario;
 }
 
 /** An ordinary run: one arm per scenario topology, named after it. */
 export function scenarioArms(scenario: Scenario): Arm[] {
   return scenario.topologies.map((topology) => ({ name: topology, topology, description: TOPOLOGY_DESCRIPTIONS[topology] }));
+}
+
+export const BASELINE_ARM_SUFFIX = '-baseline';
+
+/**
+ * A candidate and a baseline configuration in one run: app-only once (no proxy, so it is the same
+ * for both), and each other topology twice, as the candidate (its own name) and as the baseline
+ * (name + "-baseline"), next to each other in every round. Both sides see the same machine at the
+ * same time, so their difference is the change, not drift.
+ */
+export function pairedArms(candidate: Scenario, baseline: Scenario): Arm[] {
+  return candidate.topologies.flatMap((topology): Arm[] => {
+    const own = { name: topology, topology, description: `${TOPOLOGY_DESCRIPTIONS[topology]} (candidate: ${candidate.sourceFile})` };
+    if (topology === 'app-only') return [{ ...own, description: TOPOLOGY_DESCRIPTIONS[topology] }];
+    return [
+      { name: `${topology}${BASELINE_ARM_SUFFIX}`, topology, description: `${TOPOLOGY_DESCRIPTIONS[topology]} (baseline: ${baseline.sourceFile})`, settingsFrom: baseline },
+      own,
+    ];
+  });
 }
 
 export const CALIBRATION_REFERENCE_ARM = 'calibration-d0';
@@ -42,4 +63,15 @@ export function calibrationArms(topology: TopologyName, delaysUs: readonly numbe
     arms,
     plan: { referenceArm: CALIBRATION_REFERENCE_ARM, aaArm: CALIBRATION_AA_ARM, delayedArms: delayed.map((arm) => ({ arm: arm.name, delayUs: arm.calibrationDelayUs })) },
   };
+}
+
+/** Two scenarios can be interleaved only if they measure the same topologies under the same load. */
+export function pairingProblems(candidate: Scenario, baseline: Scenario): string[] {
+  const problems: string[] = [];
+  if (candidate.topologies.join(',') !== baseline.topologies.join(',')) {
+    problems.push(`topologies differ: ${candidate.sourceFile} has [${candidate.topologies.join(', ')}], ${baseline.sourceFile} has [${baseline.topologies.join(', ')}]`);
+  }
+  if (JSON.stringify(candidate.load) !== JSON.stringify(baseline.load)) problems.push(`load differs between ${candidate.sourceFile} and ${baseline.sourceFile}: both sides must see the same load`);
+  if (JSON.stringify(candidate.app) !== JSON.stringify(baseline.app)) problems.push(`app differs between ${candidate.sourceFile} and ${baseline.sourceFile}: app-only is shared by both sides`);
+  return problems;
 }

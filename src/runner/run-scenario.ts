@@ -13,7 +13,7 @@ import { planTopology } from '../runtime/topology.js';
 import { readClockTicksPerSecond } from '../sampling/index.js';
 import type { Scenario } from '../scenario/index.js';
 import { MTLS_TOPOLOGIES } from '../scenario/index.js';
-import { scenarioArms, type Arm } from './arms.js';
+import { BASELINE_ARM_SUFFIX, pairedArms, scenarioArms, type Arm } from './arms.js';
 import { createMtlsMaterial, type MtlsMaterial } from './mtls-material.js';
 import { resolvePlacement } from './placement.js';
 import { startTopology, type StartedTopology } from './pods-for-run.js';
@@ -29,6 +29,8 @@ export interface RunScenarioOptions {
   baseline?: string;
   /** Set by `sidecar-bench calibrate`. */
   calibration?: CalibrationPlan;
+  /** Run this configuration as the baseline of every sidecar topology, interleaved with the scenario's. */
+  baselineScenario?: Scenario;
   /** Parent folder of the run's output folder. */
   reportsDir: string;
   progress: Progress;
@@ -61,6 +63,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const imageSet = await ensureImages({ dockerode, progress, names: imageNames });
   const image = (name: ImageName) => imageSet.images[name]?.tag as string;
   const proxy = await resolveProxyProfile(dockerode, scenario, image('haproxy'), progress);
+  const baselineProxy = options.baselineScenario ? await resolveProxyProfile(dockerode, options.baselineScenario, image('haproxy'), progress) : undefined;
   throwIfAborted(signal);
 
   const cpusAwake = scenario.host.keepCpusAwake ? await holdCpusAwakeOrExplain() : undefined;
@@ -87,20 +90,24 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       durationUs: scenario.load.durationUs,
       timeoutUs: scenario.load.timeoutUs,
     };
-    const arms = options.arms ?? scenarioArms(scenario);
-    const mtlsMaterial = arms.some((arm) => MTLS_TOPOLOGIES.includes(arm.topology)) ? await createMtlsMaterial(scenario.mtls) : undefined;
+    const arms = options.arms ?? (options.baselineScenario ? pairedArms(scenario, options.baselineScenario) : scenarioArms(scenario));
+    const needsMtls = (side: Scenario) => arms.some((arm) => (arm.settingsFrom ?? scenario) === side && MTLS_TOPOLOGIES.includes(arm.topology));
+    const mtlsMaterial = needsMtls(scenario) ? await createMtlsMaterial(scenario.mtls) : undefined;
+    const baselineMtls = options.baselineScenario && needsMtls(options.baselineScenario) ? await createMtlsMaterial(options.baselineScenario.mtls) : undefined;
     if (mtlsMaterial) mtlsRecord = mtlsResultsRecord(scenario, mtlsMaterial, proxy.name);
     const started: StartedTopology[] = [];
     for (const arm of arms) {
       throwIfAborted(signal);
+      const baselineSide = arm.settingsFrom !== undefined;
+      const armMtls = baselineSide ? baselineMtls : mtlsMaterial;
       const plan = planTopology(arm.topology, {
-        scenario,
+        scenario: arm.settingsFrom ?? scenario,
         images: { app: image('app'), loadgen: image('loadgen') },
-        proxy,
+        proxy: baselineSide && baselineProxy ? baselineProxy : proxy,
         ...placement,
         arm: arm.name,
         ...(arm.calibrationDelayUs !== undefined ? { calibrationDelayUs: arm.calibrationDelayUs } : {}),
-        ...(mtlsMaterial ? { mtls: mtlsMaterial } : {}),
+        ...(armMtls ? { mtls: armMtls } : {}),
       });
       const topology = await startTopology(plan, arm.description, podContext, progress, load);
       started.push(topology);
@@ -148,6 +155,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     ...(options.baseline ? { baseline: options.baseline } : {}),
     ...(options.calibration ? { calibration: options.calibration } : {}),
     ...(mtlsRecord ? { mtls: mtlsRecord } : {}),
+    ...(options.baselineScenario
+      ? { pairing: { suffix: BASELINE_ARM_SUFFIX, baselineScenario: { ...options.baselineScenario } } }
+      : {}),
     trials,
     summary: undefined,
   };

@@ -8,6 +8,7 @@ describe('parseDurationUs', () => {
     ['500us', 500],
     ['500µs', 500],
     ['1m', 60_000_000],
+    ['1h', 3_600_000_000],
     ['0ms', 0],
     ['1.5s', 1_500_000],
     ['0.5ms', 500],
@@ -20,7 +21,7 @@ describe('parseDurationUs', () => {
     expect(parseDurationUs(text)).toBe(us);
   });
 
-  it.each(['10', '', 's', '10S', '10h', '10sec', '1min', '-1s', '1e3ms', '.5s', '1.s', '10 s s'])('rejects %j', (text) => {
+  it.each(['10', '', 's', '10S', '10H', '10sec', '1min', '-1s', '1e3ms', '.5s', '1.s', '10 s s'])('rejects %j', (text) => {
     expect(parseDurationUs(text)).toBeUndefined();
   });
 });
