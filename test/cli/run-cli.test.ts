@@ -144,6 +144,18 @@ describe('bad input', () => {
     expect(existsSync(join(work, 'reports'))).toBe(false);
   });
 
+  it('--interleave-with refuses a baseline that measures different topologies or load, listing why', async () => {
+    const work = await tempDir('pair');
+    await writeFile(join(work, 'candidate.yaml'), 'topologies: [app-only, sidecar]\nload: { connections: 4, duration: 2s }\n');
+    await writeFile(join(work, 'baseline.yaml'), 'topologies: [app-only]\nload: { connections: 8, duration: 2s }\n');
+    const run = await runCli(['run', join(work, 'candidate.yaml'), '--interleave-with', join(work, 'baseline.yaml'), '--reports-dir', join(work, 'reports')]);
+    expect(run.exitCode).toBe(2);
+    expect(run.all).toContain(`--interleave-with: ${join(work, 'baseline.yaml')} cannot be run beside ${join(work, 'candidate.yaml')}:`);
+    expect(run.all).toContain('topologies differ:');
+    expect(run.all).toContain('load differs between');
+    expect(existsSync(join(work, 'reports'))).toBe(false);
+  });
+
   it('a missing scenario file exits 2 naming it', async () => {
     const run = await runCli(['run', 'scenarios/does-not-exist.yaml']);
     expect(run.exitCode).toBe(2);

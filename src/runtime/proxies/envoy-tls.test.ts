@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { envoyProfile, renderEnvoyConfig } from './envoy.js';
+import type { SidecarTls } from './haproxy-tls.js';
+import type { SidecarOptions } from './proxy-profile.js';
+
+const OPTIONS: SidecarOptions = { workerThreads: 2, appPort: 8080, inboundPort: 15006, outboundPort: 15001 };
+const CLIENT_ID = 'spiffe://cluster.local/ns/bench/sa/loadgen';
+const SERVER_ID = 'spiffe://cluster.local/ns/bench/sa/app';
+const TLS13: SidecarTls = { version: 'TLSv1.3', allowedClientIds: [CLIENT_ID], allowedServerIds: [SERVER_ID], connectionReuse: 'keep-alive' };
+
+const DOWNSTREAM_TLS_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
+const UPSTREAM_TLS_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext';
+const HTTP_OPTIONS_KEY = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
+
+interface TransportSocket {
+  name: string;
+  typed_config: { '@type': string; require_client_certificate?: boolean; common_tls_context: Record<string, unknown> };
+}
+interface Listener {
+  name: string;
+  filter_chains: { transport_socket?: TransportSocket; filters: unknown[] }[];
+}
+interface Cluster {
+  name: string;
+  type: string;
+  transport_socket?: TransportSocket;
+  typed_extension_protocol_options?: Record<string, unknown>;
+}
+interface Bootstrap {
+  static_resources: { listeners: Listener[]; clusters: Cluster[] };
+}
+
+function bootstrap(tls: SidecarTls | undefined): Bootstrap {
+  return parse(renderEnvoyConfig({ ...OPTIONS, ...(tls ? { tls } : {}) })) as Bootstrap;
+}
+const listener = (config: Bootstrap, name: string) => config.static_resources.listeners.find((l) => l.name === name);
+const cluster = (config: Bootstrap, name: string) => config.static_resources.clusters.find((c) => c.name === name);
+
+/** The common TLS context both sides share, for one allowed peer and one TLS version. */
+function commonContext(peerId: string, version: string, cipher?: string) {
+  return {
+    tls_params: { tls_minimum_protocol_version: version, tls_maximum_protocol_version: version, ...(cipher ? { cipher_suites: [cipher] } : {}) },
+    tls_certificates: [{ certificate_chain: { filename: '/etc/sidecar/tls/svid-cert.pem' }, private_key: { filename: '/etc/sidecar/tls/svid-key.pem' } }],
+    validation_context: {
+      trusted_ca: { filename: '/etc/sidecar/tls/bundle.pem' },
+      match_typed_subject_alt_names: [{ san_type: 'URI', matcher: { exact: peerId } }],
+    },
+  };
+}
+
+describe('renderEnvoyConfig with TLS 1.3', () => {
+  const config = bootstrap(TLS13);
+
+  it('requires a client certificate on the inbound listener and matches the client SPIFFE ID', () => {
+    const chains = listener(config, 'inbound')?.filter_chains ?? [];
+    expect(chains).toHaveLength(1);
+    expect(chains[0]?.transport_socket).toStrictEqual({
+      name: 'envoy.transport_sockets.tls',
+      typed_config: { '@type': DOWNSTREAM_TLS_TYPE, require_client_certificate: true, common_tls_context: commonContext(CLIENT_ID, 'TLSv1_3') },
+    });
+  });
+
+  it('originates TLS from the ORIGINAL_DST cluster and matches the server SPIFFE ID', () => {
+    const originalDestination = cluster(config, 'original_destination');
+    expect(originalDestination?.type).toBe('ORIGINAL_DST');
+    expect(originalDestination?.transport_socket).toStrictEqual({
+      name: 'envoy.transport_sockets.tls',
+      typed_config: { '@type': UPSTREAM_TLS_TYPE, common_tls_context: commonContext(SERVER_ID, 'TLSv1_3') },
+    });
+  });
+
+  it('keeps connections alive: no per-connection request limit', () => {
+    expect(cluster(config, 'original_destination')).not.toHaveProperty('typed_extension_protocol_options');
+  });
+
+  it('leaves the outbound listener plaintext (the app’s plaintext is intercepted there) and the local app cluster plaintext', () => {
+    for (const chain of listener(config, 'outbound')?.filter_chains ?? []) expect(chain).not.toHaveProperty('transport_socket');
+    expect(cluster(config, 'local_app')).not.toHaveProperty('transport_socket');
+    expect(renderEnvoyConfig({ ...OPTIONS, tls: TLS13 }).match(/envoy\.transport_sockets\.tls/g)).toHaveLength(2);
+  });
+
+  it('does not write a TLS 1.3 suite (Envoy takes cipher_suites for TLS 1.2 only)', () => {
+    const withSuite = bootstrap({ ...TLS13, ciphersuites: 'TLS_AES_128_GCM_SHA256' });
+    expect(withSuite.static_resources).toStrictEqual(config.static_resources);
+  });
+});
+
+describe('renderEnvoyConfig with other TLS settings', () => {
+  it('TLS 1.2 with a cipher pins the version and the cipher on both sides', () => {
+    const config = bootstrap({ ...TLS13, version: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' });
+    expect(listener(config, 'inbound')?.filter_chains[0]?.transport_socket?.typed_config.common_tls_context).toStrictEqual(
+      commonContext(CLIENT_ID, 'TLSv1_2', 'ECDHE-ECDSA-AES128-GCM-SHA256'),
+    );
+    expect(cluster(config, 'original_destination')?.transport_socket?.typed_config.common_tls_context).toStrictEqual(
+      commonContext(SERVER_ID, 'TLSv1_2', 'ECDHE-ECDSA-AES128-GCM-SHA256'),
+    );
+  });
+
+  it('per-request churn allows one request per upstream connection', () => {
+    const config = bootstrap({ ...TLS13, connectionReuse: 'per-request' });
+    expect(cluster(config, 'original_destination')?.typed_extension_protocol_options).toStrictEqual({
+      [HTTP_OPTIONS_KEY]: {
+        '@type': `type.googleapis.com/${HTTP_OPTIONS_KEY}`,
+        common_http_protocol_options: { max_requests_per_connection: 1 },
+        explicit_http_config: { http_protocol_options: {} },
+      },
+    });
+    expect(cluster(config, 'local_app')).not.toHaveProperty('typed_extension_protocol_options');
+  });
+
+  it('without tls there is no transport socket anywhere', () => {
+    const text = renderEnvoyConfig(OPTIONS);
+    expect(text).not.toContain('transport_socket');
+    expect(text).not.toContain('max_requests_per_connection');
+  });
+});
+
+describe('envoyProfile with tls', () => {
+  it('passes the secret files to the sidecar container', () => {
+    const secretFiles = [{ target: '/etc/sidecar/tls/svid-key.pem', content: 'KEY', uid: 1337, gid: 1337 }];
+    const container = envoyProfile('my/envoy:1').sidecarContainer({ ...OPTIONS, tls: TLS13, secretFiles });
+    expect(container.secretFiles).toStrictEqual(secretFiles);
+    expect(container.files).toStrictEqual([{ content: renderEnvoyConfig({ ...OPTIONS, tls: TLS13 }), target: '/etc/sidecar/envoy.yaml' }]);
+    expect(envoyProfile().sidecarContainer(OPTIONS)).not.toHaveProperty('secretFiles');
+  });
+});

@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import { haproxyProfile, renderHaproxyConfig } from './haproxy.js';
+import { renderSpiffeLua, type SidecarTls } from './haproxy-tls.js';
+import type { SidecarOptions } from './proxy-profile.js';
+
+const OPTIONS: SidecarOptions = { workerThreads: 2, appPort: 8080, inboundPort: 15006, outboundPort: 15001 };
+const CLIENT_ID = 'spiffe://cluster.local/ns/bench/sa/loadgen';
+const SERVER_ID = 'spiffe://cluster.local/ns/bench/sa/app';
+
+const TLS13: SidecarTls = { version: 'TLSv1.3', allowedClientIds: [CLIENT_ID], allowedServerIds: [SERVER_ID], connectionReuse: 'keep-alive' };
+const TLS13_SUITE: SidecarTls = { ...TLS13, ciphersuites: 'TLS_AES_128_GCM_SHA256' };
+const TLS12_CIPHER: SidecarTls = { ...TLS13, version: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' };
+
+/** The plaintext config as it was before mTLS existed: adding TLS must not change it. */
+const PLAINTEXT = `global
+  nbthread 2
+  # Two sockets per proxied connection must fit under the engine's open-file limit (20000 here;
+  # HAProxy refuses to start when it cannot raise its limit that far).
+  maxconn 8000
+
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 130s
+  timeout server 130s
+  timeout http-keep-alive 130s
+  # Keep upstream connections open and shared, as a mesh proxy's connection pool does.
+  http-reuse always
+
+frontend inbound
+  bind :15006
+  default_backend local_app
+
+frontend outbound
+  bind :15001
+  default_backend original_destination
+
+backend local_app
+  server app 127.0.0.1:8080
+  http-response set-header x-envoy-upstream-service-time %Tr
+  http-response add-header x-sidecar-bench-hop inbound
+
+backend original_destination
+  # 0.0.0.0:0 means: connect to the destination the client asked for (SO_ORIGINAL_DST).
+  server original 0.0.0.0:0
+  http-response set-header x-envoy-upstream-service-time %Tr
+  http-response add-header x-sidecar-bench-hop outbound
+`;
+
+const TLS_WORDS = ['ssl', 'lua', 'spiffe', 'stats socket', 'log ', 'dontlog', 'http-server-close', 'http-reuse never', 'deny'];
+
+/** The lines of one section ("global", "frontend inbound", …), trimmed, up to the next blank line. */
+function section(config: string, header: string): string[] {
+  const start = `\n${config}`.indexOf(`\n${header}\n`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  return (config.slice(start).split('\n\n')[0] ?? '').split('\n').slice(1).map((line) => line.trim()).filter((line) => line !== '');
+}
+
+describe('renderHaproxyConfig without tls', () => {
+  it('is exactly the plaintext config', () => {
+    expect(renderHaproxyConfig(OPTIONS)).toBe(PLAINTEXT);
+  });
+
+  it('has none of the TLS lines', () => {
+    const config = renderHaproxyConfig(OPTIONS);
+    for (const word of TLS_WORDS) expect(config).not.toContain(word);
+  });
+});
+
+describe('renderHaproxyConfig with TLS 1.3 and a ciphersuite', () => {
+  const config = renderHaproxyConfig({ ...OPTIONS, tls: TLS13_SUITE });
+
+  it('loads the Lua checks, opens the admin socket and logs errors to stdout (global)', () => {
+    expect(section(config, 'global')).toStrictEqual([
+      'nbthread 2',
+      'lua-load /etc/sidecar/spiffe.lua',
+      'stats socket /tmp/sidecar-admin.sock mode 600 level admin',
+      'tune.ssl.default-dh-param 2048',
+      'log stdout format raw local0 info',
+      "# Two sockets per proxied connection must fit under the engine's open-file limit (20000 here;",
+      '# HAProxy refuses to start when it cannot raise its limit that far).',
+      'maxconn 8000',
+    ]);
+  });
+
+  it('logs only what is not normal (defaults)', () => {
+    expect(section(config, 'defaults').slice(0, 4)).toStrictEqual(['mode http', 'log global', 'option httplog', 'option dontlog-normal']);
+    expect(section(config, 'defaults')).toContain('http-reuse always');
+  });
+
+  it('terminates TLS inbound with verify required, pinned to TLS 1.3 and the suite, then checks the SPIFFE ID once per connection', () => {
+    expect(section(config, 'frontend inbound')).toStrictEqual([
+      'bind :15006 ssl crt /etc/sidecar/tls/svid.pem ca-file /etc/sidecar/tls/bundle.pem verify required ssl-min-ver TLSv1.3 ssl-max-ver TLSv1.3 ciphersuites TLS_AES_128_GCM_SHA256',
+      'http-request set-var(sess.spiffe_client_ok) lua.spiffe_client_allowed unless { var(sess.spiffe_client_ok) -m found }',
+      'http-request deny deny_status 403 unless { var(sess.spiffe_client_ok) -m bool }',
+      'default_backend local_app',
+    ]);
+  });
+
+  it('keeps the outbound listener plaintext (the app talks to it)', () => {
+    expect(section(config, 'frontend outbound')).toStrictEqual(['bind :15001', 'default_backend original_destination']);
+  });
+
+  it('originates TLS outbound with the SVID and refuses a wrong server identity with 502, connections kept alive', () => {
+    expect(section(config, 'backend original_destination')).toStrictEqual([
+      '# 0.0.0.0:0 means: connect to the destination the client asked for (SO_ORIGINAL_DST).',
+      'server original 0.0.0.0:0 ssl crt /etc/sidecar/tls/svid.pem ca-file /etc/sidecar/tls/bundle.pem verify required ssl-min-ver TLSv1.3 ssl-max-ver TLSv1.3 ciphersuites TLS_AES_128_GCM_SHA256',
+      'http-response deny deny_status 502 unless { lua.spiffe_server_allowed -m bool }',
+      'http-response set-header x-envoy-upstream-service-time %Tr',
+      'http-response add-header x-sidecar-bench-hop outbound',
+    ]);
+    expect(config).not.toContain('http-server-close');
+    expect(config).not.toContain('http-reuse never');
+  });
+
+  it('leaves the local app backend plaintext', () => {
+    expect(section(config, 'backend local_app')).toStrictEqual([
+      'server app 127.0.0.1:8080',
+      'http-response set-header x-envoy-upstream-service-time %Tr',
+      'http-response add-header x-sidecar-bench-hop inbound',
+    ]);
+  });
+});
+
+describe('renderHaproxyConfig with other TLS settings', () => {
+  it('TLS 1.3 without a suite names no cipher option', () => {
+    const config = renderHaproxyConfig({ ...OPTIONS, tls: TLS13 });
+    const tlsOptions = 'ssl crt /etc/sidecar/tls/svid.pem ca-file /etc/sidecar/tls/bundle.pem verify required ssl-min-ver TLSv1.3 ssl-max-ver TLSv1.3';
+    expect(section(config, 'frontend inbound')[0]).toBe(`bind :15006 ${tlsOptions}`);
+    expect(section(config, 'backend original_destination')[1]).toBe(`server original 0.0.0.0:0 ${tlsOptions}`);
+    expect(config).not.toContain('cipher');
+  });
+
+  it('TLS 1.2 takes the OpenSSL cipher list as "ciphers" (not "ciphersuites")', () => {
+    const config = renderHaproxyConfig({ ...OPTIONS, tls: TLS12_CIPHER });
+    const tlsOptions =
+      'ssl crt /etc/sidecar/tls/svid.pem ca-file /etc/sidecar/tls/bundle.pem verify required ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.2 ciphers ECDHE-ECDSA-AES128-GCM-SHA256';
+    expect(section(config, 'frontend inbound')[0]).toBe(`bind :15006 ${tlsOptions}`);
+    expect(section(config, 'backend original_destination')[1]).toBe(`server original 0.0.0.0:0 ${tlsOptions}`);
+    expect(config).not.toContain('ciphersuites');
+  });
+
+  it('a suite given for TLS 1.2, or a cipher list for TLS 1.3, is not written', () => {
+    expect(renderHaproxyConfig({ ...OPTIONS, tls: { ...TLS13, version: 'TLSv1.2', ciphersuites: 'TLS_AES_128_GCM_SHA256' } })).not.toContain('cipher');
+    expect(renderHaproxyConfig({ ...OPTIONS, tls: { ...TLS13, ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' } })).not.toContain('cipher');
+  });
+
+  it('per-request reuse closes every server connection after its response (handshake churn)', () => {
+    const config = renderHaproxyConfig({ ...OPTIONS, tls: { ...TLS13, connectionReuse: 'per-request' } });
+    expect(section(config, 'backend original_destination').slice(2, 5)).toStrictEqual([
+      'http-response deny deny_status 502 unless { lua.spiffe_server_allowed -m bool }',
+      'option http-server-close',
+      'http-reuse never',
+    ]);
+    expect(config.match(/http-server-close/g)).toHaveLength(1);
+    expect(config.match(/http-reuse never/g)).toHaveLength(1);
+    // The defaults still pool connections; only the outbound backend churns.
+    expect(section(config, 'defaults')).toContain('http-reuse always');
+  });
+});
+
+describe('haproxyProfile with tls', () => {
+  it('mounts the Lua checks next to the config and passes the secret files through', () => {
+    const secretFiles = [{ target: '/etc/sidecar/tls/svid.pem', content: 'PEM', uid: 1337, gid: 1337 }];
+    const container = haproxyProfile('sb/haproxy:test').sidecarContainer({ ...OPTIONS, tls: TLS13, secretFiles });
+    expect(container.files).toStrictEqual([
+      { content: renderHaproxyConfig({ ...OPTIONS, tls: TLS13, secretFiles }), target: '/etc/sidecar/haproxy.cfg' },
+      { content: renderSpiffeLua(TLS13), target: '/etc/sidecar/spiffe.lua' },
+    ]);
+    expect(container.secretFiles).toStrictEqual(secretFiles);
+  });
+});
+
+describe('renderSpiffeLua', () => {
+  it('has both allowed-ID tables with the exact IDs, JSON-quoted', () => {
+    const lua = renderSpiffeLua(TLS13).split('\n');
+    expect(lua).toContain('local allowed_clients = { ["spiffe://cluster.local/ns/bench/sa/loadgen"] = true }');
+    expect(lua).toContain('local allowed_servers = { ["spiffe://cluster.local/ns/bench/sa/app"] = true }');
+  });
+
+  it('lists several IDs and quotes characters Lua would otherwise read', () => {
+    const lua = renderSpiffeLua({ ...TLS13, allowedClientIds: [CLIENT_ID, 'spiffe://td/"x"\\y'], allowedServerIds: [] }).split('\n');
+    expect(lua).toContain('local allowed_clients = { ["spiffe://cluster.local/ns/bench/sa/loadgen"] = true, ["spiffe://td/\\"x\\"\\\\y"] = true }');
+    expect(lua).toContain('local allowed_servers = {  }');
+  });
+
+  it('registers both fetches the config calls, on the matching peer certificate', () => {
+    const lua = renderSpiffeLua(TLS13);
+    expect(lua).toContain('core.register_fetches("spiffe_client_allowed", function(txn)\n  return exactly_one_allowed(txn.f:ssl_c_der(), allowed_clients)\nend)');
+    expect(lua).toContain('core.register_fetches("spiffe_server_allowed", function(txn)\n  return exactly_one_allowed(txn.f:ssl_s_der(), allowed_servers)\nend)');
+    expect(lua.match(/core\.register_fetches\(/g)).toHaveLength(2);
+    // The config's lua.<name> fetches are the registered names.
+    const config = renderHaproxyConfig({ ...OPTIONS, tls: TLS13 });
+    expect(config).toContain('lua.spiffe_client_allowed');
+    expect(config).toContain('lua.spiffe_server_allowed');
+  });
+
+  it('searches for a URI SAN tag (0x86 = \\134) followed by spiffe://', () => {
+    expect(renderSpiffeLua(TLS13)).toContain('string.find(der, "\\134[\\0-\\127]spiffe://", from)');
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { extract, type Headers } from 'tar-stream';
+import { secretArchive, type SecretFile } from './secret-archive.js';
+
+interface Entry {
+  name: string;
+  type: Headers['type'];
+  mode: number | undefined;
+  uid: number | undefined;
+  gid: number | undefined;
+  content: string;
+}
+
+/** Every entry of the archive, in order, read back with tar-stream's extract(). */
+async function entriesOf(files: readonly SecretFile[]): Promise<Entry[]> {
+  const extractor = extract();
+  const archive = secretArchive(files);
+  archive.pipe(extractor as unknown as NodeJS.WritableStream);
+  const entries: Entry[] = [];
+  for await (const entry of extractor) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of entry) chunks.push(chunk as Buffer);
+    const { name, type, mode, uid, gid } = entry.header;
+    entries.push({ name, type, mode, uid, gid, content: Buffer.concat(chunks).toString('utf8') });
+  }
+  return entries;
+}
+
+const SVID = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n';
+const BUNDLE = '-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n';
+
+describe('secretArchive', () => {
+  it('holds owner-only directories and files, owned as given, with the exact contents', async () => {
+    const entries = await entriesOf([
+      { target: '/etc/sidecar/tls/svid.pem', content: SVID, uid: 1337, gid: 1337 },
+      { target: '/etc/sidecar/tls/bundle.pem', content: BUNDLE, uid: 1337, gid: 1337 },
+    ]);
+    expect(entries).toStrictEqual([
+      { name: 'etc/', type: 'directory', mode: 0o500, uid: 1337, gid: 1337, content: '' },
+      { name: 'etc/sidecar/', type: 'directory', mode: 0o500, uid: 1337, gid: 1337, content: '' },
+      { name: 'etc/sidecar/tls/', type: 'directory', mode: 0o500, uid: 1337, gid: 1337, content: '' },
+      { name: 'etc/sidecar/tls/svid.pem', type: 'file', mode: 0o400, uid: 1337, gid: 1337, content: SVID },
+      { name: 'etc/sidecar/tls/bundle.pem', type: 'file', mode: 0o400, uid: 1337, gid: 1337, content: BUNDLE },
+    ]);
+  });
+
+  it('gives each directory the owner of the first file below it', async () => {
+    const entries = await entriesOf([
+      { target: '/run/a/key.pem', content: 'A', uid: 101, gid: 102 },
+      { target: '/run/b/key.pem', content: 'B', uid: 201, gid: 202 },
+    ]);
+    expect(entries.map(({ name, type, mode, uid, gid, content }) => [name, type, mode, uid, gid, content])).toStrictEqual([
+      ['run/', 'directory', 0o500, 101, 102, ''],
+      ['run/a/', 'directory', 0o500, 101, 102, ''],
+      ['run/b/', 'directory', 0o500, 201, 202, ''],
+      ['run/a/key.pem', 'file', 0o400, 101, 102, 'A'],
+      ['run/b/key.pem', 'file', 0o400, 201, 202, 'B'],
+    ]);
+  });
+
+  it('keeps multi-byte contents byte for byte', async () => {
+    const content = 'µs — ✓\n';
+    const [file] = (await entriesOf([{ target: '/k', content, uid: 0, gid: 0 }])).filter((entry) => entry.type === 'file');
+    expect(file).toStrictEqual({ name: 'k', type: 'file', mode: 0o400, uid: 0, gid: 0, content });
+  });
+
+  it('is an empty archive for no files', async () => {
+    expect(await entriesOf([])).toStrictEqual([]);
+  });
+});
