@@ -19,26 +19,28 @@ echo "baseline run …"
 cli run scenarios/gate-check.yaml --reports-dir "$work/baseline" > "$work/baseline.log" 2>&1 || { tail -20 "$work/baseline.log"; exit 2; }
 baseline="$(latest "$work/baseline")results.json"
 
-aa_pass=0
-for i in $(seq 1 "$aa_runs"); do
-  cli run scenarios/gate-check.yaml --reports-dir "$work/aa-$i" --baseline "$baseline" > "$work/aa-$i.log" 2>&1
-  code=$?
-  summary="$(latest "$work/aa-$i")summary.md"
+# One gated run against the baseline; prints its line and returns its exit code.
+gate_run() {
+  local label=$1 scenario=$2 dir=$3
+  cli run "$scenario" --reports-dir "$dir" --baseline "$baseline" > "$dir.log" 2>&1
+  local code=$?
+  local summary="$(latest "$dir")summary.md"
+  local counts failed
   counts=$(sed -n 3p "$summary" | sed 's/ · scenario.*//')
   failed=$(grep -o '^| ❌ | [^|]*' "$summary" | sed 's/^| ❌ | //' | paste -sd ';' -)
-  echo "A/A $i: exit $code  $counts  ${failed:+failed: $failed}"
-  [[ $code -eq 0 ]] && aa_pass=$((aa_pass + 1))
+  echo "$label: exit $code  $counts  failed: ${failed:-none}"
+  return $code
+}
+
+aa_pass=0
+for i in $(seq 1 "$aa_runs"); do
+  gate_run "A/A $i" scenarios/gate-check.yaml "$work/aa-$i" && aa_pass=$((aa_pass + 1))
 done
 
 caught=0
 for i in $(seq 1 "$regression_runs"); do
-  cli run "$work/regressed.yaml" --reports-dir "$work/regressed-$i" --baseline "$baseline" > "$work/regressed-$i.log" 2>&1
-  code=$?
-  summary="$(latest "$work/regressed-$i")summary.md"
-  counts=$(sed -n 3p "$summary" | sed 's/ · scenario.*//')
-  failed=$(grep -o '^| ❌ | [^|]*' "$summary" | sed 's/^| ❌ | //' | paste -sd ';' -)
-  echo "regression $i: exit $code  $counts  failed: ${failed:-none}"
-  [[ $code -eq 1 ]] && caught=$((caught + 1))
+  gate_run "regression $i" "$work/regressed.yaml" "$work/regressed-$i"
+  [[ $? -eq 1 ]] && caught=$((caught + 1))
 done
 
 echo

@@ -5,6 +5,7 @@
 import { encodeHistogram, newHistogramUs, recordUs } from '../hdr/histogram.js';
 import type { OkTrial } from '../results/schema.js';
 import type { TopologyPlan } from './fixture-plans.js';
+import { seededRandom } from '../workloads/seeded-random.js';
 
 export const WINDOW_MS = 5_000;
 export const INTERVAL_MS = 250;
@@ -12,17 +13,8 @@ const MIB = 1024 * 1024;
 /** z of the 99th percentile of a standard normal. */
 const Z_99 = 2.326;
 
-/** mulberry32: a small seeded PRNG so fixtures are the same on every run. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG so fixtures are the same on every run. */
+export const prng = seededRandom;
 
 export function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

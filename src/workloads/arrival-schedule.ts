@@ -5,21 +5,10 @@
  * delay equal to the gap makes every release coincide with the next arrival, and they queue for the
  * same core); Poisson arrivals spread such collisions evenly over every arm, as real traffic does.
  */
+import { seededRandom } from './seeded-random.js';
+
 export type Arrivals = 'uniform' | 'poisson';
 
-/** mulberry32: a small, fast, well-distributed 32-bit generator; enough for inter-arrival gaps. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Every arrival in [0, durationNs): rate × duration of them when uniform, a Poisson number otherwise. */
 export function arrivalOffsetsNs(durationNs: number, ratePerSecond: number, arrivals: Arrivals, seed = 1): Float64Array {
   const meanGapNs = 1e9 / ratePerSecond;
   if (arrivals === 'uniform') {

@@ -1,20 +1,17 @@
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureImages, type ImageSet } from '../../src/images/index.js';
 import type { AgentSpec } from '../../src/load/agent-protocol.js';
 import { HOP_HEADER } from '../../src/load/headers.js';
 import { runLoad, runProbe } from '../../src/load/run-agent.js';
 import { createTrustDomainCa, issueSvid, workloadSpiffeId } from '../../src/pki/spiffe-pki.js';
 import { createMtlsMaterial, svidFiles, type MtlsMaterial } from '../../src/runner/mtls-material.js';
-import { startPod, type PodContext, type StartedPod } from '../../src/runtime/pod.js';
+import { startPod, type StartedPod } from '../../src/runtime/pod.js';
 import { rotateSvid, servedSerial } from '../../src/runtime/proxies/haproxy-admin.js';
-import { haproxyProfile } from '../../src/runtime/proxies/haproxy.js';
-import { RunResources } from '../../src/runtime/run-resources.js';
-import { APP_PORT, planTopology } from '../../src/runtime/topology.js';
+import { APP_PORT } from '../../src/runtime/topology.js';
 import { parseScenario } from '../../src/scenario/index.js';
 import { readContainerLog } from '../../src/runtime/container-logs.js';
 import { dockerForTests } from '../support/docker.js';
-import { testProgress } from '../support/progress.js';
+import { setUpTestPods, type TestPods } from '../support/pods.js';
 
 const dockerode = await dockerForTests();
 const SCENARIO = parseScenario('topologies: [mtls]\nload: { connections: 1, duration: 1s }\nplacement: { cpusets: none }\n', 'inline.yaml');
@@ -23,9 +20,7 @@ const PROBE = { model: 'closed' as const, method: 'GET' as const, path: '/', req
 
 describe.skipIf(!dockerode)('strict mTLS between sidecars with SPIFFE identities', () => {
   const docker = dockerode as Dockerode;
-  const resources = new RunResources(docker, `itest-mtls-${process.pid}`);
-  let images: ImageSet['images'];
-  let context: PodContext;
+  let pods: TestPods;
   let material: MtlsMaterial;
   let server: StartedPod;
   const clients: Record<string, StartedPod> = {};
@@ -35,32 +30,18 @@ describe.skipIf(!dockerode)('strict mTLS between sidecars with SPIFFE identities
 
   /** A client pod whose sidecar presents `files` (an SVID and the real trust bundle). */
   async function clientPod(arm: string, files: MtlsMaterial['client']['files']): Promise<StartedPod> {
-    const plan = planTopology('mtls', {
-      scenario: SCENARIO,
-      images: { app: images.app?.tag as string, loadgen: images.loadgen?.tag as string },
-      proxy: haproxyProfile(images.haproxy?.tag as string),
-      arm,
-      mtls: { client: { tls: material.client.tls, files }, server: material.server },
-    });
-    return startPod(plan.client, context);
+    const plan = pods.plan('mtls', SCENARIO, { arm, mtls: { client: { tls: material.client.tls, files }, server: material.server } });
+    return startPod(plan.client, pods.context);
   }
 
   beforeAll(async () => {
-    ({ images } = await ensureImages({ dockerode: docker, progress: testProgress, names: ['pause', 'init', 'app', 'loadgen', 'haproxy'] }));
-    const networkName = `sb-${resources.runId}`;
-    await resources.createNetwork(networkName);
-    context = { dockerode: docker, resources, networkName, pauseImage: images.pause?.tag as string, initImage: images.init?.tag as string, startupTimeoutMs: 60_000 };
+    pods = await setUpTestPods(docker, 'mtls');
     material = await createMtlsMaterial(SCENARIO.mtls);
-    const plan = planTopology('mtls', {
-      scenario: SCENARIO,
-      images: { app: images.app?.tag as string, loadgen: images.loadgen?.tag as string },
-      proxy: haproxyProfile(images.haproxy?.tag as string),
-      mtls: material,
-    });
-    server = await startPod(plan.server, context);
-    clients.valid = await startPod(plan.client, context);
+    const plan = pods.plan('mtls', SCENARIO, { mtls: material });
+    server = await startPod(plan.server, pods.context);
+    clients.valid = await startPod(plan.client, pods.context);
     // No sidecar, no interception: plain HTTP straight to the server pod.
-    clients.plaintext = await startPod({ name: 'plaintext-client', side: 'client', containers: [{ role: 'loadgen', image: images.loadgen?.tag as string }] }, context);
+    clients.plaintext = await startPod({ name: 'plaintext-client', side: 'client', containers: [{ role: 'loadgen', image: pods.image('loadgen') }] }, pods.context);
     const foreignCa = await createTrustDomainCa(SCENARIO.mtls.trustDomain, { validityMs: HOUR_MS });
     const foreignSvid = await issueSvid(foreignCa, material.client.spiffeId, { validityMs: HOUR_MS });
     clients.foreign = await clientPod('foreign-ca', svidFiles(foreignSvid, material.caCertificatePem));
@@ -70,7 +51,7 @@ describe.skipIf(!dockerode)('strict mTLS between sidecars with SPIFFE identities
   });
 
   afterAll(async () => {
-    expect(await resources.removeAll()).toEqual([]);
+    expect(await pods.resources.removeAll()).toEqual([]);
   });
 
   it('accepts a valid SVID: the request crosses both sidecars', async () => {

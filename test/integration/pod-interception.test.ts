@@ -1,16 +1,13 @@
 import { readlink, readFile } from 'node:fs/promises';
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureImages } from '../../src/images/index.js';
 import { HOP_HEADER, UPSTREAM_SERVICE_TIME_HEADER, APP_SERVICE_TIME_HEADER } from '../../src/load/headers.js';
 import { runProbe } from '../../src/load/run-agent.js';
 import { startPod, type StartedPod } from '../../src/runtime/pod.js';
-import { haproxyProfile } from '../../src/runtime/proxies/haproxy.js';
-import { RunResources } from '../../src/runtime/run-resources.js';
-import { APP_PORT, planTopology } from '../../src/runtime/topology.js';
+import { APP_PORT } from '../../src/runtime/topology.js';
 import { parseScenario } from '../../src/scenario/index.js';
 import { dockerForTests, leftovers } from '../support/docker.js';
-import { testProgress } from '../support/progress.js';
+import { setUpTestPods, type TestPods } from '../support/pods.js';
 
 const dockerode = await dockerForTests();
 
@@ -18,33 +15,26 @@ const SCENARIO = parseScenario(
   'topologies: [sidecar]\nload: { connections: 1, duration: 1s }\nplacement: { cpusets: none }\n',
   'inline.yaml',
 );
-const PROBE = { method: 'GET' as const, path: '/', requestBodyBytes: 0, connections: 1, warmupUs: 0, durationUs: 1_000_000, timeoutUs: 5_000_000 };
+const PROBE = { model: 'closed' as const, method: 'GET' as const, path: '/', requestBodyBytes: 0, connections: 1, warmupUs: 0, durationUs: 1_000_000, timeoutUs: 5_000_000 };
 
 describe.skipIf(!dockerode)('a pod intercepts traffic the way Kubernetes + istio-init do', () => {
   const docker = dockerode as Dockerode;
-  const resources = new RunResources(docker, `itest-${process.pid}`);
+  let pods: TestPods;
   let client: StartedPod;
   let server: StartedPod;
   const loadgenId = () => client.containers.find((container) => container.role === 'loadgen')?.id as string;
   const probe = (options: { user?: string } = {}) => runProbe(docker, loadgenId(), { ...PROBE, host: server.ip, port: APP_PORT }, options);
 
   beforeAll(async () => {
-    const { images } = await ensureImages({ dockerode: docker, progress: testProgress, names: ['pause', 'init', 'app', 'loadgen', 'haproxy'] });
-    const networkName = `sb-${resources.runId}`;
-    await resources.createNetwork(networkName);
-    const plan = planTopology('sidecar', {
-      scenario: SCENARIO,
-      images: { app: images.app?.tag as string, loadgen: images.loadgen?.tag as string },
-      proxy: haproxyProfile(images.haproxy?.tag as string),
-    });
-    const context = { dockerode: docker, resources, networkName, pauseImage: images.pause?.tag as string, initImage: images.init?.tag as string, startupTimeoutMs: 60_000 };
-    server = await startPod(plan.server, context);
-    client = await startPod(plan.client, context);
+    pods = await setUpTestPods(docker, 'pods');
+    const plan = pods.plan('sidecar', SCENARIO);
+    server = await startPod(plan.server, pods.context);
+    client = await startPod(plan.client, pods.context);
   });
 
   afterAll(async () => {
-    expect(await resources.removeAll()).toEqual([]);
-    const left = (await leftovers(docker)).filter((name) => name.includes(resources.runId));
+    expect(await pods.resources.removeAll()).toEqual([]);
+    const left = (await leftovers(docker)).filter((name) => name.includes(pods.resources.runId));
     expect(left).toEqual([]);
   });
 
@@ -80,7 +70,7 @@ describe.skipIf(!dockerode)('a pod intercepts traffic the way Kubernetes + istio
       expect(pod.interceptionTable).toContain('-A SIDECAR_OUTBOUND -m owner --uid-owner 1337 -j RETURN');
       expect(pod.interceptionTable).toContain('-A SIDECAR_OUTBOUND -p tcp -j REDIRECT --to-ports 15001');
     }
-    const inits = await docker.listContainers({ all: true, filters: { label: [`io.sidecar-bench.run-id=${resources.runId}`, 'io.sidecar-bench.role=init'] } });
+    const inits = await docker.listContainers({ all: true, filters: { label: [`io.sidecar-bench.run-id=${pods.resources.runId}`, 'io.sidecar-bench.role=init'] } });
     expect(inits).toEqual([]);
   });
 

@@ -1,16 +1,13 @@
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeHistogram } from '../../src/hdr/histogram.js';
-import { ensureImages } from '../../src/images/index.js';
 import type { AgentResult } from '../../src/load/agent-protocol.js';
 import { runLoad } from '../../src/load/run-agent.js';
 import { startPod, type StartedPod } from '../../src/runtime/pod.js';
-import { haproxyProfile } from '../../src/runtime/proxies/haproxy.js';
-import { RunResources } from '../../src/runtime/run-resources.js';
-import { APP_PORT, planTopology } from '../../src/runtime/topology.js';
+import { APP_PORT } from '../../src/runtime/topology.js';
 import { parseScenario } from '../../src/scenario/index.js';
 import { dockerForTests } from '../support/docker.js';
-import { testProgress } from '../support/progress.js';
+import { setUpTestPods, type TestPods } from '../support/pods.js';
 
 const dockerode = await dockerForTests();
 const SCENARIO = parseScenario('topologies: [sidecar-inbound]\nload: { connections: 1, duration: 1s }\n', 'inline.yaml');
@@ -19,25 +16,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!dockerode)('a stalled sidecar cannot hide (open model, coordinated omission)', () => {
   const docker = dockerode as Dockerode;
-  const resources = new RunResources(docker, `itest-stall-${process.pid}`);
+  let pods: TestPods;
   let client: StartedPod;
   let server: StartedPod;
   let result: AgentResult;
 
   beforeAll(async () => {
-    const { images } = await ensureImages({ dockerode: docker, progress: testProgress, names: ['pause', 'init', 'app', 'loadgen', 'haproxy'] });
-    const networkName = `sb-${resources.runId}`;
-    await resources.createNetwork(networkName);
-    const plan = planTopology('sidecar-inbound', {
-      scenario: SCENARIO,
-      images: { app: images.app?.tag as string, loadgen: images.loadgen?.tag as string },
-      proxy: haproxyProfile(images.haproxy?.tag as string),
-      clientCpus: '0',
-      serverCpus: '1',
-    });
-    const context = { dockerode: docker, resources, networkName, pauseImage: images.pause?.tag as string, initImage: images.init?.tag as string, startupTimeoutMs: 60_000 };
-    server = await startPod(plan.server, context);
-    client = await startPod(plan.client, context);
+    pods = await setUpTestPods(docker, 'stall');
+    const plan = pods.plan('sidecar-inbound', SCENARIO, { clientCpus: '0', serverCpus: '1' });
+    server = await startPod(plan.server, pods.context);
+    client = await startPod(plan.client, pods.context);
 
     const loadgen = client.containers.find((container) => container.role === 'loadgen')?.id as string;
     const sidecarPid = server.containers.find((container) => container.role === 'sidecar')?.hostPid as number;
@@ -64,7 +52,7 @@ describe.skipIf(!dockerode)('a stalled sidecar cannot hide (open model, coordina
   });
 
   afterAll(async () => {
-    expect(await resources.removeAll()).toEqual([]);
+    expect(await pods.resources.removeAll()).toEqual([]);
   });
 
   it('sends every scheduled request and loses none', () => {

@@ -1,0 +1,34 @@
+import type Dockerode from 'dockerode';
+import { ensureImages, type BuiltImage, type ImageName } from '../../src/images/index.js';
+import type { PodContext } from '../../src/runtime/pod.js';
+import { haproxyProfile } from '../../src/runtime/proxies/haproxy.js';
+import { RunResources } from '../../src/runtime/run-resources.js';
+import { planTopology, type PlanOptions, type TopologyPlan } from '../../src/runtime/topology.js';
+import type { Scenario, TopologyName } from '../../src/scenario/index.js';
+import { testProgress } from './progress.js';
+
+const IMAGES: ImageName[] = ['pause', 'init', 'app', 'loadgen', 'haproxy'];
+
+export interface TestPods {
+  resources: RunResources;
+  context: PodContext;
+  image(name: ImageName): string;
+  /** A topology's two pods as the runner would plan them, with HAProxy sidecars. */
+  plan(topology: TopologyName, scenario: Scenario, options?: Partial<PlanOptions>): TopologyPlan;
+}
+
+/** Images, a labelled network and the pod context an integration test needs; remove with resources.removeAll(). */
+export async function setUpTestPods(dockerode: Dockerode, name: string): Promise<TestPods> {
+  const { images } = await ensureImages({ dockerode, progress: testProgress, names: IMAGES });
+  const image = (imageName: ImageName) => (images[imageName] as BuiltImage).tag;
+  const resources = new RunResources(dockerode, `itest-${name}-${process.pid}`);
+  const networkName = `sb-${resources.runId}`;
+  await resources.createNetwork(networkName);
+  return {
+    resources,
+    context: { dockerode, resources, networkName, pauseImage: image('pause'), initImage: image('init'), startupTimeoutMs: 60_000 },
+    image,
+    plan: (topology, scenario, options = {}) =>
+      planTopology(topology, { scenario, images: { app: image('app'), loadgen: image('loadgen') }, proxy: haproxyProfile(image('haproxy')), ...options }),
+  };
+}
