@@ -227,7 +227,7 @@ describe('summarizeResults', () => {
   it('has no baseline when app-only is absent or has no ok trial', () => {
     const withoutBaseline = summarizeResults(results([topology('sidecar')], RUN.trials.filter((t) => t.topology === 'sidecar')));
     expect(withoutBaseline.baseline).toBeUndefined();
-    expect(withoutBaseline.topologies[0]?.overheadVsBaselineUs).toBeUndefined();
+    expect(withoutBaseline.topologies[0]?.estimators).toBeUndefined();
 
     const failedBaseline = summarizeResults(
       results(
@@ -241,13 +241,11 @@ describe('summarizeResults', () => {
     expect(failedBaseline.baseline).toBeUndefined();
     expect(failedBaseline.topologies[0]).toMatchObject({ okTrials: 0, failedTrials: 1, failures: ['round 1: boom'], rps: 0, responses: 0 });
     expect(failedBaseline.topologies[0]?.latency.count).toBe(0);
-    expect(failedBaseline.topologies[1]?.overheadVsBaselineUs).toBeUndefined();
+    expect(failedBaseline.topologies[1]?.estimators).toBeUndefined();
   });
 
-  // BUG: summarize.ts meanResources averages the keys of the *first* trial's figures and counts a
-  // figure missing from a later trial as 0 (`?? 0`), so optional cgroup figures depend on trial
-  // order: cgroupVcpu 1 in round 0 and unreadable in round 1 gives a mean of 0.5; the same two
-  // trials in the other order give no cgroupVcpu at all.
+  // meanResources once averaged only the first trial's keys and counted a figure missing from a
+  // later trial as 0, so optional cgroup figures depended on trial order; this pins the fix.
   it('averages optional cgroup figures independently of trial order', () => {
     const cgroupSamples = (startEpochMs: number, withCgroup: boolean): ResourceSample[] =>
       samples(startEpochMs, 'app-only-server-app', 0, 1_000_000, 0).map((sample, index) => ({

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Scenario } from '../scenario/index.js';
+import { parseScenario, type Scenario } from '../scenario/index.js';
 import { resolvePlacement } from './placement.js';
+
+/** The mtls section every resolved scenario carries (its defaults). */
+const MTLS_DEFAULTS = parseScenario('topologies: [app-only]\nload: { connections: 1, duration: 1s }\n', 'defaults.yaml').mtls;
 
 function scenarioWith(cpusets: Scenario['placement']['cpusets']): Scenario {
   return {
@@ -20,6 +23,9 @@ function scenarioWith(cpusets: Scenario['placement']['cpusets']): Scenario {
     },
     trials: 1,
     sampling: { intervalUs: 250_000 },
+    mtls: MTLS_DEFAULTS,
+    gates: { inconclusive: 'pass', confidence: 0.95, thresholds: [] },
+    host: { keepCpusAwake: false },
     placement: { cpusets },
   };
 }

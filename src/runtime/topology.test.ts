@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Scenario } from '../scenario/index.js';
+import { parseScenario, type Scenario } from '../scenario/index.js';
 import { renderInterceptionRules } from './interception.js';
 import type { PodContainerSpec } from './pod.js';
 import { haproxyProfile, renderHaproxyConfig } from './proxies/haproxy.js';
 import { APP_PORT, POD_SYSCTLS, planTopology, type PlanOptions } from './topology.js';
+
+/** The mtls section every resolved scenario carries (its defaults). */
+const MTLS_DEFAULTS = parseScenario('topologies: [app-only]\nload: { connections: 1, duration: 1s }\n', 'defaults.yaml').mtls;
 
 const SCENARIO: Scenario = {
   name: 'plan',
@@ -22,6 +25,9 @@ const SCENARIO: Scenario = {
   },
   trials: 1,
   sampling: { intervalUs: 250_000 },
+  mtls: MTLS_DEFAULTS,
+  gates: { inconclusive: 'pass', confidence: 0.95, thresholds: [] },
+  host: { keepCpusAwake: false },
   placement: { cpusets: 'split' },
 };
 
