@@ -67,13 +67,13 @@ const handshakesPerSecond = (trial: OkTrial) => (trial.tls ? trial.tls.serverTls
 const VERIFY_FAILURE_REMEDY =
   'A peer certificate was refused. Check that both sidecars trust the same CA bundle, that every SVID was issued by it and is valid now (clock skew, expiry), that a rotation updated both sides, and that the TLS version and cipher are allowed on both.';
 
-function diagnose(results: Results): MtlsDiagnosis[] {
-  const evidence = [...new Set(results.trials.flatMap((trial) => (trial.state === 'ok' ? (trial.tls?.handshakeFailures ?? []) : [])))];
+function diagnose(results: Results, arms: readonly string[]): MtlsDiagnosis[] {
+  const evidence = [...new Set(results.trials.flatMap((trial) => (trial.state === 'ok' && arms.includes(trial.topology) ? (trial.tls?.handshakeFailures ?? []) : [])))];
   return evidence.length > 0 ? [{ symptom: 'certificate verify failed', evidence: evidence.slice(0, 5), remedy: VERIFY_FAILURE_REMEDY }] : [];
 }
 
-function rotationSummary(results: Results): MtlsSummary['rotation'] {
-  const rotated = results.trials.filter((trial): trial is OkTrial => trial.state === 'ok' && (trial.tls?.rotations.length ?? 0) > 0);
+function rotationSummary(results: Results, arms: readonly string[]): MtlsSummary['rotation'] {
+  const rotated = results.trials.filter((trial): trial is OkTrial => trial.state === 'ok' && arms.includes(trial.topology) && (trial.tls?.rotations.length ?? 0) > 0);
   if (rotated.length === 0) return undefined;
   const rotations = rotated.flatMap((trial) => trial.tls?.rotations ?? []);
   const first = rotated[0] as OkTrial;
@@ -134,7 +134,7 @@ export function summarizeMtls(results: Results, summary: ResultsSummary, referen
       ...(reuse.length > 0 ? { sessionReusePercent: reuse[reuse.length - 1] as number } : {}),
     };
   }
-  const rotation = rotationSummary(results);
+  const rotation = rotationSummary(results, [arm, churnArm]);
   return {
     reference,
     arm,
@@ -151,6 +151,6 @@ export function summarizeMtls(results: Results, summary: ResultsSummary, referen
     },
     ...(handshakes ? { handshakes } : {}),
     ...(rotation ? { rotation } : {}),
-    diagnoses: diagnose(results),
+    diagnoses: diagnose(results, [arm, churnArm]),
   };
 }

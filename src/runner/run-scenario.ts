@@ -96,6 +96,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     const baselineMtls = options.baselineScenario && needsMtls(options.baselineScenario) ? await createMtlsMaterial(options.baselineScenario.mtls) : undefined;
     if (mtlsMaterial) mtlsRecord = mtlsResultsRecord(scenario, mtlsMaterial, proxy.name);
     const started: StartedTopology[] = [];
+    const mtlsByArm = new Map<string, { material: MtlsMaterial; rotateDuringTrial: boolean; runtimeApi: boolean }>();
     for (const arm of arms) {
       throwIfAborted(signal);
       const baselineSide = arm.settingsFrom !== undefined;
@@ -109,6 +110,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
         ...(arm.calibrationDelayUs !== undefined ? { calibrationDelayUs: arm.calibrationDelayUs } : {}),
         ...(armMtls ? { mtls: armMtls } : {}),
       });
+      if (armMtls && MTLS_TOPOLOGIES.includes(arm.topology)) {
+        const side = arm.settingsFrom ?? scenario;
+        const armProxy = baselineSide && baselineProxy ? baselineProxy : proxy;
+        mtlsByArm.set(arm.name, { material: armMtls, rotateDuringTrial: side.mtls.rotateDuringTrial, runtimeApi: armProxy.runtimeApi });
+      }
       const topology = await startTopology(plan, arm.description, podContext, progress, load);
       started.push(topology);
       topologyRecords.push(topology.record);
@@ -124,7 +130,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       progress,
       signal,
       onTrial: (trial) => trials.push(trial),
-      ...(mtlsMaterial ? { mtls: { material: mtlsMaterial, rotateDuringTrial: scenario.mtls.rotateDuringTrial } } : {}),
+      mtlsByArm,
       ...(scenario.load.saturation ? { saturation: scenario.load.saturation } : {}),
     });
   } catch (error) {

@@ -22,8 +22,8 @@ export interface TrialsOptions {
   signal: AbortSignal;
   /** Called after every trial, so an interrupted run keeps what it measured. */
   onTrial: (trial: TrialRecord) => void;
-  /** mtls arms: the run's trust domain, and whether to rotate every SVID mid-trial. */
-  mtls?: { material: MtlsMaterial; rotateDuringTrial: boolean };
+  /** mtls arms, by arm name: their trust domain, whether to rotate every SVID mid-trial, and whether the proxy has a runtime API to read TLS counters from. */
+  mtlsByArm?: Map<string, { material: MtlsMaterial; rotateDuringTrial: boolean; runtimeApi: boolean }>;
   /** After each trial's main load, a closed-model burst (the throughput ceiling). */
   saturation?: { connections: number; durationUs: number };
 }
@@ -56,12 +56,12 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
   const spec: AgentSpec = { ...options.load, host: topology.server.ip, port: APP_PORT, seed: round + 1 };
   const warmupS = spec.warmupUs / 1e6;
   const totalS = (spec.warmupUs + spec.durationUs) / 1e6;
-  const isMtls = MTLS_TOPOLOGIES.includes(topology.plan.name);
+  const mtls = MTLS_TOPOLOGIES.includes(topology.plan.name) ? options.mtlsByArm?.get(topology.plan.arm) : undefined;
   try {
     await sampler.start();
     // Mid-window: the agent takes ~0.2 s to start, then the warm-up, then half the window.
-    const rotation = isMtls && options.mtls?.rotateDuringTrial ? { material: options.mtls.material, afterMs: 200 + (spec.warmupUs + spec.durationUs / 2) / 1000 } : undefined;
-    const tlsWatch = isMtls ? await watchTls(options.dockerode, topology.client, topology.server, rotation) : undefined;
+    const rotation = mtls?.rotateDuringTrial ? { material: mtls.material, afterMs: 200 + (spec.warmupUs + spec.durationUs / 2) / 1000 } : undefined;
+    const tlsWatch = mtls?.runtimeApi ? await watchTls(options.dockerode, topology.client, topology.server, rotation) : undefined;
     const load = await runLoad(options.dockerode, loadgenOf(topology), spec, {
       signal: options.signal,
       onProgress: (progress) => {

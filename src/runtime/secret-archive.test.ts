@@ -36,21 +36,22 @@ describe('secretArchive', () => {
       { target: '/etc/sidecar/tls/bundle.pem', content: BUNDLE, uid: 1337, gid: 1337 },
     ]);
     expect(entries).toStrictEqual([
-      { name: 'etc/', type: 'directory', mode: 0o500, uid: 1337, gid: 1337, content: '' },
-      { name: 'etc/sidecar/', type: 'directory', mode: 0o500, uid: 1337, gid: 1337, content: '' },
+      // The parents keep a system's usual owner and mode: the engine applies these headers to /etc.
+      { name: 'etc/', type: 'directory', mode: 0o755, uid: 0, gid: 0, content: '' },
+      { name: 'etc/sidecar/', type: 'directory', mode: 0o755, uid: 0, gid: 0, content: '' },
       { name: 'etc/sidecar/tls/', type: 'directory', mode: 0o500, uid: 1337, gid: 1337, content: '' },
       { name: 'etc/sidecar/tls/svid.pem', type: 'file', mode: 0o400, uid: 1337, gid: 1337, content: SVID },
       { name: 'etc/sidecar/tls/bundle.pem', type: 'file', mode: 0o400, uid: 1337, gid: 1337, content: BUNDLE },
     ]);
   });
 
-  it('gives each directory the owner of the first file below it', async () => {
+  it('gives each file’s own directory its owner, and leaves the parents root-owned 0755', async () => {
     const entries = await entriesOf([
       { target: '/run/a/key.pem', content: 'A', uid: 101, gid: 102 },
       { target: '/run/b/key.pem', content: 'B', uid: 201, gid: 202 },
     ]);
     expect(entries.map(({ name, type, mode, uid, gid, content }) => [name, type, mode, uid, gid, content])).toStrictEqual([
-      ['run/', 'directory', 0o500, 101, 102, ''],
+      ['run/', 'directory', 0o755, 0, 0, ''],
       ['run/a/', 'directory', 0o500, 101, 102, ''],
       ['run/b/', 'directory', 0o500, 201, 202, ''],
       ['run/a/key.pem', 'file', 0o400, 101, 102, 'A'],

@@ -47,7 +47,7 @@ describe('scenario mtls section', () => {
   keyAlgorithm: rsa-2048
   svidTtl: 1m
   tlsVersion: "1.2"
-  cipher: ECDHE-ECDSA-AES128-GCM-SHA256
+  cipher: ECDHE-RSA-AES128-GCM-SHA256
   rotateDuringTrial: true
 `;
     expect(parseScenario(text, FILE).mtls).toStrictEqual({
@@ -58,7 +58,7 @@ describe('scenario mtls section', () => {
       keyAlgorithm: 'rsa-2048',
       svidTtlUs: 60_000_000,
       tlsVersion: '1.2',
-      cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+      cipher: 'ECDHE-RSA-AES128-GCM-SHA256',
       rotateDuringTrial: true,
     } satisfies MtlsSpec);
   });
@@ -72,7 +72,7 @@ describe('scenario mtls section', () => {
   });
 
   it('rejects an ECDHE cipher when tlsVersion is left at its default (1.3)', () => {
-    expect(problems(`${MINIMAL}mtls: { cipher: ECDHE-RSA-AES256-GCM-SHA384 }\n`)).toStrictEqual([`bad.yaml:5:17  ${TLS13_CIPHER_MESSAGE}`]);
+    expect(problems(`${MINIMAL}mtls: { cipher: ECDHE-ECDSA-AES256-GCM-SHA384 }\n`)).toStrictEqual([`bad.yaml:5:17  ${TLS13_CIPHER_MESSAGE}`]);
   });
 
   it('rejects an SVID TTL below 1m and reports it together with a cipher problem', () => {
@@ -169,5 +169,33 @@ describe('scenario host.keepCpusAwake', () => {
   it('rejects anything but a boolean, and unknown host keys', () => {
     expect(problems(`${MINIMAL}host:\n  keepCpusAwake: "yes"\n`)).toStrictEqual(['bad.yaml:6:18  host.keepCpusAwake: expected true or false']);
     expect(problems(`${MINIMAL}host: { governor: performance }\n`)).toStrictEqual(['bad.yaml:5:9  host.governor: unknown field; remove it or check its spelling']);
+  });
+});
+
+describe('mtls: combinations that cannot work are refused', () => {
+  const withMtls = (mtls: string, proxy = 'haproxy') => `topologies: [sidecar, mtls]\nproxy: { profile: ${proxy} }\nload: { connections: 1, duration: 1s }\nmtls: ${mtls}\n`;
+  const problemsOf = (text: string) => {
+    try {
+      parseScenario(text, 'bad.yaml');
+    } catch (error) {
+      return (error as { details: string[] }).details;
+    }
+    return [];
+  };
+
+  it('an ECDSA cipher with RSA keys, and an RSA cipher with ECDSA keys', () => {
+    expect(problemsOf(withMtls('{ tlsVersion: "1.2", keyAlgorithm: rsa-2048, cipher: ECDHE-ECDSA-AES128-GCM-SHA256 }'))).toStrictEqual([
+      'bad.yaml:4:60  mtls.cipher: an ECDSA cipher cannot authenticate RSA keys; use ECDHE-RSA-… or keyAlgorithm: ecdsa-p256',
+    ]);
+    expect(problemsOf(withMtls('{ tlsVersion: "1.2", cipher: ECDHE-RSA-AES128-GCM-SHA256 }'))).toStrictEqual([
+      'bad.yaml:4:36  mtls.cipher: an RSA cipher cannot authenticate ECDSA keys; use ECDHE-ECDSA-… or keyAlgorithm: rsa-2048',
+    ]);
+  });
+
+  it('a TLS 1.3 suite or rotation under load with Envoy', () => {
+    expect(problemsOf(withMtls('{ cipher: TLS_AES_128_GCM_SHA256, rotateDuringTrial: true }', 'envoy'))).toStrictEqual([
+      'bad.yaml:4:17  mtls.cipher: Envoy (BoringSSL) cannot restrict TLS 1.3 suites; remove the cipher or use tlsVersion "1.2"',
+      'bad.yaml:4:60  mtls.rotateDuringTrial: rotation under load goes through HAProxy’s runtime API; the envoy profile reads its SVIDs at start only',
+    ]);
   });
 });

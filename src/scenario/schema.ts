@@ -168,6 +168,18 @@ export const checkedScenarioFileSchema = scenarioFileSchema.superRefine((file, c
   if (file.mtls.cipher && file.mtls.tlsVersion === '1.3' && !file.mtls.cipher.startsWith('TLS_')) {
     ctx.addIssue({ code: 'custom', path: ['mtls', 'cipher'], message: 'TLS 1.3 takes a suite like TLS_AES_128_GCM_SHA256; OpenSSL cipher names like ECDHE-… are for tlsVersion "1.2"' });
   }
+  const usesMtls = file.topologies.some((name) => name === 'mtls' || name === 'mtls-churn');
+  if (usesMtls && file.mtls.cipher) {
+    const rsa = file.mtls.keyAlgorithm === 'rsa-2048';
+    if (/ECDSA/.test(file.mtls.cipher) && rsa) ctx.addIssue({ code: 'custom', path: ['mtls', 'cipher'], message: 'an ECDSA cipher cannot authenticate RSA keys; use ECDHE-RSA-… or keyAlgorithm: ecdsa-p256' });
+    if (/-RSA-/.test(file.mtls.cipher) && !rsa) ctx.addIssue({ code: 'custom', path: ['mtls', 'cipher'], message: 'an RSA cipher cannot authenticate ECDSA keys; use ECDHE-ECDSA-… or keyAlgorithm: rsa-2048' });
+    if (file.proxy.profile === 'envoy' && file.mtls.tlsVersion === '1.3') {
+      ctx.addIssue({ code: 'custom', path: ['mtls', 'cipher'], message: 'Envoy (BoringSSL) cannot restrict TLS 1.3 suites; remove the cipher or use tlsVersion "1.2"' });
+    }
+  }
+  if (usesMtls && file.mtls.rotateDuringTrial && file.proxy.profile !== 'haproxy') {
+    ctx.addIssue({ code: 'custom', path: ['mtls', 'rotateDuringTrial'], message: 'rotation under load goes through HAProxy’s runtime API; the envoy profile reads its SVIDs at start only' });
+  }
   if (file.proxy.addedDelay !== undefined && file.proxy.profile !== 'haproxy') {
     ctx.addIssue({ code: 'custom', path: ['proxy', 'addedDelay'], message: 'only the haproxy profile can add a delay (its image carries the delay relay)' });
   }

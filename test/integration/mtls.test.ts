@@ -81,6 +81,9 @@ describe.skipIf(!dockerode)('strict mTLS between sidecars with SPIFFE identities
     const sidecar = sidecarOf(server);
     const stat = await sidecar?.handle.exec(['stat', '-c', '%u:%g %a', '/etc/sidecar/tls/svid.pem', '/etc/sidecar/tls/svid-key.pem']);
     expect(stat?.output.trim().split('\n')).toEqual(['1337:1337 400', '1337:1337 400']);
+    // Only the key directory changes hands; /etc stays as the system has it.
+    const directories = await sidecar?.handle.exec(['stat', '-c', '%n %u:%g %a', '/etc', '/etc/sidecar', '/etc/sidecar/tls']);
+    expect(directories?.output.trim().split('\n')).toEqual(['/etc 0:0 755', '/etc/sidecar 0:0 755', '/etc/sidecar/tls 1337:1337 500']);
     const app = server.containers.find((container) => container.role === 'app');
     expect((await app?.handle.exec(['test', '-e', '/etc/sidecar/tls']))?.exitCode).not.toBe(0);
   });

@@ -111,6 +111,7 @@ export function envoyProfile(image: string = DEFAULT_ENVOY_IMAGE): ProxyProfile 
     image,
     pulled: true,
     upstreamTimeSource: 'Envoy x-envoy-upstream-service-time (whole ms)',
+    runtimeApi: false,
     versionCommand: ['envoy', '--version'],
     sidecarContainer: (options) => ({
       role: 'sidecar',

@@ -59,6 +59,7 @@ export function haproxyProfile(image: string): ProxyProfile {
     image,
     pulled: false,
     upstreamTimeSource: 'HAProxy %Tr (response time of the upstream, whole ms), set as x-envoy-upstream-service-time',
+    runtimeApi: true,
     versionCommand: ['haproxy', '-v'],
     sidecarContainer: (options) => ({
       role: 'sidecar',

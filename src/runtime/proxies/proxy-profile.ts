@@ -28,4 +28,6 @@ export interface ProxyProfile {
   versionCommand: string[];
   /** How the proxy reports upstream time on responses, for the report. */
   upstreamTimeSource: string;
+  /** HAProxy's runtime API: TLS counters per trial and SVID rotation without a restart. */
+  runtimeApi: boolean;
 }
