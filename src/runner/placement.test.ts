@@ -2,32 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario, type Scenario } from '../scenario/index.js';
 import { resolvePlacement } from './placement.js';
 
-/** The mtls section every resolved scenario carries (its defaults). */
-const MTLS_DEFAULTS = parseScenario('topologies: [app-only]\nload: { connections: 1, duration: 1s }\n', 'defaults.yaml').mtls;
-
 function scenarioWith(cpusets: Scenario['placement']['cpusets']): Scenario {
-  return {
-    name: 'placement',
-    description: '',
-    sourceFile: 'placement.yaml',
-    topologies: ['app-only'],
-    proxy: { profile: 'haproxy', workerThreads: 1 },
-    app: { responseBodyBytes: 1024, serviceTimeUs: 0 },
-    load: {
-      model: 'closed',
-      connections: 1,
-      warmupUs: 0,
-      durationUs: 1_000_000,
-      timeoutUs: 1_000_000,
-      request: { method: 'GET', path: '/', bodyBytes: 0 },
-    },
-    trials: 1,
-    sampling: { intervalUs: 250_000 },
-    mtls: MTLS_DEFAULTS,
-    gates: { inconclusive: 'pass', confidence: 0.95, thresholds: [] },
-    host: { keepCpusAwake: false },
-    placement: { cpusets },
-  };
+  const scenario = parseScenario('topologies: [app-only]\nload: { connections: 1, duration: 1s }\n', 'placement.yaml');
+  return { ...scenario, placement: { cpusets } };
 }
 
 describe('resolvePlacement', () => {

@@ -5,31 +5,16 @@ import type { PodContainerSpec } from './pod.js';
 import { haproxyProfile, renderHaproxyConfig } from './proxies/haproxy.js';
 import { APP_PORT, POD_SYSCTLS, planTopology, type PlanOptions } from './topology.js';
 
-/** The mtls section every resolved scenario carries (its defaults). */
-const MTLS_DEFAULTS = parseScenario('topologies: [app-only]\nload: { connections: 1, duration: 1s }\n', 'defaults.yaml').mtls;
-
-const SCENARIO: Scenario = {
-  name: 'plan',
-  description: '',
-  sourceFile: 'plan.yaml',
-  topologies: ['app-only', 'sidecar-inbound', 'sidecar'],
-  proxy: { profile: 'haproxy', workerThreads: 2 },
-  app: { responseBodyBytes: 4096, serviceTimeUs: 1500 },
-  load: {
-    model: 'closed',
-    connections: 8,
-    warmupUs: 1_000_000,
-    durationUs: 5_000_000,
-    timeoutUs: 10_000_000,
-    request: { method: 'GET', path: '/', bodyBytes: 0 },
-  },
-  trials: 1,
-  sampling: { intervalUs: 250_000 },
-  mtls: MTLS_DEFAULTS,
-  gates: { inconclusive: 'pass', confidence: 0.95, thresholds: [] },
-  host: { keepCpusAwake: false },
-  placement: { cpusets: 'split' },
-};
+const SCENARIO: Scenario = parseScenario(
+  [
+    'name: plan',
+    'topologies: [app-only, sidecar-inbound, sidecar]',
+    'proxy: { profile: haproxy, workerThreads: 2 }',
+    'app: { responseBody: 4KiB, serviceTime: 2ms }',
+    'load: { connections: 8, warmup: 1s, duration: 5s }',
+  ].join('\n'),
+  'plan.yaml',
+);
 
 const OPTIONS: PlanOptions = {
   scenario: SCENARIO,
@@ -81,7 +66,7 @@ describe('planTopology', () => {
     expect(planTopology('app-only', OPTIONS).server.containers[0]).toStrictEqual({
       role: 'app',
       image: 'sb/app:test',
-      environment: { APP_PORT: '8080', APP_RESPONSE_BYTES: '4096', APP_SERVICE_TIME_US: '1500' },
+      environment: { APP_PORT: '8080', APP_RESPONSE_BYTES: '4096', APP_SERVICE_TIME_US: '2000' },
       readinessCommand: "bash -c '</dev/tcp/127.0.0.1/8080'",
     });
     expect(planTopology('app-only', OPTIONS).client.containers[0]).toStrictEqual({ role: 'loadgen', image: 'sb/loadgen:test' });
