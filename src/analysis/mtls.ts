@@ -1,3 +1,4 @@
+import { failedRequests } from '../load/agent-protocol.js';
 import type { OkTrial, Results } from '../results/schema.js';
 import { pairedOverhead, perRoundStatistic, type EstimatesByStatistic } from './estimators.js';
 import { estimateMedian, pairedDifferences, type MedianEstimate } from './statistics.js';
@@ -81,12 +82,10 @@ function rotationSummary(results: Results, arms: readonly string[]): MtlsSummary
   const around = (first.load.timeline ?? [])
     .filter((point) => Math.abs(point.second - swapSecond) <= 3)
     .map((point) => ({ t: point.second - swapSecond, p50Us: point.p50Us, p99Us: point.p99Us, errors: point.errors }));
-  const errorsOf = (trial: OkTrial) =>
-    trial.load.connectionErrors + trial.load.timeouts + Object.entries(trial.load.statusCodes).reduce((sum, [code, n]) => (code.startsWith('2') ? sum : sum + n), 0);
   return {
     rotations: rotations.length,
     failedRotations: rotations.filter((rotation) => !rotation.ok).map((rotation) => rotation.error ?? 'unknown error'),
-    failedRequests: rotated.reduce((sum, trial) => sum + errorsOf(trial), 0),
+    failedRequests: rotated.reduce((sum, trial) => sum + failedRequests(trial.load), 0),
     around,
   };
 }

@@ -1,4 +1,5 @@
 import { decodeHistogram, mergeEncoded, percentileCurveUs, summarizeUs, type LatencySummaryUs } from '../hdr/histogram.js';
+import { non2xxResponses } from '../load/agent-protocol.js';
 import type { OkTrial, Results, TopologyRecord } from '../results/schema.js';
 import { summarizeCalibration } from './calibration.js';
 import { summarizeMtls } from './mtls.js';
@@ -66,10 +67,7 @@ function summarizeTopology(results: Results, topology: TopologyRecord): Topology
   const seconds = ok.reduce((sum, trial) => sum + windowSeconds(trial), 0);
   const connectionErrors = ok.reduce((sum, trial) => sum + trial.load.connectionErrors, 0);
   const timeouts = ok.reduce((sum, trial) => sum + trial.load.timeouts, 0);
-  const non2xx = ok.reduce(
-    (sum, trial) => sum + Object.entries(trial.load.statusCodes).reduce((count, [code, n]) => (code.startsWith('2') ? count : count + n), 0),
-    0,
-  );
+  const non2xx = ok.reduce((sum, trial) => sum + non2xxResponses(trial.load.statusCodes), 0);
   const attempts = responses + connectionErrors + timeouts;
   const latencyHistogram = mergeEncoded(ok.map((trial) => trial.load.histograms.latencyUs));
   const upstreamCount = ok.reduce((sum, trial) => sum + trial.load.headerCounts.upstreamServiceTime, 0);

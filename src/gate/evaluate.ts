@@ -5,7 +5,7 @@ import type { Results } from '../results/schema.js';
 import { GATE_METRICS, type GateMetric } from '../scenario/gates-schema.js';
 import type { GateSelector, GatesSpec, RegressionGate, ThresholdGate } from '../scenario/scenario.js';
 import { DEFAULT_REGRESSIONS } from './default-regressions.js';
-import { formatMetricValue } from './format-value.js';
+import { formatMetricEstimate, formatMetricValue } from './format-value.js';
 import { metricByRound, selectedArms } from './metric-values.js';
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
@@ -42,8 +42,6 @@ function label(selector: GateSelector): string {
   return `${selector.metric}${statistic}${estimator}${role}${vs}`;
 }
 
-const interval = (metric: GateMetric, estimate: MedianEstimate, signed = false) =>
-  `${formatMetricValue(metric, estimate.median, signed)} [${formatMetricValue(metric, estimate.low, signed)}, ${formatMetricValue(metric, estimate.high, signed)}]`;
 
 const coverageNote = (estimate: MedianEstimate, confidence: number) =>
   estimate.coverage < confidence ? ` (only ${(estimate.coverage * 100).toFixed(1)} % coverage with ${estimate.n} trials)` : '';
@@ -56,7 +54,7 @@ export function judgeThreshold(gate: ThresholdGate, arm: string, values: number[
   const name = `${arm}: ${label(gate)} ${gate.bound === 'max' ? '≤' : '≥'} ${gate.limitText}`;
   const [safeBound, unsafeBound] = gate.bound === 'max' ? [value.high, value.low] : [value.low, value.high];
   const within = (x: number) => (gate.bound === 'max' ? x <= gate.limit : x >= gate.limit);
-  const ci = `${interval(metric, value)}${coverageNote(value, confidence)}`;
+  const ci = `${formatMetricEstimate(metric, value)}${coverageNote(value, confidence)}`;
   let verdict: Verdict;
   let reason: string;
   if (within(safeBound)) {
@@ -87,7 +85,7 @@ export function judgeRegression(gate: RegressionGate, arm: string, candidate: nu
   const worse = GATE_METRICS[metric].worse === 'higher' ? 1 : -1;
   const [worseningLow, worseningHigh] = worse === 1 ? [change.low, change.high] : [-change.high, -change.low];
   const name = `${arm}: ${label(gate)} no worse than baseline + ${formatMetricValue(metric, tolerance)}`;
-  const changeText = `change ${interval(metric, change, true)}${coverageNote(change, confidence)}`;
+  const changeText = `change ${formatMetricEstimate(metric, change, true)}${coverageNote(change, confidence)}`;
   let verdict: Verdict;
   let reason: string;
   if (worseningLow > tolerance) {
@@ -152,7 +150,7 @@ export function referenceDrift(inputs: GateInputs): string | undefined {
     const before = metricByRound(gate, baseline.results, baseline.summary, reference);
     if (!candidate || !before) return [];
     const check = judgeRegression(gate, reference, [...candidate.values()], [...before.values()], gates.confidence);
-    return check.verdict === 'fail' ? [`${label(gate)} ${interval(gate.metric, check.change as MedianEstimate, true)}`] : [];
+    return check.verdict === 'fail' ? [`${label(gate)} ${formatMetricEstimate(gate.metric, check.change as MedianEstimate, true)}`] : [];
   });
   if (moved.length === 0) return undefined;
   return `the reference topology ${reference} got worse too (${moved.join('; ')}): the machine changed between the runs, or the change slows the bare app as well (a kernel setting?); compare the two in one run to tell which`;

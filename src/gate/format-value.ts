@@ -15,3 +15,9 @@ export function formatMetricValue(metric: GateMetric, value: number, signed = fa
       return `${sign}${Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3)}`;
   }
 }
+
+/** A median with its interval in the metric's unit: "1.750 ms [1.500 ms, 1.950 ms]". */
+export function formatMetricEstimate(metric: GateMetric, estimate: { median: number; low: number; high: number }, signed = false): string {
+  const format = (value: number) => formatMetricValue(metric, value, signed);
+  return `${format(estimate.median)} [${format(estimate.low)}, ${format(estimate.high)}]`;
+}

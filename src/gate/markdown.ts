@@ -1,4 +1,4 @@
-import { formatMetricValue } from './format-value.js';
+import { formatMetricEstimate } from './format-value.js';
 import type { GateCheck, GateResult, Verdict } from './evaluate.js';
 
 const ICON: Record<Verdict, string> = { pass: '✅', fail: '❌', inconclusive: '⚠️' };
@@ -7,8 +7,7 @@ const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, '
 function estimateCell(check: GateCheck, which: 'value' | 'baseline' | 'change'): string {
   const estimate = check[which];
   if (!estimate) return '';
-  const signed = which === 'change';
-  return `${formatMetricValue(check.metric, estimate.median, signed)} [${formatMetricValue(check.metric, estimate.low, signed)}, ${formatMetricValue(check.metric, estimate.high, signed)}]`;
+  return formatMetricEstimate(check.metric, estimate, which === 'change');
 }
 
 /** A Markdown summary that fits a GitHub job summary or a pull-request comment. */

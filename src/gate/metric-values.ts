@@ -1,5 +1,6 @@
 import { perRoundStatistic, type HistogramKey } from '../analysis/estimators.js';
 import type { ResultsSummary, TrialSummary } from '../analysis/types.js';
+import { failedRequests } from '../load/agent-protocol.js';
 import type { OkTrial, Results } from '../results/schema.js';
 import { ESTIMATOR_KEYS, GATE_STATISTICS } from '../scenario/gates-schema.js';
 import type { GateSelector } from '../scenario/scenario.js';
@@ -92,10 +93,8 @@ export function metricByRound(selector: GateSelector, results: Results, summary:
     case 'error-rate':
       values = new Map(
         okTrials(results, arm).map((trial) => {
-          const non2xx = Object.entries(trial.load.statusCodes).reduce((sum, [code, n]) => (code.startsWith('2') ? sum : sum + n), 0);
-          const failed = trial.load.connectionErrors + trial.load.timeouts;
-          const attempts = trial.load.responses + failed;
-          return [trial.round, attempts > 0 ? (failed + non2xx) / attempts : 0];
+          const attempts = trial.load.responses + trial.load.connectionErrors + trial.load.timeouts;
+          return [trial.round, attempts > 0 ? failedRequests(trial.load) / attempts : 0];
         }),
       );
       break;

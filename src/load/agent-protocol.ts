@@ -100,3 +100,13 @@ export const agentProbeSchema = z.object({
   headers: z.record(z.string(), z.union([z.string(), z.array(z.string())]).optional()),
 });
 export type AgentProbe = z.infer<typeof agentProbeSchema>;
+
+/** Responses whose status is not 2xx. */
+export function non2xxResponses(statusCodes: Readonly<Record<string, number>>): number {
+  return Object.entries(statusCodes).reduce((sum, [code, count]) => (code.startsWith('2') ? sum : sum + count), 0);
+}
+
+/** Requests that did not get a 2xx answer: connection errors, timeouts and non-2xx responses. */
+export function failedRequests(load: Pick<AgentResult, 'connectionErrors' | 'timeouts' | 'statusCodes'>): number {
+  return load.connectionErrors + load.timeouts + non2xxResponses(load.statusCodes);
+}

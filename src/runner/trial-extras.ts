@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { describeError } from '../errors.js';
-import type { AgentSpec } from '../load/agent-protocol.js';
+import { failedRequests, type AgentSpec } from '../load/agent-protocol.js';
 import { runLoad } from '../load/run-agent.js';
 import type { TrialSaturation, TrialTls } from '../results/schema.js';
 import type { RunningContainer, StartedPod } from '../runtime/pod.js';
@@ -72,6 +72,6 @@ export async function measureSaturation(dockerode: Dockerode, loadgenId: string,
     seconds,
     responses: result.responses,
     rps: seconds > 0 ? result.responses / seconds : 0,
-    errors: result.connectionErrors + result.timeouts + Object.entries(result.statusCodes).reduce((sum, [code, n]) => (code.startsWith('2') ? sum : sum + n), 0),
+    errors: failedRequests(result),
   };
 }
