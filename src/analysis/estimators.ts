@@ -8,32 +8,36 @@ const PERCENTILE_OF: Record<LatencyStatistic, number> = { p50Us: 50, p90Us: 90, 
 export type HistogramKey = keyof OkTrial['load']['histograms'];
 export type EstimatesByStatistic = Record<LatencyStatistic, MedianEstimate>;
 
-/** round → the trial's value of one statistic of one histogram (trials lacking it are skipped). */
-export function perRoundStatistic(trials: readonly OkTrial[], key: HistogramKey, statistic: LatencyStatistic): Map<number, number> {
-  const values = new Map<number, number>();
+/** Every statistic of one histogram, round by round, decoding each trial's histogram once. */
+function allStatisticsByRound(trials: readonly OkTrial[], key: HistogramKey): Record<LatencyStatistic, Map<number, number>> {
+  const byStatistic = Object.fromEntries(LATENCY_STATISTICS.map((statistic) => [statistic, new Map<number, number>()])) as Record<LatencyStatistic, Map<number, number>>;
   for (const trial of trials) {
     const encoded = trial.load.histograms[key];
     if (encoded === undefined) continue;
     const histogram = decodeHistogram(encoded);
-    if (histogram.totalCount > 0) values.set(trial.round, histogram.getValueAtPercentile(PERCENTILE_OF[statistic]));
+    if (histogram.totalCount === 0) continue;
+    for (const statistic of LATENCY_STATISTICS) byStatistic[statistic].set(trial.round, histogram.getValueAtPercentile(PERCENTILE_OF[statistic]));
   }
-  return values;
+  return byStatistic;
+}
+
+/** round → the trial's value of one statistic of one histogram (trials lacking it are skipped). */
+export function perRoundStatistic(trials: readonly OkTrial[], key: HistogramKey, statistic: LatencyStatistic): Map<number, number> {
+  return allStatisticsByRound(trials, key)[statistic];
 }
 
 /** Median over trials of each statistic of one histogram, with its confidence interval. */
 export function statisticsOverTrials(trials: readonly OkTrial[], key: HistogramKey): EstimatesByStatistic {
-  return Object.fromEntries(
-    LATENCY_STATISTICS.map((statistic) => [statistic, estimateMedian([...perRoundStatistic(trials, key, statistic).values()])]),
-  ) as EstimatesByStatistic;
+  const byRound = allStatisticsByRound(trials, key);
+  return Object.fromEntries(LATENCY_STATISTICS.map((statistic) => [statistic, estimateMedian([...byRound[statistic].values()])])) as EstimatesByStatistic;
 }
 
 /** Each statistic of `key`: arm minus baseline, paired by round (both ran in the same round). */
 export function pairedOverhead(arm: readonly OkTrial[], baseline: readonly OkTrial[], key: HistogramKey): EstimatesByStatistic {
+  const armByRound = allStatisticsByRound(arm, key);
+  const baselineByRound = allStatisticsByRound(baseline, key);
   return Object.fromEntries(
-    LATENCY_STATISTICS.map((statistic) => [
-      statistic,
-      estimateMedian(pairedDifferences(perRoundStatistic(arm, key, statistic), perRoundStatistic(baseline, key, statistic))),
-    ]),
+    LATENCY_STATISTICS.map((statistic) => [statistic, estimateMedian(pairedDifferences(armByRound[statistic], baselineByRound[statistic]))]),
   ) as EstimatesByStatistic;
 }
 

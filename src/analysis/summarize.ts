@@ -70,6 +70,7 @@ function summarizeTopology(results: Results, topology: TopologyRecord): Topology
   const non2xx = ok.reduce((sum, trial) => sum + non2xxResponses(trial.load.statusCodes), 0);
   const attempts = responses + connectionErrors + timeouts;
   const latencyHistogram = mergeEncoded(ok.map((trial) => trial.load.histograms.latencyUs));
+  const open = summarizeOpenModel(ok);
   const upstreamCount = ok.reduce((sum, trial) => sum + trial.load.headerCounts.upstreamServiceTime, 0);
   const appCount = ok.reduce((sum, trial) => sum + trial.load.headerCounts.appServiceTime, 0);
 
@@ -92,7 +93,7 @@ function summarizeTopology(results: Results, topology: TopologyRecord): Topology
     latency: summarizeUs(latencyHistogram),
     latencyOverTrials: statisticsOverTrials(ok, 'latencyUs'),
     percentileCurve: percentileCurveUs(latencyHistogram),
-    ...(summarizeOpenModel(ok) ? { open: summarizeOpenModel(ok) } : {}),
+    ...(open ? { open } : {}),
     perRequest: {
       upstreamHeaderShare: responses > 0 ? upstreamCount / responses : 0,
       appHeaderShare: responses > 0 ? appCount / responses : 0,
