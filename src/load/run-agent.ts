@@ -61,13 +61,17 @@ async function runAgent<T>(
     for (const line of lines) handleStderrLine(line, stderrLines, options.onProgress);
   });
 
+  const onAbort: { listener?: () => void } = {};
   await new Promise<void>((resolve, reject) => {
-    const onAbort = () => reject(new BenchError('SB_INTERRUPTED', 'interrupted while load was running'));
-    if (options.signal?.aborted) return onAbort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    onAbort.listener = () => reject(new BenchError('SB_INTERRUPTED', 'interrupted while load was running'));
+    if (options.signal?.aborted) return onAbort.listener();
+    options.signal?.addEventListener('abort', onAbort.listener, { once: true });
     stream.on('end', () => resolve());
     stream.on('close', () => resolve());
     stream.on('error', reject);
+  }).finally(() => {
+    // One run makes dozens of agents on one signal: a listener left behind per agent would pile up.
+    if (onAbort.listener) options.signal?.removeEventListener('abort', onAbort.listener);
   });
   if (pending) handleStderrLine(pending, stderrLines, options.onProgress);
 
