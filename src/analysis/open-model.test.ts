@@ -62,4 +62,17 @@ describe('summarizeOpenModel', () => {
       'Send lag P99 is 5.00 ms: 1 % of requests left more than that after their scheduled time (the wait counts in their latency).',
     ]);
   });
+
+  it('names the load generator’s own GC pauses in the window, and keeps the rate sustained', () => {
+    const kept = { scheduled: 10_000, sent: 10_000, unsent: 0, waitedForConnection: 0 };
+    const withGc = openTrial(kept, [20], [300]);
+    withGc.load.loadgenGc = { pauses: 3, totalMs: 4.5, maxMs: 2.25 };
+    const clean = openTrial(kept, [20], [300]);
+    clean.load.loadgenGc = { pauses: 0, totalMs: 0, maxMs: 0 };
+    const summary = summarizeOpenModel([withGc, clean]);
+    expect(summary?.sustained).toBe(true);
+    expect(summary?.findings).toStrictEqual([
+      'The load generator collected garbage 3 times while measuring (1 of 2 trials, longest pause 2.3 ms): requests due or answered then were charged for its pause.',
+    ]);
+  });
 });

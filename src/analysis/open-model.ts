@@ -59,5 +59,12 @@ export function summarizeOpenModel(trials: readonly OkTrial[]): OpenModelSummary
   if (sendLag.p99Us > MAX_SEND_LAG_P99_US) {
     findings.push(`Send lag P99 is ${(sendLag.p99Us / 1000).toFixed(2)} ms: 1 % of requests left more than that after their scheduled time (the wait counts in their latency).`);
   }
+  const gc = open.flatMap(({ trial }) => (trial.load.loadgenGc ? [trial.load.loadgenGc] : []));
+  const gcPauses = gc.reduce((total, entry) => total + entry.pauses, 0);
+  if (gcPauses > 0) {
+    const maxMs = Math.max(...gc.map((entry) => entry.maxMs));
+    const trialsWithGc = gc.filter((entry) => entry.pauses > 0).length;
+    findings.push(`The load generator collected garbage ${gcPauses} times while measuring (${trialsWithGc} of ${open.length} trials, longest pause ${maxMs.toFixed(1)} ms): requests due or answered then were charged for its pause.`);
+  }
   return { targetRps, sentRps, scheduled, sent, unsent, waitedForConnection, sendLag, uncorrectedLatency, sustained, findings };
 }

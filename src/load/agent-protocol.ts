@@ -91,6 +91,8 @@ export const agentResultSchema = z.object({
   /** Responses that carried each header (the rest could not feed the per-request estimators). */
   headerCounts: z.object({ upstreamServiceTime: z.number().int(), appServiceTime: z.number().int() }),
   histograms: agentHistogramsSchema,
+  /** The load agent's own garbage-collection pauses that started inside the window (none expected). */
+  loadgenGc: z.object({ pauses: z.number().int().nonnegative(), totalMs: z.number().nonnegative(), maxMs: z.number().nonnegative() }).optional(),
 });
 export type AgentResult = z.infer<typeof agentResultSchema>;
 

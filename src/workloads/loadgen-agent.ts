@@ -13,6 +13,7 @@ import type { AgentSpec } from '../load/agent-protocol.js';
 import { ResponseRecorder, readServiceTimes } from './loadgen-recorder.js';
 import { LatencyTimeline } from './latency-timeline.js';
 import { runOpenModel } from './loadgen-open.js';
+import { watchGc } from './gc-watch.js';
 
 type RawHeaders = { headers?: string[] };
 
@@ -26,6 +27,7 @@ function emit(stream: NodeJS.WriteStream, message: object): void {
 
 async function runClosedModel(spec: AgentSpec): Promise<void> {
   const recorder = new ResponseRecorder();
+  const gcWatch = watchGc();
   let windowStartEpochMs = 0;
   const timeline = new LatencyTimeline(() => windowStartEpochMs);
   const startNs = process.hrtime.bigint();
@@ -102,7 +104,8 @@ async function runClosedModel(spec: AgentSpec): Promise<void> {
   clearTimeout(warmupTimer);
   clearTimeout(windowTimer);
   clearInterval(progressTimer);
-  emit(process.stdout, recorder.toResult({ startEpochMs: windowStartEpochMs, endEpochMs: windowEndEpochMs }, undefined, timeline.toSeries()));
+  const window = { startEpochMs: windowStartEpochMs, endEpochMs: windowEndEpochMs };
+  emit(process.stdout, { ...recorder.toResult(window, undefined, timeline.toSeries()), loadgenGc: gcWatch.stop(window) });
 }
 
 /**

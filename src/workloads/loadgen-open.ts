@@ -17,6 +17,7 @@ import { ResponseRecorder, readServiceTimes } from './loadgen-recorder.js';
 import { arrivalOffsetsNs } from './arrival-schedule.js';
 import { LatencyTimeline } from './latency-timeline.js';
 import { startMetronome } from './metronome.js';
+import { watchGc } from './gc-watch.js';
 
 type AutocannonClient = InstanceType<typeof Client>;
 
@@ -67,6 +68,7 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
   let warmupCount = 0;
   while (warmupCount < total && (offsetsNs[warmupCount] as number) < spec.warmupUs * 1000) warmupCount++;
   const recorder = new ResponseRecorder();
+  const gcWatch = watchGc();
   let windowStartEpochMs = 0;
   const timeline = new LatencyTimeline(() => windowStartEpochMs);
   const idle: ConnectionState[] = [];
@@ -203,11 +205,9 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
   clearInterval(progressTimer);
 
   const scheduled = total - warmupCount;
-  return recorder.toResult(
-    { startEpochMs: windowStartEpochMs, endEpochMs: windowEndEpochMs },
-    { targetRps: ratePerSecond, scheduled, sent, unsent: scheduled - sent, waitedForConnection },
-    timeline.toSeries(),
-  );
+  const window = { startEpochMs: windowStartEpochMs, endEpochMs: windowEndEpochMs };
+  const result = recorder.toResult(window, { targetRps: ratePerSecond, scheduled, sent, unsent: scheduled - sent, waitedForConnection }, timeline.toSeries());
+  return { ...result, loadgenGc: gcWatch.stop(window) };
 }
 
 function sleepMs(ms: number): Promise<void> {
