@@ -1,4 +1,4 @@
-import type { CalibrationPlan } from '../results/schema.js';
+import type { CalibrationPlan, HostStalls } from '../results/schema.js';
 import type { EstimatesByStatistic, OverheadEstimators } from './estimators.js';
 import { differenceSignificance, type MedianEstimate, type Significance } from './statistics.js';
 import type { ResultsSummary } from './types.js';
@@ -40,6 +40,8 @@ export interface CalibrationSummary {
   aaPass: boolean;
   /** Estimators the verdict rests on (the header one cannot see a delay upstream of the proxy). */
   judgedBy: EstimatorName[];
+  /** What the stall probe saw before the trials, when it ran: P99 checks are read against it. */
+  machineStalls?: HostStalls;
 }
 
 export function toleranceUs(statistic: 'p50Us' | 'p99Us', delayUs: number): number {
@@ -49,7 +51,7 @@ export function toleranceUs(statistic: 'p50Us' | 'p99Us', delayUs: number): numb
 const STATISTICS = ['p50Us', 'p99Us'] as const;
 
 /** Compares the overhead each estimator attributes to every delayed arm with the delay injected. */
-export function summarizeCalibration(plan: CalibrationPlan, summary: ResultsSummary): CalibrationSummary {
+export function summarizeCalibration(plan: CalibrationPlan, summary: ResultsSummary, machineStalls?: HostStalls): CalibrationSummary {
   const estimatorsOf = (arm: string) => summary.topologies.find((topology) => topology.topology === arm)?.estimators;
   const checks: CalibrationCheck[] = [];
   for (const { arm, delayUs } of plan.delayedArms) {
@@ -81,5 +83,6 @@ export function summarizeCalibration(plan: CalibrationPlan, summary: ResultsSumm
     pass: judged.length > 0 && judged.every((check) => check.pass),
     aaPass: aa.length > 0 && aa.filter((check) => judgedBy.includes(check.estimator)).every((check) => check.significance === 'not significant'),
     judgedBy,
+    ...(machineStalls ? { machineStalls } : {}),
   };
 }

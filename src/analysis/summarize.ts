@@ -129,7 +129,7 @@ export function summarizeResults(results: Results): ResultsSummary {
     }
   }
   const summary: ResultsSummary = { ...(baseline ? { baseline: baseline.topology } : {}), topologies, ciMethod: CI_METHOD };
-  const calibration = results.calibration ? summarizeCalibration(results.calibration, summary) : undefined;
+  const calibration = results.calibration ? summarizeCalibration(results.calibration, summary, results.host.stalls) : undefined;
   const mtls = summarizeMtls(results, summary);
   return { ...summary, ...(calibration ? { calibration } : {}), ...(mtls ? { mtls } : {}) };
 }

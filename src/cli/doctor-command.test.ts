@@ -21,6 +21,7 @@ function fakeDeps(overrides: Partial<HostCheckDeps> = {}): Partial<HostCheckDeps
     freeBytes: async () => 20 * GIB_BYTES,
     uid: 0,
     baseImageRefs: ['sidecar-bench/base:bookworm'],
+    probeStalls: async () => ({ probeMs: 2000, thresholdUs: 500, perCpu: [{ cpu: 0, stalledShare: 0, longStallsPerSecond: 0, maxStallUs: 0 }] }),
     ...overrides,
   };
 }
@@ -68,7 +69,8 @@ describe('runDoctor', () => {
         '✔ CPU cores      2 online (0,1)',
         '✔ base image     sidecar-bench/base:bookworm present; debootstrap not needed',
         '✔ Docker disk    20.0 GiB free in /var/lib/docker',
-        '6 ok, 2 warning(s), 0 failure(s)',
+        '✔ machine stalls cpu0 0.00 % stalled (0.0/s ≥ 1 ms, longest 0.0 ms)',
+        '7 ok, 2 warning(s), 0 failure(s)',
         '',
       ].join('\n'),
     );
@@ -81,7 +83,7 @@ describe('runDoctor', () => {
     const lines = out.text().split('\n');
     expect(lines.slice(0, 2)).toEqual(['✖ Docker engine  no Docker engine is reachable: connect ENOENT /var/run/docker.sock', '    fix: Start a Docker engine, or point DOCKER_HOST at one.']);
     expect(lines).toContain('! Docker disk    not checked: Docker engine unreachable');
-    expect(lines.at(-2)).toBe('4 ok, 3 warning(s), 1 failure(s)');
+    expect(lines.at(-2)).toBe('5 ok, 3 warning(s), 1 failure(s)');
   });
 });
 

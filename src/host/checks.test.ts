@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BenchError } from '../errors.js';
-import { checkBaseImage, checkBpf, checkCores, checkCpuFeatures, checkDocker, checkDockerDisk, checkIptablesNat, checkKernel, runHostChecks, type HostCheckDeps } from './checks.js';
+import { checkBaseImage, checkBpf, checkMachineStalls, checkCores, checkCpuFeatures, checkDocker, checkDockerDisk, checkIptablesNat, checkKernel, runHostChecks, type HostCheckDeps } from './checks.js';
 import { memoryHostFs } from './host-fs.js';
 import type { CommandResult, DockerProbe } from './host-probes.js';
 
@@ -36,6 +36,7 @@ function fakeDeps(overrides: Partial<HostCheckDeps> = {}, commands: Record<strin
     freeBytes: async () => 80 * GIB_BYTES,
     uid: 0,
     baseImageRefs: ['sidecar-bench/base:bookworm', 'debian:bookworm-slim'],
+    probeStalls: async (cpus) => ({ probeMs: 2000, thresholdUs: 500, perCpu: cpus.map((cpu) => ({ cpu, stalledShare: 0.0002, longStallsPerSecond: 0, maxStallUs: 600 })) }),
     ...overrides,
   };
 }
@@ -54,6 +55,7 @@ describe('runHostChecks', () => {
       { name: 'CPU cores', status: 'ok', detail: '2 online (0,1)' },
       { name: 'base image', status: 'ok', detail: 'sidecar-bench/base:bookworm present; debootstrap not needed' },
       { name: 'Docker disk', status: 'ok', detail: '80.0 GiB free in /var/lib/docker' },
+      { name: 'machine stalls', status: 'ok', detail: 'cpu0 0.02 % stalled (0.0/s ≥ 1 ms, longest 0.6 ms), cpu1 0.02 % stalled (0.0/s ≥ 1 ms, longest 0.6 ms)' },
     ]);
   });
 
@@ -218,5 +220,26 @@ describe('checkDockerDisk', () => {
 
   it('is not checked when Docker is unreachable', async () => {
     expect(await checkDockerDisk(fakeDeps(), unreachable)).toEqual({ name: 'Docker disk', status: 'warn', detail: 'not checked: Docker engine unreachable', fix: 'Fix the Docker engine check first.' });
+  });
+});
+
+describe('checkMachineStalls', () => {
+  it('warns when any CPU loses 0.1 % of its time or more to stalls, naming each CPU', async () => {
+    const stalls = { probeMs: 2000, thresholdUs: 500, perCpu: [
+      { cpu: 0, stalledShare: 0.0009, longStallsPerSecond: 0.5, maxStallUs: 1200 },
+      { cpu: 1, stalledShare: 0.0062, longStallsPerSecond: 1.5, maxStallUs: 3400 },
+    ] };
+    const result = await checkMachineStalls(fakeDeps({ probeStalls: async () => stalls }));
+    expect(result.status).toBe('warn');
+    expect(result.detail).toBe(
+      'cpu0 0.09 % stalled (0.5/s ≥ 1 ms, longest 1.2 ms), cpu1 0.62 % stalled (1.5/s ≥ 1 ms, longest 3.4 ms): a request crossing several wake-ups meets a stall about as often as P99, so P99 figures and differences here carry the machine\'s stalls',
+    );
+    expect(result.fix).toMatch(/dedicated hardware/);
+  });
+
+  it('probes the online CPUs', async () => {
+    const probed: number[][] = [];
+    await checkMachineStalls(fakeDeps({ probeStalls: async (cpus) => (probed.push([...cpus]), { probeMs: 1, thresholdUs: 500, perCpu: [] }) }));
+    expect(probed).toEqual([[0, 1]]);
   });
 });

@@ -8,6 +8,8 @@ import { BASE_IMAGE, PULLABLE_BASE_IMAGE } from '../images/index.js';
 import { HOST_PATHS, onlineCpus, parseCpuInfo, readKernelRelease } from './fingerprint.js';
 import { nodeHostFs, type HostFs } from './host-fs.js';
 import { findExecutable, freeBytes, probeDocker, runCommand, type CommandResult, type DockerProbe } from './host-probes.js';
+import type { HostStalls } from '../results/schema.js';
+import { describeStalls, isStallingMachine, probeStalls } from './stall-probe.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -32,6 +34,8 @@ export interface HostCheckDeps {
   uid: number | undefined;
   /** Base image references; any one present means debootstrap is not needed. */
   baseImageRefs: readonly string[];
+  /** Watches the listed CPUs for stalls (src/host/stall-probe.ts). */
+  probeStalls(cpus: readonly number[]): Promise<HostStalls>;
 }
 
 /** The real host. */
@@ -44,6 +48,7 @@ export function defaultHostCheckDeps(): HostCheckDeps {
     freeBytes,
     uid: process.geteuid?.(),
     baseImageRefs: [BASE_IMAGE, PULLABLE_BASE_IMAGE],
+    probeStalls: (cpus) => probeStalls(cpus),
   };
 }
 
@@ -195,6 +200,19 @@ export async function checkDockerDisk(deps: HostCheckDeps, docker: DockerOutcome
   return warn(name, `${detail}, under ${MIN_FREE_DOCKER_ROOT_BYTES / GIB_BYTES} GiB`, `Free space in ${rootDir} (\`docker image prune\`, \`docker system df\`): images and runs need ${MIN_FREE_DOCKER_ROOT_BYTES / GIB_BYTES} GiB.`);
 }
 
+/** The machine does not take its CPUs away for long, often enough to set P99 (hypervisor, interrupts). */
+export async function checkMachineStalls(deps: HostCheckDeps): Promise<CheckResult> {
+  const name = 'machine stalls';
+  const stalls = await deps.probeStalls(await onlineCpus({ fs: deps.fs }));
+  const detail = describeStalls(stalls);
+  if (!isStallingMachine(stalls)) return ok(name, detail);
+  return warn(
+    name,
+    `${detail}: a request crossing several wake-ups meets a stall about as often as P99, so P99 figures and differences here carry the machine's stalls`,
+    'For P99 work use dedicated hardware (bare metal, or vCPUs pinned to host cores); here compare P99 only between runs of this machine, with many trials, and lean on P50 and the CIs.',
+  );
+}
+
 /** Turns a check that throws into a failed result, so one broken probe never hides the others. */
 async function guard(name: string, check: () => Promise<CheckResult>): Promise<CheckResult> {
   try {
@@ -219,5 +237,9 @@ export async function runHostChecks(deps: HostCheckDeps): Promise<CheckResult[]>
     guard('CPU cores', () => checkCores(deps.fs)),
     guard('base image', () => checkBaseImage(deps, docker)),
     guard('Docker disk', () => checkDockerDisk(deps, docker)),
+  ]).then(async (results) => [
+    ...results,
+    // After the others, alone: their commands would read as stalls.
+    await guard('machine stalls', () => checkMachineStalls(deps)),
   ]);
 }

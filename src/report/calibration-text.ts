@@ -3,6 +3,7 @@
  * estimators it is judged by, and what the delayed arms and the A/A arm showed.
  */
 import { P50_TOLERANCE_FLOOR_US, P50_TOLERANCE_SHARE, P99_TOLERANCE_SHARE } from '../analysis/calibration.js';
+import { describeStalls, isStallingMachine } from '../host/stall-probe.js';
 import { formatMs } from './format.js';
 import { ESTIMATOR_SHORT_LABELS, type CalibrationCheck, type CalibrationSummary, type EstimatorName } from './summary-types.js';
 
@@ -58,6 +59,22 @@ export function aaVerdict(calibration: CalibrationSummary): string {
   if (calibration.aaPass) return `A/A (${calibration.aaArm} vs ${calibration.referenceArm}): PASS, no significant difference where there is none.`;
   const list = flagged.map((check) => `${ESTIMATOR_SHORT_LABELS[check.estimator]} ${CALIBRATION_STATISTIC_LABELS[check.statistic]}: ${check.significance}`);
   return `A/A (${calibration.aaArm} vs ${calibration.referenceArm}): FAIL, ${list.join('; ')}.`;
+}
+
+/**
+ * When a P99 check failed on a machine the stall probe caught stalling: why that can be the
+ * machine's doing. A delayed request is in flight longer, so it meets more of the machine's stalls
+ * than the reference does; where P99 sits among them, that alone moves P99 by more than D.
+ */
+export function machineStallsNote(calibration: CalibrationSummary): string | undefined {
+  const stalls = calibration.machineStalls;
+  const p99Failed = calibration.checks.some((check) => check.statistic === 'p99Us' && isJudged(calibration, check.estimator) && !check.pass);
+  if (!stalls || !p99Failed || !isStallingMachine(stalls)) return undefined;
+  return (
+    `This machine stalled while probed before the trials (${describeStalls(stalls)}). A request that crosses several wake-ups meets such a stall ` +
+    'about as often as P99, and a delayed request, in flight longer, meets more of them than the reference: P99 checks at small D can fail here ' +
+    'whatever the harness does. `sidecar-bench doctor` measures this; P99 calibration needs a machine that does not stall.'
+  );
 }
 
 /** The overall verdict: both the delays and the A/A check must pass. */

@@ -12,6 +12,7 @@ import {
   delayVerdict,
   isJudged,
   judgedByLine,
+  machineStallsNote,
   overallVerdict,
   toleranceRule,
 } from './calibration-text.js';
@@ -59,6 +60,11 @@ ${estimateCell(check.difference, { signed: true })}
 <tbody>${rows.join('')}</tbody></table></div>`;
 }
 
+function stallsParagraph(calibration: CalibrationSummary): string {
+  const note = machineStallsNote(calibration);
+  return note === undefined ? '' : `<p class="note" id="calibration-machine-stalls">${e(note)}</p>\n`;
+}
+
 export function renderCalibration(results: Results, summary: ResultsSummary): string {
   const calibration = summary.calibration;
   if (calibration === undefined) return '';
@@ -71,7 +77,7 @@ the delayed arm. ${e(toleranceRule())}</p>
 <p class="judged-by"><strong>${e(judgedByLine(calibration))}</strong></p>
 ${checksTable(results, calibration)}
 <p class="note">${e(delayVerdict(calibration))}</p>
-<h3>A/A check</h3>
+${stallsParagraph(calibration)}<h3>A/A check</h3>
 <p><code>${e(calibration.aaArm)}</code> runs the reference path again (D = 0): the harness must find no significant difference from
 <code>${e(calibration.referenceArm)}</code>. Significant means the interval excludes zero; an interval below 95 % coverage is too few trials to tell.</p>
 ${aaTable(calibration)}

@@ -7,6 +7,7 @@ import {
   estimatorsIn,
   isJudged,
   judgedByLine,
+  machineStallsNote,
   overallVerdict,
 } from './calibration-text.js';
 import { formatEstimateMs, formatMs } from './format.js';
@@ -61,6 +62,7 @@ function aaTable(calibration: CalibrationSummary, paint: Paint): string {
 /** Both tables, the estimators the verdict rests on, and the verdict. */
 export function renderTerminalCalibration(calibration: CalibrationSummary, paint: Paint): string {
   const { pass, text } = overallVerdict(calibration);
+  const stallsNote = machineStallsNote(calibration);
   return [
     paint(`Calibration: attributed overhead vs ${calibration.referenceArm} for each injected delay D`, 'bold'),
     checksTable(calibration, paint),
@@ -68,5 +70,6 @@ export function renderTerminalCalibration(calibration: CalibrationSummary, paint
     aaTable(calibration, paint),
     judgedByLine(calibration),
     paint(text, pass ? 'green' : 'red'),
+    ...(stallsNote === undefined ? [] : [stallsNote]),
   ].join('\n');
 }

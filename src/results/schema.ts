@@ -99,6 +99,24 @@ const failedTrialSchema = z.object({
 
 export const trialRecordSchema = z.discriminatedUnion('state', [okTrialSchema, failedTrialSchema]);
 
+/** What the stall probe saw just before the trials (src/host/stall-probe.ts). */
+export const hostStallsSchema = z.object({
+  probeMs: z.number().positive(),
+  /** Gaps at least this long count as stalls. */
+  thresholdUs: z.number().positive(),
+  perCpu: z.array(
+    z.object({
+      cpu: z.number().int().nonnegative(),
+      /** Share of the watched time lost to stalls. */
+      stalledShare: z.number().nonnegative(),
+      /** Stalls of 1 ms or more per second. */
+      longStallsPerSecond: z.number().nonnegative(),
+      maxStallUs: z.number().nonnegative(),
+    }),
+  ),
+});
+export type HostStalls = z.infer<typeof hostStallsSchema>;
+
 export const hostFingerprintSchema = z.object({
   cpuModel: z.string(),
   logicalCores: z.number().int().positive(),
@@ -109,6 +127,8 @@ export const hostFingerprintSchema = z.object({
   dockerVersion: z.string(),
   nodeVersion: z.string(),
   cgroupVersion: z.union([z.literal(1), z.literal(2)]),
+  /** The machine's own stalls, probed before the trials; absent when the probe could not run. */
+  stalls: hostStallsSchema.optional(),
 });
 
 export const calibrationPlanSchema = z.object({

@@ -4,9 +4,10 @@ import { summarizeResults, type ResultsSummary } from '../analysis/index.js';
 import { BenchError, describeError, isBenchError } from '../errors.js';
 import { CPU_DMA_LATENCY_PATH, holdCpusAwake } from '../host/cpu-latency-hold.js';
 import { onlineCpus, readHostFingerprint } from '../host/index.js';
+import { describeStalls, probeStalls } from '../host/stall-probe.js';
 import { ensureImages, type ImageName } from '../images/index.js';
 import type { Progress } from '../progress.js';
-import { writeResults, RESULTS_SCHEMA_VERSION, type CalibrationPlan, type Results, type TopologyRecord, type TrialRecord } from '../results/index.js';
+import { writeResults, RESULTS_SCHEMA_VERSION, type CalibrationPlan, type HostStalls, type Results, type TopologyRecord, type TrialRecord } from '../results/index.js';
 import { connectDocker } from '../runtime/docker-env.js';
 import { RunResources } from '../runtime/run-resources.js';
 import { planTopology } from '../runtime/topology.js';
@@ -56,7 +57,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const startedAt = now();
   const { dockerode, serverVersion } = await connectDocker();
   const host = await readHostFingerprint({ dockerVersion: serverVersion });
-  const placement = resolvePlacement(scenario, await onlineCpus({}));
+  const cpus = await onlineCpus({});
+  const placement = resolvePlacement(scenario, cpus);
   if (placement.note) progress.warn(placement.note);
 
   const imageNames: ImageName[] = ['pause', 'init', 'app', 'loadgen', ...(scenario.proxy.profile === 'haproxy' ? (['haproxy'] as const) : [])];
@@ -75,6 +77,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const proxyVersions: Record<string, string> = {};
   let runError: BenchError | undefined;
   let mtlsRecord: Results['mtls'];
+  let stalls: HostStalls | undefined;
   try {
     const networkName = `sb-${runId}`;
     await resources.createNetwork(networkName);
@@ -120,6 +123,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       topologyRecords.push(topology.record);
     }
     Object.assign(proxyVersions, await readProxyVersions(started, proxy.versionCommand, proxy.name));
+    stalls = await probeMachineStalls(cpus, progress);
     await runTrials({
       dockerode,
       topologies: started,
@@ -154,7 +158,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       ...(runError ? { error: { code: runError.code, message: runError.message } } : {}),
     },
     scenario: { ...scenario },
-    host,
+    host: { ...host, ...(stalls ? { stalls } : {}) },
     images: Object.fromEntries([['base', { tag: imageSet.base.reference, id: imageSet.base.id }], ...Object.entries(imageSet.images).map(([name, built]) => [name, { tag: built.tag, id: built.id }])]),
     proxyVersions,
     topologies: topologyRecords,
@@ -177,6 +181,19 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   }
   if (runError && !outputDir) throw runError;
   return { results, summary, ...(outputDir ? { outputDir } : {}) };
+}
+
+/** The machine's own stalls with every pod up and idle: what no proxy can be blamed for. */
+async function probeMachineStalls(cpus: readonly number[], progress: Progress): Promise<HostStalls | undefined> {
+  const task = progress.start('Probing this machine for stalls (2 s per CPU, all at once)');
+  try {
+    const stalls = await probeStalls(cpus);
+    task.succeed(`machine stalls: ${describeStalls(stalls)}`);
+    return stalls;
+  } catch (error) {
+    task.fail(`could not probe machine stalls (results will not have them): ${describeError(error)}`);
+    return undefined;
+  }
 }
 
 async function holdCpusAwakeOrExplain(): Promise<{ release(): Promise<void> }> {
