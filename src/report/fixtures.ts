@@ -136,6 +136,10 @@ export function makeFixtureResults(options: FixtureOptions = {}): Results {
       cpuModel: 'Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz', logicalCores: 2, aesNi: true, avx2: true,
       kernel: '6.1.0-28-cloud-amd64', os: 'Debian GNU/Linux 12 (bookworm)', dockerVersion: '20.10.24+dfsg1',
       nodeVersion: 'v20.20.0', cgroupVersion: 1,
+      stalls: { probeMs: 2000, thresholdUs: 500, perCpu: [
+        { cpu: 0, stalledShare: 0.0062, longStallsPerSecond: 1.5, maxStallUs: 3400 },
+        { cpu: 1, stalledShare: 0.0002, longStallsPerSecond: 0, maxStallUs: 610 },
+      ] },
     },
     images: {
       app: { tag: 'sidecar-bench/app:3f9a1c2e', id: 'sha256:5b1f0c' },

@@ -71,6 +71,17 @@ describe('HTML report: overheads with their confidence intervals', () => {
   });
 });
 
+describe('HTML report: host', () => {
+  it('shows what the stall probe saw on each CPU', async () => {
+    const fixture = makeFixture();
+    const html = await renderHtmlReport(fixture.results, fixture.summary);
+    expectContains(
+      html,
+      '<div><dt>Machine stalls</dt><dd>cpu0 0.62 % stalled (1.5/s ≥ 1 ms, longest 3.4 ms), cpu1 0.02 % stalled (0.0/s ≥ 1 ms, longest 0.6 ms) <span class="muted small">(probed 2 s per CPU before the trials; gaps ≥ 0.5 ms)</span></dd>',
+    );
+  });
+});
+
 describe('HTML report: open model', () => {
   const fixture = makeFixture({ openModel: true });
   let html = '';

@@ -1,4 +1,5 @@
 /** The report's header: the run, its status (a banner when it did not complete), the host and the scenario. */
+import { describeStalls } from '../host/stall-probe.js';
 import type { Results } from '../results/schema.js';
 import { escapeHtml as e } from './escape.js';
 import { DASH } from './format.js';
@@ -57,6 +58,7 @@ ${definitionList([
   ['Docker', e(host.dockerVersion)],
   ['Node.js', e(host.nodeVersion)],
   ['cgroup', `v${e(String(host.cgroupVersion))}`],
+  ['Machine stalls', host.stalls ? `${e(describeStalls(host.stalls))} <span class="muted small">(probed ${host.stalls.probeMs / 1000} s per CPU before the trials; gaps ≥ ${host.stalls.thresholdUs / 1000} ms)</span>` : 'not probed'],
   ['Proxy versions', proxies],
   ['Images', images],
 ])}

@@ -95,6 +95,8 @@ describe.skipIf(!dockerode)('sidecar-bench run (built CLI, real containers)', ()
 
   it('describes itself: host, images, proxy version, resolved scenario', () => {
     expect(results.host.logicalCores).toBeGreaterThan(0);
+    // The stall probe watched every CPU before the trials.
+    expect(results.host.stalls?.perCpu.map((cpu) => cpu.cpu)).toHaveLength(results.host.logicalCores);
     expect(results.images.haproxy?.tag).toMatch(/^sidecar-bench\/haproxy:[0-9a-f]{12}$/);
     expect(results.proxyVersions.haproxy).toMatch(/^HAProxy version 2\./);
     expect(results.scenario.name).toBe('cli-short');

@@ -73,4 +73,8 @@ describe.skipIf(!dockerode)('a stalled sidecar cannot hide (open model, coordina
     expect(result.open?.waitedForConnection).toBeGreaterThan(200);
     expect(decodeHistogram(result.histograms.sendLagUs as string).maxValue).toBeGreaterThanOrEqual(400_000);
   });
+
+  it('does not charge the requests for GC pauses of its own: the agent collected no garbage while it measured', () => {
+    expect(result.loadgenGc).toEqual({ pauses: 0, totalMs: 0, maxMs: 0 });
+  });
 });
