@@ -68,6 +68,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const baselineProxy = options.baselineScenario ? await resolveProxyProfile(dockerode, options.baselineScenario, image('haproxy'), progress) : undefined;
   throwIfAborted(signal);
 
+  const stalls = await probeMachineStalls(cpus, progress);
+  throwIfAborted(signal);
   const cpusAwake = scenario.host.keepCpusAwake ? await holdCpusAwakeOrExplain() : undefined;
   const runId = `${startedAt.toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
   const resources = new RunResources(dockerode, runId);
@@ -77,7 +79,6 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const proxyVersions: Record<string, string> = {};
   let runError: BenchError | undefined;
   let mtlsRecord: Results['mtls'];
-  let stalls: HostStalls | undefined;
   try {
     const networkName = `sb-${runId}`;
     await resources.createNetwork(networkName);
@@ -123,7 +124,6 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       topologyRecords.push(topology.record);
     }
     Object.assign(proxyVersions, await readProxyVersions(started, proxy.versionCommand, proxy.name));
-    stalls = await probeMachineStalls(cpus, progress);
     await runTrials({
       dockerode,
       topologies: started,
@@ -183,7 +183,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   return { results, summary, ...(outputDir ? { outputDir } : {}) };
 }
 
-/** The machine's own stalls with every pod up and idle: what no proxy can be blamed for. */
+/** The machine's own stalls, before any pod of this run starts: what no proxy can be blamed for. */
 async function probeMachineStalls(cpus: readonly number[], progress: Progress): Promise<HostStalls | undefined> {
   const task = progress.start('Probing this machine for stalls (2 s per CPU, all at once)');
   try {
