@@ -28,16 +28,15 @@ export function gcPausesInWindow(pauses: readonly GcPause[], window: AgentResult
 /** Watches every GC of this process from now until stop(). */
 export function watchGc(): { stop(window: AgentResult['window']): LoadgenGc } {
   const pauses: GcPause[] = [];
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries() as PerformanceEntry[]) {
-      pauses.push({ startEpochMs: performance.timeOrigin + entry.startTime, durationMs: entry.duration });
-    }
-  });
+  const record = (entries: readonly PerformanceEntry[]) => {
+    for (const entry of entries) pauses.push({ startEpochMs: performance.timeOrigin + entry.startTime, durationMs: entry.duration });
+  };
+  const observer = new PerformanceObserver((list) => record(list.getEntries()));
   observer.observe({ entryTypes: ['gc'] });
   return {
     stop: (window) => {
       // Entries are delivered asynchronously; take the ones still buffered too.
-      for (const entry of observer.takeRecords()) pauses.push({ startEpochMs: performance.timeOrigin + entry.startTime, durationMs: entry.duration });
+      record(observer.takeRecords());
       observer.disconnect();
       return gcPausesInWindow(pauses, window);
     },
