@@ -228,7 +228,7 @@ export async function runHostChecks(deps: HostCheckDeps): Promise<CheckResult[]>
     (probe) => ({ reachable: true as const, probe }),
     (error: unknown) => ({ reachable: false as const, error }),
   );
-  return Promise.all([
+  const concurrent = await Promise.all([
     checkDocker(docker, deps.uid),
     guard('kernel', () => checkKernel(deps.fs)),
     guard('iptables nat', () => checkIptablesNat(deps)),
@@ -237,9 +237,7 @@ export async function runHostChecks(deps: HostCheckDeps): Promise<CheckResult[]>
     guard('CPU cores', () => checkCores(deps.fs)),
     guard('base image', () => checkBaseImage(deps, docker)),
     guard('Docker disk', () => checkDockerDisk(deps, docker)),
-  ]).then(async (results) => [
-    ...results,
-    // After the others, alone: their commands would read as stalls.
-    await guard('machine stalls', () => checkMachineStalls(deps)),
   ]);
+  // After the others, alone: their commands would read as stalls.
+  return [...concurrent, await guard('machine stalls', () => checkMachineStalls(deps))];
 }

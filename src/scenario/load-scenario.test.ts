@@ -3,13 +3,25 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BenchError } from '../errors.js';
 import { loadScenario, parseScenario } from './load-scenario.js';
-import type { Scenario } from './scenario.js';
+import type { MtlsSpec, Scenario } from './scenario.js';
 
 const QUICKSTART_PATH = fileURLToPath(new URL('../../scenarios/quickstart.yaml', import.meta.url));
 const FILE = 'bad.yaml';
 
 /** The smallest valid scenario; tests append or replace lines to break it. */
 const MINIMAL = ['topologies: [app-only]', 'load:', '  connections: 10', '  duration: 10s', ''].join('\n');
+
+/** The mtls section every scenario gets when it says nothing about mTLS. */
+const DEFAULT_MTLS: MtlsSpec = {
+  trustDomain: 'cluster.local',
+  namespace: 'bench',
+  clientServiceAccount: 'loadgen',
+  serverServiceAccount: 'app',
+  keyAlgorithm: 'ecdsa-p256',
+  svidTtlUs: 3_600_000_000,
+  tlsVersion: '1.3',
+  rotateDuringTrial: false,
+};
 
 function rejection(text: string, path = FILE): BenchError {
   try {
@@ -44,16 +56,7 @@ describe('parseScenario: valid files', () => {
       },
       trials: 6,
       sampling: { intervalUs: 250_000 },
-      mtls: {
-        trustDomain: 'cluster.local',
-        namespace: 'bench',
-        clientServiceAccount: 'loadgen',
-        serverServiceAccount: 'app',
-        keyAlgorithm: 'ecdsa-p256',
-        svidTtlUs: 3_600_000_000,
-        tlsVersion: '1.3',
-        rotateDuringTrial: false,
-      },
+      mtls: DEFAULT_MTLS,
       gates: {
         inconclusive: 'pass',
         confidence: 0.95,
@@ -90,16 +93,7 @@ describe('parseScenario: valid files', () => {
       },
       trials: 1,
       sampling: { intervalUs: 250_000 },
-      mtls: {
-        trustDomain: 'cluster.local',
-        namespace: 'bench',
-        clientServiceAccount: 'loadgen',
-        serverServiceAccount: 'app',
-        keyAlgorithm: 'ecdsa-p256',
-        svidTtlUs: 3_600_000_000,
-        tlsVersion: '1.3',
-        rotateDuringTrial: false,
-      },
+      mtls: DEFAULT_MTLS,
       gates: { inconclusive: 'pass', confidence: 0.95, thresholds: [] },
       host: { keepCpusAwake: false },
       placement: { cpusets: 'split' },
