@@ -7,6 +7,7 @@ import { runScenario } from '../runner/index.js';
 import { loadScenario, parseDurationUs } from '../scenario/index.js';
 import { EXIT_CANNOT_RUN, EXIT_GATE_FAILED, EXIT_INTERRUPTED, EXIT_OK, reportError } from './exit-codes.js';
 import { interruptibly } from './interrupts.js';
+import { DEFAULT_MAX_DURATION, planOrRefuse } from './plan-check.js';
 import { createProgressDisplay } from './progress-display.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -16,6 +17,7 @@ export const DEFAULT_DELAYS = '0.5ms,1ms,5ms';
 interface CalibrateFlags {
   delays: string;
   reportsDir: string;
+  maxDuration: string;
 }
 
 export function registerCalibrateCommand(program: Command): Command {
@@ -25,6 +27,7 @@ export function registerCalibrateCommand(program: Command): Command {
     .argument('[scenario]', 'scenario giving the topology, proxy and load', DEFAULT_CALIBRATION_SCENARIO)
     .option('--delays <list>', 'delays to inject, comma-separated, with units', DEFAULT_DELAYS)
     .option('--reports-dir <dir>', 'where the run folder is created', 'reports')
+    .option('--max-duration <duration>', 'refuse to start a calibration planned to take longer than this (e.g. 90m, 3h)', DEFAULT_MAX_DURATION)
     .action(async (scenarioPath: string, flags: CalibrateFlags) => {
       process.exitCode = await calibrate(scenarioPath, flags);
     });
@@ -49,6 +52,8 @@ async function calibrate(scenarioPath: string, flags: CalibrateFlags): Promise<n
       throw new BenchError('SB_SCENARIO_INVALID', `${scenarioPath}: proxy.profile: calibration injects its delay with the HAProxy image's relay; set proxy.profile: haproxy`);
     }
     const { arms, plan } = calibrationArms(topology, delaysUs);
+    const progress = createProgressDisplay();
+    planOrRefuse(scenario, { count: arms.length, label: 'arms' }, flags.maxDuration, progress);
     const outcome = await interruptibly((signal, onCleanup) =>
       runScenario({
         scenario,
@@ -56,7 +61,7 @@ async function calibrate(scenarioPath: string, flags: CalibrateFlags): Promise<n
         baseline: plan.referenceArm,
         calibration: plan,
         reportsDir: resolve(flags.reportsDir),
-        progress: createProgressDisplay(),
+        progress,
         signal,
         onCleanup,
         toolVersion: TOOL_VERSION,

@@ -2,10 +2,11 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { renderTerminalSummary } from '../report/index.js';
 import { BenchError } from '../errors.js';
-import { pairingProblems } from '../runner/arms.js';
+import { pairedArms, pairingProblems, scenarioArms } from '../runner/arms.js';
 import { runScenario, writeReports } from '../runner/index.js';
 import { loadScenario } from '../scenario/index.js';
 import { EXIT_CANNOT_RUN, EXIT_GATE_FAILED, EXIT_INTERRUPTED, EXIT_OK, reportError } from './exit-codes.js';
+import { DEFAULT_MAX_DURATION, planOrRefuse } from './plan-check.js';
 import { gateRun, wantsGate, type GateFlags } from './gate-check.js';
 import { createProgressDisplay } from './progress-display.js';
 import { interruptibly } from './interrupts.js';
@@ -16,6 +17,7 @@ export const DEFAULT_SCENARIO = 'scenarios/quickstart.yaml';
 interface RunFlags extends GateFlags {
   reportsDir: string;
   interleaveWith?: string;
+  maxDuration: string;
 }
 
 export function registerRunCommand(program: Command): Command {
@@ -26,6 +28,7 @@ export function registerRunCommand(program: Command): Command {
     .option('--reports-dir <dir>', 'where the run folder is created', 'reports')
     .option('--baseline <results>', 'a baseline run’s results.json: the gate also judges regressions against it')
     .option('--interleave-with <scenario>', 'run this baseline configuration in the same run, round by round, and judge regressions against it (robust to machine drift)')
+    .option('--max-duration <duration>', 'refuse to start a run planned to take longer than this (e.g. 90m, 3h)', DEFAULT_MAX_DURATION)
     .addOption(new Option('--inconclusive <policy>', 'exit code when a gate check is too noisy to judge (default: the scenario’s gates.inconclusive)').choices(['pass', 'fail']))
     .action(async (scenarioPath: string, flags: RunFlags) => {
       process.exitCode = await runCommand(scenarioPath, flags);
@@ -39,6 +42,8 @@ async function runCommand(scenarioPath: string, flags: RunFlags): Promise<number
     const problems = baselineScenario ? pairingProblems(scenario, baselineScenario) : [];
     if (problems.length > 0) throw new BenchError('SB_SCENARIO_INVALID', `--interleave-with: ${flags.interleaveWith} cannot be run beside ${scenarioPath}:`, problems, 'Only proxy and mtls settings may differ between the two.');
     const progress = createProgressDisplay();
+    const arms = baselineScenario ? pairedArms(scenario, baselineScenario) : scenarioArms(scenario);
+    planOrRefuse(scenario, { count: arms.length, ...(baselineScenario ? { label: 'arms' } : {}) }, flags.maxDuration, progress);
     const outcome = await interruptibly((signal, onCleanup) =>
       runScenario({
         scenario,

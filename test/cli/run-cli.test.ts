@@ -56,6 +56,9 @@ describe.skipIf(!dockerode)('sidecar-bench run (built CLI, real containers)', ()
     expect(existsSync(join(folder, 'index.html'))).toBe(true);
     expect(results.run.status).toBe('complete');
     expect(runOutput).toContain('removed every container and the network of this run');
+    // Said before anything starts: 1 round × 3 topologies × (1 s + 2 s + 0.5 s) + 5 s + 3 × 3 s.
+    expect(runOutput).toContain('planned wall time: 1 round × 3 topologies × (1 s warm-up + 2 s measured + 500 ms per-trial overhead) + start-up (5 s + 3 × 3 s pods) = 24.5 s');
+    expect(runOutput.indexOf('planned wall time')).toBeLessThan(runOutput.indexOf('Probing this machine'));
   });
 
   it('measures three topologies, each with percentiles, requests and no errors', () => {

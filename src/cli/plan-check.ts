@@ -1,0 +1,32 @@
+import { BenchError } from '../errors.js';
+import { DEFAULT_MAX_DURATION_US, describeWallTimePlan, planWallTime, refuseOverCap, type WallTimePlan } from '../plan/index.js';
+import type { Progress } from '../progress.js';
+import { parseDurationUs, type Scenario } from '../scenario/index.js';
+
+/** `--max-duration`'s default, as written. */
+export const DEFAULT_MAX_DURATION = '2h';
+
+/** Reads `--max-duration` (a duration with a unit, e.g. "90m", "3h"); throws SB_SCENARIO_INVALID. */
+export function parseMaxDuration(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_DURATION_US;
+  const us = parseDurationUs(text);
+  if (us === undefined || us <= 0) throw new BenchError('SB_SCENARIO_INVALID', `--max-duration: expected a positive duration with a unit, like 90m or 3h; got "${text}"`);
+  return us;
+}
+
+/**
+ * Plans the run's wall time, prints it, and refuses (throws, exit 2) a plan over the cap before
+ * anything starts. `arms` is how many arms each round runs.
+ */
+export function planOrRefuse(scenario: Scenario, arms: { count: number; label?: string }, maxDurationText: string | undefined, progress: Progress): WallTimePlan {
+  const maxUs = parseMaxDuration(maxDurationText);
+  const plan = planWallTime({
+    rounds: scenario.trials,
+    arms: arms.count,
+    ...(arms.label ? { armsLabel: arms.label } : {}),
+    load: scenario.load,
+  });
+  refuseOverCap(plan, maxUs, { scenarioFile: scenario.sourceFile, flag: '--max-duration' });
+  progress.info(describeWallTimePlan(plan));
+  return plan;
+}
