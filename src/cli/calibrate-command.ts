@@ -5,6 +5,7 @@ import { renderTerminalSummary } from '../report/index.js';
 import { calibrationArms } from '../runner/arms.js';
 import { runScenario } from '../runner/index.js';
 import { loadScenario, parseDurationUs } from '../scenario/index.js';
+import { topologyDefinition } from '../topology/index.js';
 import { EXIT_CANNOT_RUN, EXIT_GATE_FAILED, EXIT_INTERRUPTED, EXIT_OK, reportError } from './exit-codes.js';
 import { interruptibly } from './interrupts.js';
 import { DEFAULT_MAX_DURATION, planOrRefuse } from './plan-check.js';
@@ -46,7 +47,7 @@ async function calibrate(scenarioPath: string, flags: CalibrateFlags): Promise<n
   try {
     const delaysUs = parseDelays(flags.delays);
     const scenario = await loadScenario(scenarioPath);
-    const topology = scenario.topologies.find((name) => name !== 'app-only');
+    const topology = scenario.topologies.find((name) => topologyDefinition(name).serverSidecar);
     if (!topology) throw new BenchError('SB_SCENARIO_INVALID', `${scenarioPath}: topologies: calibration needs a topology with a sidecar (sidecar-inbound or sidecar)`);
     if (scenario.proxy.profile !== 'haproxy') {
       throw new BenchError('SB_SCENARIO_INVALID', `${scenarioPath}: proxy.profile: calibration injects its delay with the HAProxy image's relay; set proxy.profile: haproxy`);

@@ -1,5 +1,6 @@
 import type { CalibrationPlan } from '../results/schema.js';
-import { TOPOLOGY_DESCRIPTIONS, type Scenario, type TopologyName } from '../scenario/index.js';
+import type { Scenario } from '../scenario/index.js';
+import { hasSidecar, TOPOLOGY_DESCRIPTIONS, type TopologyName } from '../topology/index.js';
 
 /** One measured thing in a run: a topology, possibly with a calibration delay in its server sidecar. */
 export interface Arm {
@@ -19,15 +20,16 @@ export function scenarioArms(scenario: Scenario): Arm[] {
 export const BASELINE_ARM_SUFFIX = '-baseline';
 
 /**
- * A candidate and a baseline configuration in one run: app-only once (no proxy, so it is the same
- * for both), and each other topology twice, as the candidate (its own name) and as the baseline
+ * A candidate and a baseline configuration in one run: each topology without a proxy (app-only) once (it is the
+ * same for both), and each other topology twice, as the candidate (its own name) and as the baseline
  * (name + "-baseline"), next to each other in every round. Both sides see the same machine at the
  * same time, so their difference is the change, not drift.
  */
 export function pairedArms(candidate: Scenario, baseline: Scenario): Arm[] {
   return candidate.topologies.flatMap((topology): Arm[] => {
     const own = { name: topology, topology, description: `${TOPOLOGY_DESCRIPTIONS[topology]} (candidate: ${candidate.sourceFile})` };
-    if (topology === 'app-only') return [{ ...own, description: TOPOLOGY_DESCRIPTIONS[topology] }];
+    // Without a proxy the arm is the same on both sides: it runs once.
+    if (!hasSidecar(topology)) return [{ ...own, description: TOPOLOGY_DESCRIPTIONS[topology] }];
     return [
       { name: `${topology}${BASELINE_ARM_SUFFIX}`, topology, description: `${TOPOLOGY_DESCRIPTIONS[topology]} (baseline: ${baseline.sourceFile})`, settingsFrom: baseline },
       own,

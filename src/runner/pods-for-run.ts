@@ -52,7 +52,7 @@ export async function startTopology(
  */
 async function checkPath(dockerode: Dockerode, topology: StartedTopology, probeSpec: Omit<AgentSpec, 'host' | 'port'>): Promise<void> {
   const answer = await runProbe(dockerode, loadgenOf(topology), { ...probeSpec, host: topology.server.ip, port: APP_PORT });
-  const expectProxy = topology.plan.server.interceptionRules !== undefined || topology.plan.client.interceptionRules !== undefined;
+  const expectProxy = topology.plan.definition.clientSidecar || topology.plan.definition.serverSidecar;
   const problems: string[] = [];
   if (answer.statusCode !== 200) problems.push(`status ${answer.statusCode}, expected 200`);
   if (answer.headers[APP_SERVICE_TIME_HEADER] === undefined) problems.push(`no ${APP_SERVICE_TIME_HEADER} header: the app did not answer`);

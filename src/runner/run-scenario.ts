@@ -13,7 +13,7 @@ import { RunResources } from '../runtime/run-resources.js';
 import { planTopology } from '../runtime/topology.js';
 import { readClockTicksPerSecond } from '../sampling/index.js';
 import type { Scenario } from '../scenario/index.js';
-import { MTLS_TOPOLOGIES } from '../scenario/index.js';
+import { hasPeerTls } from '../topology/index.js';
 import { BASELINE_ARM_SUFFIX, pairedArms, scenarioArms, type Arm } from './arms.js';
 import { createMtlsMaterial, type MtlsMaterial } from './mtls-material.js';
 import { resolvePlacement } from './placement.js';
@@ -95,7 +95,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       timeoutUs: scenario.load.timeoutUs,
     };
     const arms = options.arms ?? (options.baselineScenario ? pairedArms(scenario, options.baselineScenario) : scenarioArms(scenario));
-    const needsMtls = (side: Scenario) => arms.some((arm) => (arm.settingsFrom ?? scenario) === side && MTLS_TOPOLOGIES.includes(arm.topology));
+    const needsMtls = (side: Scenario) => arms.some((arm) => (arm.settingsFrom ?? scenario) === side && hasPeerTls(arm.topology));
     const mtlsMaterial = needsMtls(scenario) ? await createMtlsMaterial(scenario.mtls) : undefined;
     const baselineMtls = options.baselineScenario && needsMtls(options.baselineScenario) ? await createMtlsMaterial(options.baselineScenario.mtls) : undefined;
     if (mtlsMaterial) mtlsRecord = mtlsResultsRecord(scenario, mtlsMaterial, proxy.name);
@@ -114,7 +114,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
         ...(arm.calibrationDelayUs !== undefined ? { calibrationDelayUs: arm.calibrationDelayUs } : {}),
         ...(armMtls ? { mtls: armMtls } : {}),
       });
-      if (armMtls && MTLS_TOPOLOGIES.includes(arm.topology)) {
+      if (armMtls && hasPeerTls(arm.topology)) {
         const side = arm.settingsFrom ?? scenario;
         const armProxy = baselineSide && baselineProxy ? baselineProxy : proxy;
         mtlsByArm.set(arm.name, { material: armMtls, rotateDuringTrial: side.mtls.rotateDuringTrial, runtimeApi: armProxy.runtimeApi });

@@ -6,7 +6,7 @@ import type { Progress } from '../progress.js';
 import type { TrialRecord } from '../results/schema.js';
 import { APP_PORT } from '../runtime/topology.js';
 import { ResourceSampler } from '../sampling/index.js';
-import { MTLS_TOPOLOGIES } from '../scenario/index.js';
+import { hasPeerTls } from '../topology/index.js';
 import type { MtlsMaterial } from './mtls-material.js';
 import { loadgenOf, type StartedTopology } from './pods-for-run.js';
 import { measureSaturation, watchTls } from './trial-extras.js';
@@ -56,7 +56,7 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
   const spec: AgentSpec = { ...options.load, host: topology.server.ip, port: APP_PORT, seed: round + 1 };
   const warmupS = spec.warmupUs / 1e6;
   const totalS = (spec.warmupUs + spec.durationUs) / 1e6;
-  const mtls = MTLS_TOPOLOGIES.includes(topology.plan.name) ? options.mtlsByArm?.get(topology.plan.arm) : undefined;
+  const mtls = hasPeerTls(topology.plan.name) ? options.mtlsByArm?.get(topology.plan.arm) : undefined;
   try {
     await sampler.start();
     // Mid-window: the agent takes ~0.2 s to start, then the warm-up, then half the window.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario, type Scenario } from '../scenario/index.js';
-import { renderInterceptionRules } from './interception.js';
+import { renderInterceptionRules } from '../interception/index.js';
 import type { PodContainerSpec } from './pod.js';
 import { haproxyProfile, renderHaproxyConfig } from './proxies/haproxy.js';
 import { APP_PORT, POD_SYSCTLS, planTopology, type PlanOptions } from './topology.js';

@@ -1,7 +1,9 @@
-import { MTLS_TOPOLOGIES, type Scenario, type TopologyName } from '../scenario/index.js';
+import type { Scenario } from '../scenario/index.js';
+import { interceptionFor } from '../interception/index.js';
+import { INBOUND_CAPTURE_PORT, OUTBOUND_CAPTURE_PORT } from '../interception/index.js';
+import { topologyDefinition, type TopologyDefinition, type TopologyName } from '../topology/index.js';
 import type { SidecarTls } from './proxies/haproxy-tls.js';
 import type { SecretFile } from './secret-archive.js';
-import { INBOUND_CAPTURE_PORT, OUTBOUND_CAPTURE_PORT, renderInterceptionRules } from './interception.js';
 import type { PodContainerSpec, PodSpec } from './pod.js';
 import type { ProxyProfile } from './proxies/proxy-profile.js';
 
@@ -21,6 +23,8 @@ export interface TopologyImages {
 
 export interface TopologyPlan {
   name: TopologyName;
+  /** The catalog row the plan was made from. */
+  definition: TopologyDefinition;
   /** The arm this plan serves: its pods are named after it (e.g. "sidecar", "calibration-d500us"). */
   arm: string;
   client: PodSpec;
@@ -50,10 +54,11 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
     inboundPort: INBOUND_CAPTURE_PORT,
     outboundPort: OUTBOUND_CAPTURE_PORT,
   };
-  const tls = MTLS_TOPOLOGIES.includes(name) ? options.mtls : undefined;
-  if (MTLS_TOPOLOGIES.includes(name) && !tls) throw new Error(`topology ${name} needs mTLS material`);
-  // mtls-churn: the client sidecar opens a new TLS connection to the server sidecar per request.
-  const clientTls = tls && name === 'mtls-churn' ? { ...tls.client.tls, connectionReuse: 'per-request' as const } : tls?.client.tls;
+  const definition = topologyDefinition(name);
+  const tls = definition.peerTls === 'mtls' ? options.mtls : undefined;
+  if (definition.peerTls === 'mtls' && !tls) throw new Error(`topology ${name} needs mTLS material`);
+  // per-request reuse (mtls-churn): the client sidecar opens a new TLS connection to the server sidecar per request.
+  const clientTls = tls && definition.upstreamReuse === 'per-request' ? { ...tls.client.tls, connectionReuse: 'per-request' as const } : tls?.client.tls;
   const clientSidecar = proxy.sidecarContainer({ ...sidecarOptions, ...(tls && clientTls ? { tls: clientTls, secretFiles: tls.client.files } : {}) });
   // An arm's own calibration delay, else the scenario's proxy.addedDelay.
   const delayUs = options.calibrationDelayUs ?? scenario.proxy.addedDelayUs;
@@ -74,21 +79,23 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
     readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${APP_PORT}'`,
   };
   const loadgen: PodContainerSpec = { role: 'loadgen', image: images.loadgen };
-  const clientHasSidecar = name === 'sidecar' || MTLS_TOPOLOGIES.includes(name);
-  const serverHasSidecar = name !== 'app-only';
-  const rules = renderInterceptionRules();
-  const pod = (side: 'client' | 'server', containers: PodContainerSpec[], intercepted: boolean, cpus?: string): PodSpec => ({
-    name: `${arm}-${side}`,
-    side,
-    containers,
-    sysctls: POD_SYSCTLS,
-    ...(intercepted ? { interceptionRules: rules } : {}),
-    ...(cpus ? { cpus } : {}),
-  });
+  const interception = interceptionFor(definition.interception);
+  const pod = (side: 'client' | 'server', containers: PodContainerSpec[], hasSidecar: boolean, cpus?: string): PodSpec => {
+    const rules = interception.initRules({ side, hasSidecar });
+    return {
+      name: `${arm}-${side}`,
+      side,
+      containers,
+      sysctls: POD_SYSCTLS,
+      ...(rules !== undefined ? { interceptionRules: rules } : {}),
+      ...(cpus ? { cpus } : {}),
+    };
+  };
   return {
     name,
+    definition,
     arm,
-    client: pod('client', clientHasSidecar ? [loadgen, clientSidecar] : [loadgen], clientHasSidecar, options.clientCpus),
-    server: pod('server', serverHasSidecar ? [app, serverSidecar] : [app], serverHasSidecar, options.serverCpus),
+    client: pod('client', definition.clientSidecar ? [loadgen, clientSidecar] : [loadgen], definition.clientSidecar, options.clientCpus),
+    server: pod('server', definition.serverSidecar ? [app, serverSidecar] : [app], definition.serverSidecar, options.serverCpus),
   };
 }

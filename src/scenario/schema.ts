@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { gatesSchema } from './gates-schema.js';
+import { hasPeerTls } from '../topology/catalog.js';
 import { PROXY_PROFILE_NAMES, TOPOLOGY_NAMES } from './topologies.js';
 import { DURATION_FORMS, RATE_FORMS, SIZE_FORMS, parseDurationUs, parseRatePerSecond, parseSizeBytes } from './units.js';
 
@@ -168,7 +169,7 @@ export const checkedScenarioFileSchema = scenarioFileSchema.superRefine((file, c
   if (file.mtls.cipher && file.mtls.tlsVersion === '1.3' && !file.mtls.cipher.startsWith('TLS_')) {
     ctx.addIssue({ code: 'custom', path: ['mtls', 'cipher'], message: 'TLS 1.3 takes a suite like TLS_AES_128_GCM_SHA256; OpenSSL cipher names like ECDHE-… are for tlsVersion "1.2"' });
   }
-  const usesMtls = file.topologies.some((name) => name === 'mtls' || name === 'mtls-churn');
+  const usesMtls = file.topologies.some(hasPeerTls);
   if (usesMtls && file.mtls.cipher) {
     const rsa = file.mtls.keyAlgorithm === 'rsa-2048';
     if (/ECDSA/.test(file.mtls.cipher) && rsa) ctx.addIssue({ code: 'custom', path: ['mtls', 'cipher'], message: 'an ECDSA cipher cannot authenticate RSA keys; use ECDHE-RSA-… or keyAlgorithm: ecdsa-p256' });

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { PROXY_GID, PROXY_UID } from '../interception.js';
+import { PROXY_GID, PROXY_UID } from '../../interception/index.js';
 import { BUNDLE_PEM_PATH, SVID_CERT_PATH, SVID_KEY_PATH, type SidecarTls } from './haproxy-tls.js';
 import type { ProxyProfile, SidecarOptions } from './proxy-profile.js';
 

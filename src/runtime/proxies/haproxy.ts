@@ -1,4 +1,4 @@
-import { PROXY_GID, PROXY_UID } from '../interception.js';
+import { PROXY_GID, PROXY_UID } from '../../interception/index.js';
 import { CALIBRATION_RELAY_PORT, calibrationCommand } from './calibration-delay.js';
 import { defaultsTlsLines, globalTlsLines, inboundBind, inboundIdentityCheck, outboundIdentityCheck, outboundServer, renderSpiffeLua, SPIFFE_LUA_PATH } from './haproxy-tls.js';
 import type { ProxyProfile, SidecarOptions } from './proxy-profile.js';

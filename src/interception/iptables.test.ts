@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INBOUND_CAPTURE_PORT, OUTBOUND_CAPTURE_PORT, PROXY_GID, PROXY_UID, renderInterceptionRules } from './interception.js';
+import { INBOUND_CAPTURE_PORT, OUTBOUND_CAPTURE_PORT, PROXY_GID, PROXY_UID, renderInterceptionRules } from './iptables.js';
 
 describe('renderInterceptionRules', () => {
   it('uses the istio ports and proxy identity by default', () => {

@@ -1,3 +1,5 @@
+import type { Interception } from './types.js';
+
 /**
  * The pod's traffic interception, as istio-init installs it: inbound TCP is redirected to the
  * sidecar's inbound port, outbound TCP to its outbound port; the proxy's own uid/gid and
@@ -40,3 +42,10 @@ export function renderInterceptionRules(options: InterceptionOptions = {}): stri
   ];
   return `${lines.join('\n')}\n`;
 }
+
+/** istio-init's interception: nat REDIRECT rules in every pod that runs a sidecar. */
+export const IPTABLES_INTERCEPTION: Interception = {
+  name: 'iptables',
+  initRules: (pod) => (pod.hasSidecar ? renderInterceptionRules() : undefined),
+  undo: 'nothing to undo: the rules live in the pod’s network namespace and go with its pause container',
+};
