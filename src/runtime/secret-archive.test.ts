@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { extract, type Headers } from 'tar-stream';
-import { secretArchive, type SecretFile } from './secret-archive.js';
+import { secretArchive, type SecretEntry } from './secret-archive.js';
 
 interface Entry {
   name: string;
   type: Headers['type'];
+  linkname?: string | null;
   mode: number | undefined;
   uid: number | undefined;
   gid: number | undefined;
@@ -12,7 +13,7 @@ interface Entry {
 }
 
 /** Every entry of the archive, in order, read back with tar-stream's extract(). */
-async function entriesOf(files: readonly SecretFile[]): Promise<Entry[]> {
+async function entriesOf(files: readonly SecretEntry[]): Promise<Entry[]> {
   const extractor = extract();
   const archive = secretArchive(files);
   archive.pipe(extractor as unknown as NodeJS.WritableStream);
@@ -20,8 +21,8 @@ async function entriesOf(files: readonly SecretFile[]): Promise<Entry[]> {
   for await (const entry of extractor) {
     const chunks: Buffer[] = [];
     for await (const chunk of entry) chunks.push(chunk as Buffer);
-    const { name, type, mode, uid, gid } = entry.header;
-    entries.push({ name, type, mode, uid, gid, content: Buffer.concat(chunks).toString('utf8') });
+    const { name, type, mode, uid, gid, linkname } = entry.header;
+    entries.push({ name, type, mode, uid, gid, content: Buffer.concat(chunks).toString('utf8'), ...(type === 'symlink' ? { linkname } : {}) });
   }
   return entries;
 }
@@ -63,6 +64,25 @@ describe('secretArchive', () => {
     const content = 'µs — ✓\n';
     const [file] = (await entriesOf([{ target: '/k', content, uid: 0, gid: 0 }])).filter((entry) => entry.type === 'file');
     expect(file).toStrictEqual({ name: 'k', type: 'file', mode: 0o400, uid: 0, gid: 0, content });
+  });
+
+  it('lays out a Kubernetes-style secret volume: a writable directory, a versioned one, and links', async () => {
+    const owner = { uid: 1337, gid: 1337 };
+    const entries = await entriesOf([
+      { directory: '/etc/sidecar/tls', mode: 0o700, ...owner },
+      { target: '/etc/sidecar/tls/..svid-1/svid.yaml', content: SVID, ...owner },
+      { target: '/etc/sidecar/tls/..data', linkTo: '..svid-1', ...owner },
+      { target: '/etc/sidecar/tls/svid.yaml', linkTo: '..data/svid.yaml', ...owner },
+    ]);
+    expect(entries.map(({ name, type, mode, uid, gid, linkname }) => [name, type, mode, uid, gid, linkname])).toStrictEqual([
+      ['etc/', 'directory', 0o755, 0, 0, undefined],
+      ['etc/sidecar/', 'directory', 0o755, 0, 0, undefined],
+      ['etc/sidecar/tls/', 'directory', 0o700, 1337, 1337, undefined],
+      ['etc/sidecar/tls/..svid-1/', 'directory', 0o500, 1337, 1337, undefined],
+      ['etc/sidecar/tls/..svid-1/svid.yaml', 'file', 0o400, 1337, 1337, undefined],
+      ['etc/sidecar/tls/..data', 'symlink', 0o777, 1337, 1337, '..svid-1'],
+      ['etc/sidecar/tls/svid.yaml', 'symlink', 0o777, 1337, 1337, '..data/svid.yaml'],
+    ]);
   });
 
   it('is an empty archive for no files', async () => {
