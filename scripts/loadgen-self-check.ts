@@ -18,7 +18,8 @@ import { runBareAutocannon, runLoad } from '../src/load/run-agent.js';
 import type { AgentSpec } from '../src/load/agent-protocol.js';
 import { connectDocker } from '../src/runtime/docker-env.js';
 import { startPod } from '../src/runtime/pod.js';
-import { haproxyProfile } from '../src/runtime/proxies/haproxy.js';
+import { sidecarProxy } from '../src/proxies/driver.js';
+import { haproxyDriver } from '../src/proxies/haproxy/driver.js';
 import { RunResources } from '../src/runtime/run-resources.js';
 import { APP_PORT, planTopology } from '../src/runtime/topology.js';
 import { parseScenario } from '../src/scenario/index.js';
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
     const networkName = `sb-${resources.runId}`;
     await resources.createNetwork(networkName);
     const scenario = parseScenario('topologies: [app-only]\nload: { connections: 1, duration: 1s }\n', 'self-check');
-    const plan = planTopology('app-only', { scenario, images: { app: images.app?.tag as string, loadgen: images.loadgen?.tag as string }, proxy: haproxyProfile(images.haproxy?.tag as string), clientCpus: '0', serverCpus: '1' });
+    const plan = planTopology('app-only', { scenario, images: { app: images.app?.tag as string, loadgen: images.loadgen?.tag as string }, proxy: sidecarProxy(haproxyDriver, images.haproxy?.tag as string), clientCpus: '0', serverCpus: '1' });
     const context = { dockerode, resources, networkName, pauseImage: images.pause?.tag as string, initImage: images.init?.tag as string, startupTimeoutMs: 60_000 };
     const server = await startPod(plan.server, context);
     const client = await startPod(plan.client, context);

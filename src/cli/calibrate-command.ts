@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BenchError } from '../errors.js';
+import { proxyDriver } from '../proxies/registry.js';
 import { renderTerminalSummary } from '../report/index.js';
 import { calibrationArms } from '../runner/arms.js';
 import { runScenario } from '../runner/index.js';
@@ -49,9 +50,8 @@ async function calibrate(scenarioPath: string, flags: CalibrateFlags): Promise<n
     const scenario = await loadScenario(scenarioPath);
     const topology = scenario.topologies.find((name) => topologyDefinition(name).serverSidecar);
     if (!topology) throw new BenchError('SB_SCENARIO_INVALID', `${scenarioPath}: topologies: calibration needs a topology with a sidecar (sidecar-inbound or sidecar)`);
-    if (scenario.proxy.profile !== 'haproxy') {
-      throw new BenchError('SB_SCENARIO_INVALID', `${scenarioPath}: proxy.profile: calibration injects its delay with the HAProxy image's relay; set proxy.profile: haproxy`);
-    }
+    const addedDelay = proxyDriver(scenario.proxy.profile).capabilities.addedDelay;
+    if (!addedDelay.supported) throw new BenchError('SB_SCENARIO_INVALID', `${scenarioPath}: proxy.profile: calibration adds a known delay inside the sidecar, which ${scenario.proxy.profile} cannot: ${addedDelay.reason}`);
     const { arms, plan } = calibrationArms(topology, delaysUs);
     const progress = createProgressDisplay();
     planOrRefuse(scenario, { count: arms.length, label: 'arms' }, flags.maxDuration, progress);

@@ -1,6 +1,6 @@
 import { createTrustDomainCa, issueSvid, workloadSpiffeId, type Svid, type TrustDomainCa } from '../pki/spiffe-pki.js';
 import { PROXY_GID, PROXY_UID } from '../interception/index.js';
-import { BUNDLE_PEM_PATH, SVID_CERT_PATH, SVID_KEY_PATH, SVID_PEM_PATH, type SidecarTls } from '../runtime/proxies/haproxy-tls.js';
+import { BUNDLE_PEM_PATH, SVID_CERT_PATH, SVID_KEY_PATH, SVID_PEM_PATH, type SidecarTls } from '../proxies/sidecar-tls.js';
 import type { SecretFile } from '../runtime/secret-archive.js';
 import type { MtlsSpec } from '../scenario/index.js';
 

@@ -8,6 +8,8 @@ import { describeStalls, probeStalls } from '../host/stall-probe.js';
 import { ensureImages, type ImageName } from '../images/index.js';
 import type { Progress } from '../progress.js';
 import { writeResults, RESULTS_SCHEMA_VERSION, type CalibrationPlan, type HostStalls, type Results, type TopologyRecord, type TrialRecord } from '../results/index.js';
+import type { ProxyDriver } from '../proxies/driver.js';
+import { resolveSidecarProxy } from '../proxies/registry.js';
 import { connectDocker } from '../runtime/docker-env.js';
 import { RunResources } from '../runtime/run-resources.js';
 import { planTopology } from '../runtime/topology.js';
@@ -18,8 +20,7 @@ import { BASELINE_ARM_SUFFIX, pairedArms, scenarioArms, type Arm } from './arms.
 import { createMtlsMaterial, type MtlsMaterial } from './mtls-material.js';
 import { resolvePlacement } from './placement.js';
 import { startTopology, type StartedTopology } from './pods-for-run.js';
-import { resolveProxyProfile } from './proxy-image.js';
-import { runTrials } from './run-trials.js';
+import { runTrials, type MtlsArm } from './run-trials.js';
 import { writeReports } from './write-reports.js';
 
 export interface RunScenarioOptions {
@@ -61,11 +62,20 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const placement = resolvePlacement(scenario, cpus);
   if (placement.note) progress.warn(placement.note);
 
-  const imageNames: ImageName[] = ['pause', 'init', 'app', 'loadgen', ...(scenario.proxy.profile === 'haproxy' ? (['haproxy'] as const) : [])];
-  const imageSet = await ensureImages({ dockerode, progress, names: imageNames });
+  const imageSet = await ensureImages({ dockerode, progress, names: ['pause', 'init', 'app', 'loadgen'] });
   const image = (name: ImageName) => imageSet.images[name]?.tag as string;
-  const proxy = await resolveProxyProfile(dockerode, scenario, image('haproxy'), progress);
-  const baselineProxy = options.baselineScenario ? await resolveProxyProfile(dockerode, options.baselineScenario, image('haproxy'), progress) : undefined;
+  // Each proxy driver finds, pulls or builds its own image; the ones built from docker/ are recorded.
+  const proxyContext = {
+    dockerode,
+    progress,
+    ensureImage: async (name: ImageName) => {
+      const built = await ensureImages({ dockerode, progress, names: [name] });
+      Object.assign(imageSet.images, built.images);
+      return built.images[name]?.tag as string;
+    },
+  };
+  const proxy = await resolveSidecarProxy(scenario.proxy, proxyContext);
+  const baselineProxy = options.baselineScenario ? await resolveSidecarProxy(options.baselineScenario.proxy, proxyContext) : undefined;
   throwIfAborted(signal);
 
   const stalls = await probeMachineStalls(cpus, progress);
@@ -98,9 +108,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     const needsMtls = (side: Scenario) => arms.some((arm) => (arm.settingsFrom ?? scenario) === side && hasPeerTls(arm.topology));
     const mtlsMaterial = needsMtls(scenario) ? await createMtlsMaterial(scenario.mtls) : undefined;
     const baselineMtls = options.baselineScenario && needsMtls(options.baselineScenario) ? await createMtlsMaterial(options.baselineScenario.mtls) : undefined;
-    if (mtlsMaterial) mtlsRecord = mtlsResultsRecord(scenario, mtlsMaterial, proxy.name);
+    if (mtlsMaterial) mtlsRecord = mtlsResultsRecord(scenario, mtlsMaterial, proxy.driver);
     const started: StartedTopology[] = [];
-    const mtlsByArm = new Map<string, { material: MtlsMaterial; rotateDuringTrial: boolean; runtimeApi: boolean }>();
+    const mtlsByArm = new Map<string, MtlsArm>();
     for (const arm of arms) {
       throwIfAborted(signal);
       const baselineSide = arm.settingsFrom !== undefined;
@@ -117,13 +127,13 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       if (armMtls && hasPeerTls(arm.topology)) {
         const side = arm.settingsFrom ?? scenario;
         const armProxy = baselineSide && baselineProxy ? baselineProxy : proxy;
-        mtlsByArm.set(arm.name, { material: armMtls, rotateDuringTrial: side.mtls.rotateDuringTrial, runtimeApi: armProxy.runtimeApi });
+        mtlsByArm.set(arm.name, { material: armMtls, rotateDuringTrial: side.mtls.rotateDuringTrial, ...(armProxy.driver.tlsAdmin ? { tlsAdmin: armProxy.driver.tlsAdmin } : {}) });
       }
       const topology = await startTopology(plan, arm.description, podContext, progress, load);
       started.push(topology);
       topologyRecords.push(topology.record);
     }
-    Object.assign(proxyVersions, await readProxyVersions(started, proxy.versionCommand, proxy.name));
+    Object.assign(proxyVersions, await readProxyVersions(started, proxy.driver.versionCommand, proxy.driver.name));
     await runTrials({
       dockerode,
       topologies: started,
@@ -227,7 +237,7 @@ async function readProxyVersions(topologies: readonly StartedTopology[], command
 
 
 /** What results.json keeps of the trust domain: identities and the CA certificate, never a key. */
-function mtlsResultsRecord(scenario: Scenario, material: MtlsMaterial, proxyName: string): NonNullable<Results['mtls']> {
+function mtlsResultsRecord(scenario: Scenario, material: MtlsMaterial, driver: ProxyDriver): NonNullable<Results['mtls']> {
   return {
     trustDomain: material.trustDomain,
     clientSpiffeId: material.client.spiffeId,
@@ -235,10 +245,7 @@ function mtlsResultsRecord(scenario: Scenario, material: MtlsMaterial, proxyName
     keyAlgorithm: scenario.mtls.keyAlgorithm,
     tlsVersion: scenario.mtls.tlsVersion,
     ...(scenario.mtls.cipher ? { cipher: scenario.mtls.cipher } : {}),
-    identityCheck:
-      proxyName === 'envoy'
-        ? 'SPIFFE ID: Envoy matches the peer certificate’s URI SAN (match_typed_subject_alt_names), both directions'
-        : 'SPIFFE ID: a Lua check of the peer certificate’s single URI SAN, both directions (HAProxy 2.6 cannot match URI SANs natively); chain by CA',
+    identityCheck: driver.identityCheck,
     caCertificatePem: material.caCertificatePem,
   };
 }

@@ -3,6 +3,7 @@ import { BenchError, describeError, isBenchError } from '../errors.js';
 import type { AgentSpec } from '../load/agent-protocol.js';
 import { runLoad } from '../load/run-agent.js';
 import type { Progress } from '../progress.js';
+import type { ProxyTlsAdmin } from '../proxies/driver.js';
 import type { TrialRecord } from '../results/schema.js';
 import { APP_PORT } from '../runtime/topology.js';
 import { ResourceSampler } from '../sampling/index.js';
@@ -10,6 +11,13 @@ import { hasPeerTls } from '../topology/index.js';
 import type { MtlsMaterial } from './mtls-material.js';
 import { loadgenOf, type StartedTopology } from './pods-for-run.js';
 import { measureSaturation, watchTls } from './trial-extras.js';
+
+/** An mtls arm: its trust domain, whether to rotate every SVID mid-trial, and its proxy's TLS operations (if it has any). */
+export interface MtlsArm {
+  material: MtlsMaterial;
+  rotateDuringTrial: boolean;
+  tlsAdmin?: ProxyTlsAdmin;
+}
 
 export interface TrialsOptions {
   dockerode: Dockerode;
@@ -22,8 +30,8 @@ export interface TrialsOptions {
   signal: AbortSignal;
   /** Called after every trial, so an interrupted run keeps what it measured. */
   onTrial: (trial: TrialRecord) => void;
-  /** mtls arms, by arm name: their trust domain, whether to rotate every SVID mid-trial, and whether the proxy has a runtime API to read TLS counters from. */
-  mtlsByArm?: Map<string, { material: MtlsMaterial; rotateDuringTrial: boolean; runtimeApi: boolean }>;
+  /** mtls arms, by arm name. */
+  mtlsByArm?: Map<string, MtlsArm>;
   /** After each trial's main load, a closed-model burst (the throughput ceiling). */
   saturation?: { connections: number; durationUs: number };
 }
@@ -61,7 +69,7 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
     await sampler.start();
     // Mid-window: the agent takes ~0.2 s to start, then the warm-up, then half the window.
     const rotation = mtls?.rotateDuringTrial ? { material: mtls.material, afterMs: 200 + (spec.warmupUs + spec.durationUs / 2) / 1000 } : undefined;
-    const tlsWatch = mtls?.runtimeApi ? await watchTls(options.dockerode, topology.client, topology.server, rotation) : undefined;
+    const tlsWatch = mtls?.tlsAdmin ? await watchTls(options.dockerode, mtls.tlsAdmin, topology.client, topology.server, rotation) : undefined;
     const load = await runLoad(options.dockerode, loadgenOf(topology), spec, {
       signal: options.signal,
       onProgress: (progress) => {

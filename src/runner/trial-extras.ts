@@ -3,8 +3,8 @@ import { describeError } from '../errors.js';
 import { failedRequests, type AgentSpec } from '../load/agent-protocol.js';
 import { runLoad } from '../load/run-agent.js';
 import type { TrialSaturation, TrialTls } from '../results/schema.js';
+import type { ProxyTlsAdmin } from '../proxies/driver.js';
 import type { RunningContainer, StartedPod } from '../runtime/pod.js';
-import { readTlsCounters, rotateSvid } from '../runtime/proxies/haproxy-admin.js';
 import { readContainerLog } from '../runtime/container-logs.js';
 import type { MtlsMaterial } from './mtls-material.js';
 
@@ -22,12 +22,12 @@ export interface TlsWatch {
  * For an mtls arm: reads the server sidecar's TLS counters now, optionally rotates every SVID at
  * `rotateAfterMs` (under load), and on finish reads the counters and the sidecars' error log again.
  */
-export async function watchTls(dockerode: Dockerode, client: StartedPod, server: StartedPod, rotation: { material: MtlsMaterial; afterMs: number } | undefined): Promise<TlsWatch> {
+export async function watchTls(dockerode: Dockerode, admin: ProxyTlsAdmin, client: StartedPod, server: StartedPod, rotation: { material: MtlsMaterial; afterMs: number } | undefined): Promise<TlsWatch> {
   const serverSidecar = sidecarOf(server);
   const clientSidecar = sidecarOf(client);
   if (!serverSidecar || !clientSidecar) throw new Error('an mtls arm has a sidecar in each pod');
   const sinceSeconds = Math.floor(Date.now() / 1000);
-  const before = await readTlsCounters(serverSidecar.handle);
+  const before = await admin.readCounters(serverSidecar.handle);
   const rotations: TrialTls['rotations'] = [];
   let rotating: Promise<void> | undefined;
   const timer = rotation
@@ -36,8 +36,8 @@ export async function watchTls(dockerode: Dockerode, client: StartedPod, server:
           const epochMs = Date.now();
           try {
             const svids = await rotation.material.reissue();
-            await rotateSvid(clientSidecar.handle, `${svids.client.certificatePem}\n${svids.client.privateKeyPem}`);
-            await rotateSvid(serverSidecar.handle, `${svids.server.certificatePem}\n${svids.server.privateKeyPem}`);
+            await admin.rotateSvid(clientSidecar.handle, `${svids.client.certificatePem}\n${svids.client.privateKeyPem}`);
+            await admin.rotateSvid(serverSidecar.handle, `${svids.server.certificatePem}\n${svids.server.privateKeyPem}`);
             rotations.push({ epochMs, ok: true, newSerials: [svids.client.certificate.serialNumber, svids.server.certificate.serialNumber] });
           } catch (error) {
             rotations.push({ epochMs, ok: false, error: describeError(error), newSerials: [] });
@@ -49,7 +49,7 @@ export async function watchTls(dockerode: Dockerode, client: StartedPod, server:
     async finish(spanSeconds) {
       if (timer) clearTimeout(timer);
       await rotating;
-      const after = await readTlsCounters(serverSidecar.handle);
+      const after = await admin.readCounters(serverSidecar.handle);
       const logs = (await Promise.all([clientSidecar, serverSidecar].map((sidecar) => readContainerLog(dockerode, sidecar.id, 2000, sinceSeconds)))).flat();
       const failures = [...new Set(logs.filter((line) => TLS_FAILURE.test(line)).map((line) => line.replace(/^.*?\] /, '').slice(0, 200)))].slice(0, 10);
       return {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario, type Scenario } from '../scenario/index.js';
 import { renderInterceptionRules } from '../interception/index.js';
 import type { PodContainerSpec } from './pod.js';
-import { haproxyProfile, renderHaproxyConfig } from './proxies/haproxy.js';
+import { sidecarProxy } from '../proxies/driver.js';
+import { renderHaproxyConfig } from '../proxies/haproxy/config.js';
+import { haproxyDriver } from '../proxies/haproxy/driver.js';
 import { APP_PORT, POD_SYSCTLS, planTopology, type PlanOptions } from './topology.js';
 
 const SCENARIO: Scenario = parseScenario(
@@ -19,7 +21,7 @@ const SCENARIO: Scenario = parseScenario(
 const OPTIONS: PlanOptions = {
   scenario: SCENARIO,
   images: { app: 'sb/app:test', loadgen: 'sb/loadgen:test' },
-  proxy: haproxyProfile('sb/haproxy:test'),
+  proxy: sidecarProxy(haproxyDriver, 'sb/haproxy:test'),
 };
 
 const roles = (containers: readonly PodContainerSpec[]) => containers.map((container) => container.role);

@@ -2,10 +2,10 @@ import type { Scenario } from '../scenario/index.js';
 import { interceptionFor } from '../interception/index.js';
 import { INBOUND_CAPTURE_PORT, OUTBOUND_CAPTURE_PORT } from '../interception/index.js';
 import { topologyDefinition, type TopologyDefinition, type TopologyName } from '../topology/index.js';
-import type { SidecarTls } from './proxies/haproxy-tls.js';
+import type { SidecarProxy } from '../proxies/driver.js';
+import type { SidecarTls } from '../proxies/sidecar-tls.js';
 import type { SecretFile } from './secret-archive.js';
 import type { PodContainerSpec, PodSpec } from './pod.js';
-import type { ProxyProfile } from './proxies/proxy-profile.js';
 
 export const APP_PORT = 8080;
 
@@ -34,7 +34,7 @@ export interface TopologyPlan {
 export interface PlanOptions {
   scenario: Scenario;
   images: TopologyImages;
-  proxy: ProxyProfile;
+  proxy: SidecarProxy;
   clientCpus?: string;
   serverCpus?: string;
   /** Names the pods; defaults to the topology name. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { gatesSchema } from './gates-schema.js';
 import { hasPeerTls } from '../topology/catalog.js';
 import { PROXY_PROFILE_NAMES, TOPOLOGY_NAMES } from './topologies.js';
+import { proxyDriver } from '../proxies/registry.js';
 import { DURATION_FORMS, RATE_FORMS, SIZE_FORMS, parseDurationUs, parseRatePerSecond, parseSizeBytes } from './units.js';
 
 function withUnit(parse: (text: string) => number | undefined, forms: string) {
@@ -174,15 +175,15 @@ export const checkedScenarioFileSchema = scenarioFileSchema.superRefine((file, c
     const rsa = file.mtls.keyAlgorithm === 'rsa-2048';
     if (/ECDSA/.test(file.mtls.cipher) && rsa) ctx.addIssue({ code: 'custom', path: ['mtls', 'cipher'], message: 'an ECDSA cipher cannot authenticate RSA keys; use ECDHE-RSA-… or keyAlgorithm: ecdsa-p256' });
     if (/-RSA-/.test(file.mtls.cipher) && !rsa) ctx.addIssue({ code: 'custom', path: ['mtls', 'cipher'], message: 'an RSA cipher cannot authenticate ECDSA keys; use ECDHE-ECDSA-… or keyAlgorithm: rsa-2048' });
-    if (file.proxy.profile === 'envoy' && file.mtls.tlsVersion === '1.3') {
-      ctx.addIssue({ code: 'custom', path: ['mtls', 'cipher'], message: 'Envoy (BoringSSL) cannot restrict TLS 1.3 suites; remove the cipher or use tlsVersion "1.2"' });
-    }
+    const cipherChoice = proxyDriver(file.proxy.profile).capabilities.tls13CipherChoice;
+    if (!cipherChoice.supported && file.mtls.tlsVersion === '1.3') ctx.addIssue({ code: 'custom', path: ['mtls', 'cipher'], message: cipherChoice.reason });
   }
-  if (usesMtls && file.mtls.rotateDuringTrial && file.proxy.profile !== 'haproxy') {
-    ctx.addIssue({ code: 'custom', path: ['mtls', 'rotateDuringTrial'], message: 'rotation under load goes through HAProxy’s runtime API; the envoy profile reads its SVIDs at start only' });
+  const capabilities = proxyDriver(file.proxy.profile).capabilities;
+  if (usesMtls && file.mtls.rotateDuringTrial && !capabilities.svidRotation.supported) {
+    ctx.addIssue({ code: 'custom', path: ['mtls', 'rotateDuringTrial'], message: capabilities.svidRotation.reason });
   }
-  if (file.proxy.addedDelay !== undefined && file.proxy.profile !== 'haproxy') {
-    ctx.addIssue({ code: 'custom', path: ['proxy', 'addedDelay'], message: 'only the haproxy profile can add a delay (its image carries the delay relay)' });
+  if (file.proxy.addedDelay !== undefined && !capabilities.addedDelay.supported) {
+    ctx.addIssue({ code: 'custom', path: ['proxy', 'addedDelay'], message: capabilities.addedDelay.reason });
   }
   const known = new Set<string>(file.topologies);
   const check = (section: 'thresholds' | 'regressions', index: number, field: 'topology' | 'vs', name: string | undefined) => {

@@ -6,7 +6,7 @@ import { runLoad, runProbe } from '../../src/load/run-agent.js';
 import { createTrustDomainCa, issueSvid, workloadSpiffeId } from '../../src/pki/spiffe-pki.js';
 import { createMtlsMaterial, svidFiles, type MtlsMaterial } from '../../src/runner/mtls-material.js';
 import { startPod, type StartedPod } from '../../src/runtime/pod.js';
-import { rotateSvid, servedSerial } from '../../src/runtime/proxies/haproxy-admin.js';
+import { rotateSvid, servedSerial } from '../../src/proxies/haproxy/admin.js';
 import { APP_PORT } from '../../src/runtime/topology.js';
 import { parseScenario } from '../../src/scenario/index.js';
 import { readContainerLog } from '../../src/runtime/container-logs.js';

@@ -1,7 +1,8 @@
 import type Dockerode from 'dockerode';
 import { ensureImages, type BuiltImage, type ImageName } from '../../src/images/index.js';
 import type { PodContext } from '../../src/runtime/pod.js';
-import { haproxyProfile } from '../../src/runtime/proxies/haproxy.js';
+import { sidecarProxy } from '../../src/proxies/driver.js';
+import { haproxyDriver } from '../../src/proxies/haproxy/driver.js';
 import { RunResources } from '../../src/runtime/run-resources.js';
 import { planTopology, type PlanOptions, type TopologyPlan } from '../../src/runtime/topology.js';
 import type { Scenario, TopologyName } from '../../src/scenario/index.js';
@@ -29,6 +30,6 @@ export async function setUpTestPods(dockerode: Dockerode, name: string): Promise
     context: { dockerode, resources, networkName, pauseImage: image('pause'), initImage: image('init'), startupTimeoutMs: 60_000 },
     image,
     plan: (topology, scenario, options = {}) =>
-      planTopology(topology, { scenario, images: { app: image('app'), loadgen: image('loadgen') }, proxy: haproxyProfile(image('haproxy')), ...options }),
+      planTopology(topology, { scenario, images: { app: image('app'), loadgen: image('loadgen') }, proxy: sidecarProxy(haproxyDriver, image('haproxy')), ...options }),
   };
 }

@@ -1,11 +1,12 @@
-import type { StartedTestContainer } from 'testcontainers';
-import { ADMIN_SOCKET_PATH, SVID_PEM_PATH } from './haproxy-tls.js';
+import type { ProxyExec, ProxyTlsAdmin, TlsCounters } from '../driver.js';
+import { SVID_PEM_PATH } from '../sidecar-tls.js';
+import { ADMIN_SOCKET_PATH } from './tls.js';
 
 /**
  * HAProxy's runtime API, reached with `docker exec … socat` on the sidecar's admin socket. The
  * command travels in an environment variable, so certificates never touch a command line.
  */
-export async function haproxyAdmin(sidecar: StartedTestContainer, command: string): Promise<string> {
+export async function haproxyAdmin(sidecar: ProxyExec, command: string): Promise<string> {
   const result = await sidecar.exec(['bash', '-c', `printf '%s\\n' "$SB_ADMIN_COMMAND" | socat -t 5 - UNIX-CONNECT:${ADMIN_SOCKET_PATH}`], {
     env: { SB_ADMIN_COMMAND: command },
   });
@@ -18,7 +19,7 @@ export async function haproxyAdmin(sidecar: StartedTestContainer, command: strin
  * runtime API's transaction (set, then commit). Established connections keep their session; new
  * handshakes use the new certificate.
  */
-export async function rotateSvid(sidecar: StartedTestContainer, certificateAndKeyPem: string): Promise<void> {
+export async function rotateSvid(sidecar: ProxyExec, certificateAndKeyPem: string): Promise<void> {
   const set = await haproxyAdmin(sidecar, `set ssl cert ${SVID_PEM_PATH} <<\n${certificateAndKeyPem.trim()}\n`);
   if (!/Transaction (created|updated)/i.test(set)) throw new Error(`HAProxy refused the new certificate: ${set.trim()}`);
   const commit = await haproxyAdmin(sidecar, `commit ssl cert ${SVID_PEM_PATH}`);
@@ -26,16 +27,9 @@ export async function rotateSvid(sidecar: StartedTestContainer, certificateAndKe
 }
 
 /** The serial of the certificate HAProxy currently uses for the SVID file (hex, upper case). */
-export async function servedSerial(sidecar: StartedTestContainer): Promise<string | undefined> {
+export async function servedSerial(sidecar: ProxyExec): Promise<string | undefined> {
   const details = await haproxyAdmin(sidecar, `show ssl cert ${SVID_PEM_PATH}`);
   return /^Serial:\s*([0-9A-F]+)/im.exec(details)?.[1]?.toUpperCase();
-}
-
-export interface TlsCounters {
-  /** TLS connections handled since start (frontend and backend). */
-  cumulativeTlsConnections: number;
-  /** Share of frontend handshakes that resumed a session, in %. */
-  frontendSessionReusePercent?: number;
 }
 
 /** Parses `show info` ("Name: value" lines). */
@@ -48,6 +42,9 @@ export function parseTlsCounters(info: string): TlsCounters {
   return { cumulativeTlsConnections: field('CumSslConns') ?? 0, ...(reuse !== undefined ? { frontendSessionReusePercent: reuse } : {}) };
 }
 
-export async function readTlsCounters(sidecar: StartedTestContainer): Promise<TlsCounters> {
+export async function readTlsCounters(sidecar: ProxyExec): Promise<TlsCounters> {
   return parseTlsCounters(await haproxyAdmin(sidecar, 'show info'));
 }
+
+/** HAProxy's TLS operations through the runtime API (the socket exists in mtls sidecars only). */
+export const haproxyTlsAdmin: ProxyTlsAdmin = { readCounters: readTlsCounters, rotateSvid };

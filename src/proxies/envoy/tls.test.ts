@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { envoyProfile, renderEnvoyConfig } from './envoy.js';
-import type { SidecarTls } from './haproxy-tls.js';
-import type { SidecarOptions } from './proxy-profile.js';
+import type { SidecarOptions } from '../driver.js';
+import type { SidecarTls } from '../sidecar-tls.js';
+import { renderEnvoyConfig } from './config.js';
+import { envoyDriver } from './driver.js';
 
 const OPTIONS: SidecarOptions = { workerThreads: 2, appPort: 8080, inboundPort: 15006, outboundPort: 15001 };
 const CLIENT_ID = 'spiffe://cluster.local/ns/bench/sa/loadgen';
@@ -116,12 +117,12 @@ describe('renderEnvoyConfig with other TLS settings', () => {
   });
 });
 
-describe('envoyProfile with tls', () => {
+describe('envoyDriver with tls', () => {
   it('passes the secret files to the sidecar container', () => {
     const secretFiles = [{ target: '/etc/sidecar/tls/svid-key.pem', content: 'KEY', uid: 1337, gid: 1337 }];
-    const container = envoyProfile('my/envoy:1').sidecarContainer({ ...OPTIONS, tls: TLS13, secretFiles });
+    const container = envoyDriver.sidecarContainer('my/envoy:1', { ...OPTIONS, tls: TLS13, secretFiles });
     expect(container.secretFiles).toStrictEqual(secretFiles);
     expect(container.files).toStrictEqual([{ content: renderEnvoyConfig({ ...OPTIONS, tls: TLS13 }), target: '/etc/sidecar/envoy.yaml' }]);
-    expect(envoyProfile().sidecarContainer(OPTIONS)).not.toHaveProperty('secretFiles');
+    expect(envoyDriver.sidecarContainer('my/envoy:1', OPTIONS)).not.toHaveProperty('secretFiles');
   });
 });

@@ -1,11 +1,6 @@
 import { stringify } from 'yaml';
-import { PROXY_GID, PROXY_UID } from '../../interception/index.js';
-import { BUNDLE_PEM_PATH, SVID_CERT_PATH, SVID_KEY_PATH, type SidecarTls } from './haproxy-tls.js';
-import type { ProxyProfile, SidecarOptions } from './proxy-profile.js';
-
-/** The seed's proxy; needs a machine that can pull it (nothing here builds Envoy). */
-export const DEFAULT_ENVOY_IMAGE = 'envoyproxy/envoy:v1.28-latest';
-const CONFIG_PATH = '/etc/sidecar/envoy.yaml';
+import type { SidecarOptions } from '../driver.js';
+import { BUNDLE_PEM_PATH, SVID_CERT_PATH, SVID_KEY_PATH, type SidecarTls } from '../sidecar-tls.js';
 
 const HCM_TYPE = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 const ROUTER_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router';
@@ -103,24 +98,4 @@ export function renderEnvoyConfig(options: SidecarOptions): string {
     },
   };
   return stringify(config);
-}
-
-export function envoyProfile(image: string = DEFAULT_ENVOY_IMAGE): ProxyProfile {
-  return {
-    name: 'envoy',
-    image,
-    pulled: true,
-    upstreamTimeSource: 'Envoy x-envoy-upstream-service-time (whole ms)',
-    runtimeApi: false,
-    versionCommand: ['envoy', '--version'],
-    sidecarContainer: (options) => ({
-      role: 'sidecar',
-      image,
-      user: `${PROXY_UID}:${PROXY_GID}`,
-      command: ['envoy', '-c', CONFIG_PATH, '--concurrency', String(options.workerThreads), '--log-level', 'warn'],
-      files: [{ content: renderEnvoyConfig(options), target: CONFIG_PATH }],
-      ...(options.secretFiles ? { secretFiles: options.secretFiles } : {}),
-      readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${options.inboundPort} && </dev/tcp/127.0.0.1/${options.outboundPort}'`,
-    }),
-  };
 }

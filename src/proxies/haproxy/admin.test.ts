@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTlsCounters } from './haproxy-admin.js';
+import { parseTlsCounters } from './admin.js';
 
 /** `show info` of HAProxy 2.6 after some TLS traffic (excerpt, in the order HAProxy prints it). */
 const SHOW_INFO = `Name: HAProxy

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { haproxyProfile, renderHaproxyConfig } from './haproxy.js';
-import { renderSpiffeLua, type SidecarTls } from './haproxy-tls.js';
-import type { SidecarOptions } from './proxy-profile.js';
+import type { SidecarOptions } from '../driver.js';
+import type { SidecarTls } from '../sidecar-tls.js';
+import { renderHaproxyConfig } from './config.js';
+import { haproxyDriver } from './driver.js';
+import { renderSpiffeLua } from './tls.js';
 
 const OPTIONS: SidecarOptions = { workerThreads: 2, appPort: 8080, inboundPort: 15006, outboundPort: 15001 };
 const CLIENT_ID = 'spiffe://cluster.local/ns/bench/sa/loadgen';
@@ -159,10 +161,10 @@ describe('renderHaproxyConfig with other TLS settings', () => {
   });
 });
 
-describe('haproxyProfile with tls', () => {
+describe('haproxyDriver with tls', () => {
   it('mounts the Lua checks next to the config and passes the secret files through', () => {
     const secretFiles = [{ target: '/etc/sidecar/tls/svid.pem', content: 'PEM', uid: 1337, gid: 1337 }];
-    const container = haproxyProfile('sb/haproxy:test').sidecarContainer({ ...OPTIONS, tls: TLS13, secretFiles });
+    const container = haproxyDriver.sidecarContainer('sb/haproxy:test', { ...OPTIONS, tls: TLS13, secretFiles });
     expect(container.files).toStrictEqual([
       { content: renderHaproxyConfig({ ...OPTIONS, tls: TLS13, secretFiles }), target: '/etc/sidecar/haproxy.cfg' },
       { content: renderSpiffeLua(TLS13), target: '/etc/sidecar/spiffe.lua' },

@@ -1,11 +1,7 @@
-import { PROXY_GID, PROXY_UID } from '../../interception/index.js';
-import { CALIBRATION_RELAY_PORT, calibrationCommand } from './calibration-delay.js';
-import { defaultsTlsLines, globalTlsLines, inboundBind, inboundIdentityCheck, outboundIdentityCheck, outboundServer, renderSpiffeLua, SPIFFE_LUA_PATH } from './haproxy-tls.js';
-import type { ProxyProfile, SidecarOptions } from './proxy-profile.js';
 import { HOP_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from '../../load/headers.js';
-
-const CONFIG_PATH = '/etc/sidecar/haproxy.cfg';
-const HAPROXY_COMMAND = ['haproxy', '-db', '-f', CONFIG_PATH];
+import { CALIBRATION_RELAY_PORT } from '../calibration-delay.js';
+import type { SidecarOptions } from '../driver.js';
+import { defaultsTlsLines, globalTlsLines, inboundBind, inboundIdentityCheck, outboundIdentityCheck, outboundServer } from './tls.js';
 
 /**
  * HAProxy 2.6 as a sidecar: inbound listener forwards to the local app, outbound listener forwards
@@ -51,27 +47,4 @@ backend original_destination
   http-response set-header ${UPSTREAM_SERVICE_TIME_HEADER} %Tr
   http-response add-header ${HOP_HEADER} outbound
 `;
-}
-
-export function haproxyProfile(image: string): ProxyProfile {
-  return {
-    name: 'haproxy',
-    image,
-    pulled: false,
-    upstreamTimeSource: 'HAProxy %Tr (response time of the upstream, whole ms), set as x-envoy-upstream-service-time',
-    runtimeApi: true,
-    versionCommand: ['haproxy', '-v'],
-    sidecarContainer: (options) => ({
-      role: 'sidecar',
-      image,
-      user: `${PROXY_UID}:${PROXY_GID}`,
-      command: options.calibrationDelayUs === undefined ? HAPROXY_COMMAND : calibrationCommand(options.calibrationDelayUs, options.appPort, HAPROXY_COMMAND),
-      files: [
-        { content: renderHaproxyConfig(options), target: CONFIG_PATH },
-        ...(options.tls ? [{ content: renderSpiffeLua(options.tls), target: SPIFFE_LUA_PATH }] : []),
-      ],
-      ...(options.secretFiles ? { secretFiles: options.secretFiles } : {}),
-      readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${options.inboundPort} && </dev/tcp/127.0.0.1/${options.outboundPort}'`,
-    }),
-  };
 }

@@ -1,3 +1,5 @@
+import { BUNDLE_PEM_PATH, SVID_PEM_PATH, type SidecarTls } from '../sidecar-tls.js';
+
 /**
  * HAProxy's side of strict mTLS between sidecars. The inbound listener terminates TLS and accepts
  * only clients whose certificate chains to the trust domain's CA (`verify required`: plaintext and
@@ -9,31 +11,9 @@
  * exactly one, equal to an allowed ID. A request from a wrong identity is denied (403 inbound, 502
  * outbound) after the handshake.
  */
-export const TLS_DIR = '/etc/sidecar/tls';
-export const SVID_PEM_PATH = `${TLS_DIR}/svid.pem`;
-export const BUNDLE_PEM_PATH = `${TLS_DIR}/bundle.pem`;
-/** The same SVID as separate certificate and key files, for proxies that read them apart (Envoy). */
-export const SVID_CERT_PATH = `${TLS_DIR}/svid-cert.pem`;
-export const SVID_KEY_PATH = `${TLS_DIR}/svid-key.pem`;
 export const SPIFFE_LUA_PATH = '/etc/sidecar/spiffe.lua';
 /** The runtime API socket, for rotating certificates without a restart. */
 export const ADMIN_SOCKET_PATH = '/tmp/sidecar-admin.sock';
-
-export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
-
-export interface SidecarTls {
-  version: TlsVersion;
-  /** OpenSSL cipher list for TLS 1.2, e.g. ECDHE-ECDSA-AES128-GCM-SHA256. */
-  ciphers?: string;
-  /** TLS 1.3 cipher suites, e.g. TLS_AES_128_GCM_SHA256. */
-  ciphersuites?: string;
-  /** Inbound: the SPIFFE IDs allowed to call this workload. */
-  allowedClientIds: string[];
-  /** Outbound: the SPIFFE IDs this workload may call. */
-  allowedServerIds: string[];
-  /** per-request: a new TLS connection between the sidecars for every request (handshake churn). */
-  connectionReuse: 'keep-alive' | 'per-request';
-}
 
 function tlsOptions(tls: SidecarTls): string {
   const cipherOption = tls.version === 'TLSv1.3' ? (tls.ciphersuites ? ` ciphersuites ${tls.ciphersuites}` : '') : tls.ciphers ? ` ciphers ${tls.ciphers}` : '';

@@ -1,0 +1,110 @@
+import type Dockerode from 'dockerode';
+import type { ImageName } from '../images/index.js';
+import type { Progress } from '../progress.js';
+import type { PodContainerSpec, SecretFile } from '../runtime/pod.js';
+import type { SidecarTls } from './sidecar-tls.js';
+
+/** How a pod asks one proxy for its sidecar: ports, threads, and the optional extras of a topology. */
+export interface SidecarOptions {
+  workerThreads: number;
+  /** The app's port inside the server pod (inbound traffic is forwarded to 127.0.0.1:appPort). */
+  appPort: number;
+  inboundPort: number;
+  outboundPort: number;
+  /** Calibration only: a fixed delay the inbound listener adds to every request, in µs (0 still runs the
+   *  delay action, so D = 0 and D > 0 differ by the delay alone). Absent: no delay action at all. */
+  calibrationDelayUs?: number;
+  /** Strict mTLS between sidecars (the mtls topologies). */
+  tls?: SidecarTls;
+  /** The sidecar's SVID and trust bundle: mounted into this container only, owned by the proxy uid. */
+  secretFiles?: SecretFile[];
+}
+
+/** Whether a proxy can do one thing sidecar-bench asks of proxies, and if not, why (shown to the user). */
+export type Capability = { supported: true } | { supported: false; reason: string };
+
+/** What a scenario may ask of a proxy; the schema, runner and CLI check these, never the proxy's name. */
+export interface ProxyCapabilities {
+  /** `proxy.addedDelay` and `sidecar-bench calibrate`: a known fixed delay inside the server sidecar. */
+  addedDelay: Capability;
+  /** `mtls.rotateDuringTrial`: new SVIDs under load without a restart. */
+  svidRotation: Capability;
+  /** Per-trial TLS handshake/connection counters of the server sidecar. */
+  tlsCounters: Capability;
+  /** `mtls.cipher` with TLS 1.3: restricting the TLS 1.3 suites. */
+  tls13CipherChoice: Capability;
+  /** Application protocols the sidecar carries (what the load agent may speak through it). */
+  protocols: readonly 'http1'[];
+}
+
+/** The smallest view of a running container a driver needs: `docker exec`. A StartedTestContainer fits. */
+export interface ProxyExec {
+  exec(command: string[], options?: { env?: Record<string, string> }): Promise<{ exitCode: number; output: string; stdout: string }>;
+}
+
+/** TLS counters of one sidecar since it started. */
+export interface TlsCounters {
+  /** TLS connections handled since start (frontend and backend). */
+  cumulativeTlsConnections: number;
+  /** Share of frontend handshakes that resumed a session, in %. */
+  frontendSessionReusePercent?: number;
+}
+
+/** A proxy's TLS operations at run time (present when capabilities.tlsCounters / svidRotation say so). */
+export interface ProxyTlsAdmin {
+  readCounters(sidecar: ProxyExec): Promise<TlsCounters>;
+  /** Swaps the SVID the sidecar serves and presents, without a restart. */
+  rotateSvid(sidecar: ProxyExec, certificateAndKeyPem: string): Promise<void>;
+}
+
+/** What a driver may use to find or build its image. */
+export interface ProxyImageContext {
+  dockerode: Dockerode;
+  progress: Progress;
+  /** Builds (or finds) one of sidecar-bench's own images from docker/ and returns its tag. */
+  ensureImage(name: ImageName): Promise<string>;
+}
+
+/** The scenario's `proxy` section as far as the image is concerned. */
+export interface ProxyImageRequest {
+  /** `proxy.image`: use this reference as given. */
+  image?: string;
+  /** `proxy.version`: which release of the proxy (drivers that pin versions). */
+  version?: string;
+}
+
+/**
+ * One proxy sidecar-bench can put in a pod. Adding a proxy is one folder under src/proxies/ with a
+ * driver and one row in src/proxies/registry.ts.
+ */
+export interface ProxyDriver {
+  name: string;
+  capabilities: ProxyCapabilities;
+  /** Command (exec form) printing the proxy's version, run in the sidecar container. */
+  versionCommand: string[];
+  /** How the proxy reports upstream time on responses, for the report. */
+  upstreamTimeSource: string;
+  /** How the mtls topologies check the peer's SPIFFE ID with this proxy (recorded in results.json). */
+  identityCheck: string;
+  /** The image reference to run, present locally when it resolves (built or pulled). */
+  resolveImage(request: ProxyImageRequest, context: ProxyImageContext): Promise<string>;
+  /** The proxy's configuration file for one sidecar. */
+  renderConfig(options: SidecarOptions): string;
+  sidecarContainer(image: string, options: SidecarOptions): PodContainerSpec;
+  tlsAdmin?: ProxyTlsAdmin;
+}
+
+/** A driver with its image resolved: what the planner puts in pods. */
+export interface SidecarProxy {
+  driver: ProxyDriver;
+  image: string;
+  sidecarContainer(options: SidecarOptions): PodContainerSpec;
+}
+
+/** Binds a driver to an image. */
+export function sidecarProxy(driver: ProxyDriver, image: string): SidecarProxy {
+  return { driver, image, sidecarContainer: (options) => driver.sidecarContainer(image, options) };
+}
+
+export const supported: Capability = { supported: true };
+export const unsupported = (reason: string): Capability => ({ supported: false, reason });

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { SidecarOptions } from '../driver.js';
+import { renderHaproxyConfig } from './config.js';
+import { haproxyDriver } from './driver.js';
+
+const OPTIONS: SidecarOptions = { workerThreads: 3, appPort: 8080, inboundPort: 15006, outboundPort: 15001 };
+
+describe('renderHaproxyConfig', () => {
+  const config = renderHaproxyConfig(OPTIONS);
+  const lines = config.split('\n').map((line) => line.trim());
+
+  it('runs the requested worker threads', () => {
+    expect(lines).toContain('nbthread 3');
+    expect(renderHaproxyConfig({ ...OPTIONS, workerThreads: 1 }).split('\n').map((l) => l.trim())).toContain('nbthread 1');
+  });
+
+  it('binds the inbound and outbound capture ports', () => {
+    expect(lines).toContain('bind :15006');
+    expect(lines).toContain('bind :15001');
+    expect(lines.filter((line) => line.startsWith('bind '))).toStrictEqual(['bind :15006', 'bind :15001']);
+  });
+
+  it('sends inbound traffic to the local app and outbound traffic to the original destination', () => {
+    expect(config).toContain('frontend inbound\n  bind :15006\n  default_backend local_app\n');
+    expect(config).toContain('frontend outbound\n  bind :15001\n  default_backend original_destination\n');
+    expect(config).toContain('backend local_app\n  server app 127.0.0.1:8080\n');
+    expect(lines).toContain('server original 0.0.0.0:0');
+  });
+
+  it('sets x-envoy-upstream-service-time from %Tr in both backends', () => {
+    const header = 'http-response set-header x-envoy-upstream-service-time %Tr';
+    expect(lines.filter((line) => line === header)).toHaveLength(2);
+    const backend = (name: string) => config.slice(config.indexOf(`\nbackend ${name}\n`)).split('\n\n')[0] ?? '';
+    expect(backend('local_app')).toContain(header);
+    expect(backend('original_destination')).toContain(header);
+  });
+
+  it('follows the app port', () => {
+    expect(renderHaproxyConfig({ ...OPTIONS, appPort: 9090 })).toContain('server app 127.0.0.1:9090\n');
+  });
+});
+
+describe('haproxyDriver', () => {
+  it('runs haproxy as the proxy user with the rendered config', () => {
+    expect(haproxyDriver).toMatchObject({ name: 'haproxy', versionCommand: ['haproxy', '-v'] });
+    expect(haproxyDriver.sidecarContainer('sb/haproxy:test', OPTIONS)).toStrictEqual({
+      role: 'sidecar',
+      image: 'sb/haproxy:test',
+      user: '1337:1337',
+      command: ['haproxy', '-db', '-f', '/etc/sidecar/haproxy.cfg'],
+      files: [{ content: renderHaproxyConfig(OPTIONS), target: '/etc/sidecar/haproxy.cfg' }],
+      readinessCommand: "bash -c '</dev/tcp/127.0.0.1/15006 && </dev/tcp/127.0.0.1/15001'",
+    });
+  });
+});
