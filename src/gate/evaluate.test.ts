@@ -107,3 +107,24 @@ describe('evaluateGates in a paired run (candidate and baseline interleaved in o
     expect(regressed.checks.find((check) => check.name.startsWith('sidecar: overhead p50'))?.change?.median).toBe(1000);
   });
 });
+
+describe('the smallest regression a check could have caught', () => {
+  it('is the tolerance plus the change interval’s optimistic half-width, said in an inconclusive reason', () => {
+    // Hodges–Lehmann change +45 µs [0, …] (6 × 6 at 95 %); tolerance 52.5 µs: fails from 52.5 + 45.
+    const candidate = [520, 540, 560, 580, 600, 620];
+    const check = judgeRegression(overheadP50Regression, 'sidecar', candidate, baselineOverhead, 0.95);
+    expect(check.verdict).toBe('inconclusive');
+    expect(check.change).toMatchObject({ median: 45, low: 0 });
+    expect(check.resolution?.failsBeyond).toBe(97.5);
+    expect(check.reason).toContain('this run could only have caught regressions ≥ +98 µs');
+    expect(check.detectable).toBe('≥ +98 µs');
+  });
+
+  it('for a threshold, the medians it could decide', () => {
+    const check = judgeThreshold(overheadP99, 'sidecar', [1200, 1500, 1800, 2100, 2400, 2700], 0.95);
+    // median 1950 [1200, 2700]: fails a median ≥ 2000 + 750, passes one ≤ 2000 − 750.
+    expect(check.resolution).toEqual({ failsBeyond: 2750, passesWithin: 1250 });
+    expect(check.reason).toContain('this run could only have decided a median outside (1.250 ms, 2.750 ms)');
+    expect(check.detectable).toBe('fails ≥ 2.750 ms, passes ≤ 1.250 ms');
+  });
+});

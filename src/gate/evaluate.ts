@@ -5,6 +5,7 @@ import type { Results } from '../results/schema.js';
 import { GATE_METRICS, type GateMetric } from '../scenario/gates-schema.js';
 import type { GateSelector, GatesSpec, RegressionGate, ThresholdGate } from '../scenario/scenario.js';
 import { DEFAULT_REGRESSIONS } from './default-regressions.js';
+import { describeRegressionResolution, describeThresholdBlindSpot, describeThresholdResolution, regressionResolution, thresholdResolution, type Resolution } from './detectable.js';
 import { formatMetricEstimate, formatMetricValue } from './format-value.js';
 import { metricByRound, selectedArms } from './metric-values.js';
 
@@ -24,6 +25,10 @@ export interface GateCheck {
   verdict: Verdict;
   /** One sentence: what was compared with what, and why this verdict. */
   reason: string;
+  /** What this run's noise and rounds let the check resolve: the smallest regression it would have flagged (see detectable.ts). */
+  resolution?: Resolution;
+  /** The resolution in words for tables: "≥ +1.234 ms" (regression), "fails ≥ 2.3 ms, passes ≤ 1.7 ms" (threshold). */
+  detectable?: string;
 }
 
 export interface GateResult {
@@ -67,7 +72,9 @@ export function judgeThreshold(gate: ThresholdGate, arm: string, values: number[
     verdict = 'inconclusive';
     reason = `the confidence interval ${ci} straddles ${limit}: this run is too noisy to judge it; add trials or lengthen them`;
   }
-  return { kind: 'threshold', name, arm, metric, value, verdict, reason };
+  const resolution = thresholdResolution(value, gate.limit, gate.bound);
+  if (verdict === 'inconclusive') reason += `; this run could only have decided a median ${describeThresholdBlindSpot(metric, resolution)}`;
+  return { kind: 'threshold', name, arm, metric, value, verdict, reason, resolution, detectable: describeThresholdResolution(metric, resolution, gate.bound) };
 }
 
 /**
@@ -98,7 +105,9 @@ export function judgeRegression(gate: RegressionGate, arm: string, candidate: nu
     verdict = 'inconclusive';
     reason = `${changeText} straddles the tolerance ${formatMetricValue(metric, tolerance)}: too noisy to judge; add trials or lengthen them`;
   }
-  return { kind: 'regression', name, arm, metric, value, baseline: baselineEstimate, change, verdict, reason };
+  const resolution = regressionResolution(change, tolerance, GATE_METRICS[metric].worse);
+  if (verdict === 'inconclusive') reason += `; this run could only have caught regressions ${describeRegressionResolution(metric, resolution)}`;
+  return { kind: 'regression', name, arm, metric, value, baseline: baselineEstimate, change, verdict, reason, resolution, detectable: describeRegressionResolution(metric, resolution) };
 }
 
 function expand<T extends GateSelector>(gates: readonly T[], summary: ResultsSummary, results: Results): { gate: T; arm: string; values: number[]; byRound: Map<number, number> }[] {

@@ -6,7 +6,8 @@ const escapeXml = (text: string) => text.replace(/[&<>"']/g, (char) => XML_ESCAP
 function testcase(check: GateCheck, policy: 'pass' | 'fail'): string {
   const open = `    <testcase classname="sidecar-bench.${check.kind}.${escapeXml(check.arm)}" name="${escapeXml(check.name)}" time="0">`;
   const reason = escapeXml(check.reason);
-  let body = `      <system-out>${reason}</system-out>`;
+  const detectable = check.detectable ? `\n${escapeXml(`${check.kind === 'regression' ? 'smallest regression this run could detect' : 'this run could decide'}: ${check.detectable}`)}` : '';
+  let body = `      <system-out>${reason}${detectable}</system-out>`;
   if (check.verdict === 'fail') body = `      <failure type="${check.kind === 'regression' ? 'regression' : 'threshold'}" message="${reason}">${reason}</failure>\n${body}`;
   if (check.verdict === 'inconclusive') {
     body = policy === 'fail' ? `      <failure type="inconclusive" message="inconclusive: ${reason}">${reason}</failure>\n${body}` : `      <skipped message="inconclusive: ${reason}"/>\n${body}`;

@@ -24,11 +24,14 @@ export function renderMarkdownSummary(result: GateResult, title: string, details
     return lines.join('\n');
   }
   const ci = `${(details.confidence * 100).toFixed(0)} % CI`;
-  lines.push(`| | check | candidate (median [${ci}]) | baseline | change [${ci}] | verdict |`, '|---|---|---|---|---|---|');
+  lines.push(`| | check | candidate (median [${ci}]) | baseline | change [${ci}] | verdict | could detect |`, '|---|---|---|---|---|---|---|');
   for (const check of result.checks) {
-    lines.push(`| ${ICON[check.verdict]} | ${escapeCell(check.name)} | ${estimateCell(check, 'value')} | ${estimateCell(check, 'baseline')} | ${estimateCell(check, 'change')} | ${check.verdict} |`);
+    lines.push(
+      `| ${ICON[check.verdict]} | ${escapeCell(check.name)} | ${estimateCell(check, 'value')} | ${estimateCell(check, 'baseline')} | ${estimateCell(check, 'change')} | ${check.verdict} | ${escapeCell(check.detectable ?? '')} |`,
+    );
   }
   const explained = result.checks.filter((check) => check.verdict !== 'pass');
+  lines.push('', `_Could detect_: from this run's own noise and rounds, the smallest regression each check would have flagged at ${ci.replace(' CI', '')} confidence (its tolerance plus the distance from the median to the interval's optimistic bound); for a threshold, the medians it would fail or pass.`);
   if (explained.length > 0) {
     lines.push('', '<details><summary>Why each check that did not pass</summary>', '');
     for (const check of explained) lines.push(`- **${escapeCell(check.name)}**: ${escapeCell(check.reason)}`);

@@ -15,6 +15,7 @@ const check = (verdict: GateCheck['verdict'], name: string): GateCheck => ({
   ...(verdict === 'fail' ? { baseline: estimate(500), change: estimate(100) } : {}),
   verdict,
   reason: `because <${verdict}> & "quoted"`,
+  detectable: verdict === 'fail' ? '≥ +60 µs' : 'fails ≥ 2.010 ms, passes ≤ 1.990 ms',
 });
 const RESULT: GateResult = {
   checks: [check('pass', 'sidecar: overhead p99 ≤ 2ms'), check('fail', 'sidecar: overhead p50 no worse than baseline + 50 µs'), check('inconclusive', 'sidecar: sidecar-rss ≤ 512MiB')],
@@ -38,6 +39,8 @@ describe('JUnit XML', () => {
     expect(failed.failure).toMatchObject({ type: 'regression', message: 'because <fail> & "quoted"' });
     expect(inconclusive.skipped.message).toBe('inconclusive: because <inconclusive> & "quoted"');
     expect(failed.name).toBe('sidecar: overhead p50 no worse than baseline + 50 µs');
+    expect(failed['system-out']).toBe('because <fail> & "quoted"\nsmallest regression this run could detect: ≥ +60 µs');
+    expect(passed['system-out']).toBe('because <pass> & "quoted"\nthis run could decide: fails ≥ 2.010 ms, passes ≤ 1.990 ms');
   });
 
   it('turns inconclusive checks into failures under the "fail" policy', () => {
@@ -59,10 +62,10 @@ describe('Markdown summary', () => {
 
   it('is one well-formed table: a header, a separator, one row per check, the same columns everywhere', () => {
     expect(tableRows).toHaveLength(2 + RESULT.checks.length);
-    expect(tableRows[1]).toBe('|---|---|---|---|---|---|');
+    expect(tableRows[1]).toBe('|---|---|---|---|---|---|---|');
     const columns = (row: string) => row.split(/(?<!\\)\|/).length;
     expect(new Set(tableRows.map(columns)).size).toBe(1);
-    expect(tableRows[3]).toContain('| ❌ | sidecar: overhead p50 no worse than baseline + 50 µs | 600 µs [590 µs, 610 µs] | 500 µs [490 µs, 510 µs] | +100 µs [+90 µs, +110 µs] | fail |');
+    expect(tableRows[3]).toContain('| ❌ | sidecar: overhead p50 no worse than baseline + 50 µs | 600 µs [590 µs, 610 µs] | 500 µs [490 µs, 510 µs] | +100 µs [+90 µs, +110 µs] | fail | ≥ +60 µs |');
   });
 
   it('explains every check that did not pass', () => {

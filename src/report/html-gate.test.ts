@@ -14,6 +14,7 @@ const GATE: GateResult = {
       value: { n: 6, median: 2500, low: 2200, high: 2800, coverage: 0.97 },
       verdict: 'fail',
       reason: 'the whole confidence interval <beyond> the limit',
+      detectable: 'fails ≥ 2.300 ms, passes ≤ 1.700 ms',
     },
   ],
   inconclusivePolicy: 'pass',
@@ -30,7 +31,7 @@ describe('the gate in the HTML report', () => {
     const html = renderGate(GATE);
     expect(html).toContain('<p class="verdict-line fail">Gate FAILED: 0 passed, 1 failed, 0 inconclusive (counted as pass).</p>');
     expect(html).toContain('<td>sidecar: overhead p99 (differential) ≤ 2ms</td><td>2.500 ms <span class="ci">[2.200 ms, 2.800 ms]</span></td>');
-    expect(html).toContain('<td class="verdict fail">FAIL</td><td>the whole confidence interval &lt;beyond&gt; the limit</td>');
+    expect(html).toContain('<td class="verdict fail">FAIL</td><td>fails ≥ 2.300 ms, passes ≤ 1.700 ms</td><td>the whole confidence interval &lt;beyond&gt; the limit</td>');
   });
 
   it('comes first on the page, right after the header', async () => {

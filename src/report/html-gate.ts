@@ -18,7 +18,7 @@ export function renderGate(gate: GateResult | undefined): string {
   const rows = gate.checks
     .map(
       (check) => `<tr><td>${e(check.name)}</td><td>${estimate(check, check.value)}</td><td>${estimate(check, check.baseline)}</td><td>${estimate(check, check.change, true)}</td>` +
-        `<td class="verdict ${VERDICT_CLASS[check.verdict]}">${e(check.verdict.toUpperCase())}</td><td>${e(check.reason)}</td></tr>`,
+        `<td class="verdict ${VERDICT_CLASS[check.verdict]}">${e(check.verdict.toUpperCase())}</td><td>${e(check.detectable ?? '')}</td><td>${e(check.reason)}</td></tr>`,
     )
     .join('\n');
   return `<section id="gate"><h2>Gate</h2>
@@ -26,10 +26,10 @@ export function renderGate(gate: GateResult | undefined): string {
 ${
   gate.checks.length === 0
     ? '<p>No checks: the scenario has no thresholds and no baseline was given.</p>'
-    : `<table><thead><tr><th>check</th><th>candidate: median [CI]</th><th>baseline</th><th>change [CI]</th><th>verdict</th><th>why</th></tr></thead><tbody>
+    : `<table><thead><tr><th>check</th><th>candidate: median [CI]</th><th>baseline</th><th>change [CI]</th><th>verdict</th><th>could detect</th><th>why</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
-<p class="note">Thresholds are judged against the confidence bound on their unsafe side; a check whose interval straddles its limit is inconclusive, never a coin flip. Regressions compare this run with a baseline run (Hodges–Lehmann shift with its exact interval).</p>`
+<p class="note">Thresholds are judged against the confidence bound on their unsafe side; a check whose interval straddles its limit is inconclusive, never a coin flip. Regressions compare this run with a baseline run (Hodges–Lehmann shift with its exact interval). “Could detect” is what this run's own noise and rounds let a check resolve: the smallest regression it would have flagged (its tolerance plus the distance from the median to the interval's optimistic bound), or for a threshold the medians it would fail or pass.</p>`
 }
 </section>`;
 }
