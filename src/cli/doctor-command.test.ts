@@ -15,7 +15,7 @@ function fakeDeps(overrides: Partial<HostCheckDeps> = {}): Partial<HostCheckDeps
       '/sys/devices/system/cpu/online': '0-1\n',
       '/proc/filesystems': 'nodev\tcgroup2\n',
     }),
-    docker: async () => ({ serverVersion: '20.10.24+dfsg1', rootDir: '/var/lib/docker', hasImage: async () => true }),
+    docker: async () => ({ serverVersion: '20.10.24+dfsg1', rootDir: '/var/lib/docker', hasImage: async () => true, runResources: async () => [] }),
     run: async (_file, args) => (args[0] === '-V' ? { exitCode: 0, stdout: 'iptables v1.8.9 (nf_tables)', stderr: '' } : { exitCode: 0, stdout: '', stderr: '' }),
     findExecutable: async (name) => `/usr/sbin/${name}`,
     freeBytes: async () => 20 * GIB_BYTES,
@@ -69,8 +69,9 @@ describe('runDoctor', () => {
         '✔ CPU cores      2 online (0,1)',
         '✔ base image     sidecar-bench/base:bookworm present; debootstrap not needed',
         '✔ Docker disk    20.0 GiB free in /var/lib/docker',
+        '✔ leftovers      no resources of killed runs',
         '✔ machine stalls cpu0 0.00 % stalled (0.0/s ≥ 1 ms, longest 0.0 ms)',
-        '7 ok, 2 warning(s), 0 failure(s)',
+        '8 ok, 2 warning(s), 0 failure(s)',
         '',
       ].join('\n'),
     );
@@ -83,7 +84,8 @@ describe('runDoctor', () => {
     const lines = out.text().split('\n');
     expect(lines.slice(0, 2)).toEqual(['✖ Docker engine  no Docker engine is reachable: connect ENOENT /var/run/docker.sock', '    fix: Start a Docker engine, or point DOCKER_HOST at one.']);
     expect(lines).toContain('! Docker disk    not checked: Docker engine unreachable');
-    expect(lines.at(-2)).toBe('5 ok, 3 warning(s), 1 failure(s)');
+    expect(lines).toContain('! leftovers      not checked: Docker engine unreachable');
+    expect(lines.at(-2)).toBe('5 ok, 4 warning(s), 1 failure(s)');
   });
 });
 

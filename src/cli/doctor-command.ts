@@ -48,7 +48,7 @@ export async function runDoctor(deps: Partial<HostCheckDeps> | undefined, out: D
 export function registerDoctorCommand(program: Command): Command {
   return program
     .command('doctor')
-    .description('check this machine: Docker engine, kernel, iptables nat, BPF, AES-NI/AVX2, cores, base image, disk; say how to fix what is missing')
+    .description('check this machine: Docker engine, kernel, iptables nat, BPF, AES-NI/AVX2, cores, base image, disk, resources left by killed runs; say how to fix what is missing')
     .action(async () => {
       process.exitCode = await runDoctor(undefined, process.stdout);
     });

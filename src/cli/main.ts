@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { configureTestcontainersEnv } from '../runtime/docker-env.js';
 import { registerCalibrateCommand } from './calibrate-command.js';
+import { registerCleanCommand } from './clean-command.js';
 import { registerDoctorCommand } from './doctor-command.js';
 import { registerGateCommand } from './gate-command.js';
 import { registerImagesCommand } from './images-command.js';
@@ -22,5 +23,6 @@ registerCalibrateCommand(program);
 registerGateCommand(program);
 registerDoctorCommand(program);
 registerImagesCommand(program);
+registerCleanCommand(program);
 
 await program.parseAsync(process.argv);

@@ -6,6 +6,7 @@ import { pairedArms, pairingProblems, scenarioArms } from '../runner/arms.js';
 import { runScenario, writeReports } from '../runner/index.js';
 import { loadScenario } from '../scenario/index.js';
 import { EXIT_CANNOT_RUN, EXIT_GATE_FAILED, EXIT_INTERRUPTED, EXIT_OK, reportError } from './exit-codes.js';
+import { cleanBeforeRun } from './clean-command.js';
 import { DEFAULT_MAX_DURATION, planOrRefuse } from './plan-check.js';
 import { gateRun, wantsGate, type GateFlags } from './gate-check.js';
 import { createProgressDisplay } from './progress-display.js';
@@ -18,6 +19,8 @@ interface RunFlags extends GateFlags {
   reportsDir: string;
   interleaveWith?: string;
   maxDuration: string;
+  /** false with --no-clean: leave what killed runs left behind. */
+  clean: boolean;
 }
 
 export function registerRunCommand(program: Command): Command {
@@ -28,6 +31,7 @@ export function registerRunCommand(program: Command): Command {
     .option('--reports-dir <dir>', 'where the run folder is created', 'reports')
     .option('--baseline <results>', 'a baseline run’s results.json: the gate also judges regressions against it')
     .option('--interleave-with <scenario>', 'run this baseline configuration in the same run, round by round, and judge regressions against it (robust to machine drift)')
+    .option('--no-clean', 'do not remove the containers and networks that killed runs left behind (they are still reported)')
     .option('--max-duration <duration>', 'refuse to start a run planned to take longer than this (e.g. 90m, 3h)', DEFAULT_MAX_DURATION)
     .addOption(new Option('--inconclusive <policy>', 'exit code when a gate check is too noisy to judge (default: the scenario’s gates.inconclusive)').choices(['pass', 'fail']))
     .action(async (scenarioPath: string, flags: RunFlags) => {
@@ -44,6 +48,7 @@ async function runCommand(scenarioPath: string, flags: RunFlags): Promise<number
     const progress = createProgressDisplay();
     const arms = baselineScenario ? pairedArms(scenario, baselineScenario) : scenarioArms(scenario);
     planOrRefuse(scenario, { count: arms.length, ...(baselineScenario ? { label: 'arms' } : {}) }, flags.maxDuration, progress);
+    await cleanBeforeRun(flags.clean, progress);
     const outcome = await interruptibly((signal, onCleanup) =>
       runScenario({
         scenario,

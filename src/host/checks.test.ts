@@ -19,6 +19,7 @@ const probe = (images: readonly string[] = ['sidecar-bench/base:bookworm']): Doc
   serverVersion: '20.10.24+dfsg1',
   rootDir: '/var/lib/docker',
   hasImage: async (ref) => images.includes(ref),
+  runResources: async () => [],
 });
 
 /** A healthy root host; `commands` maps "file arg arg" to its result. */
@@ -55,6 +56,7 @@ describe('runHostChecks', () => {
       { name: 'CPU cores', status: 'ok', detail: '2 online (0,1)' },
       { name: 'base image', status: 'ok', detail: 'sidecar-bench/base:bookworm present; debootstrap not needed' },
       { name: 'Docker disk', status: 'ok', detail: '80.0 GiB free in /var/lib/docker' },
+      { name: 'leftovers', status: 'ok', detail: 'no resources of killed runs' },
       { name: 'machine stalls', status: 'ok', detail: 'cpu0 0.02 % stalled (0.0/s ≥ 1 ms, longest 0.6 ms), cpu1 0.02 % stalled (0.0/s ≥ 1 ms, longest 0.6 ms)' },
     ]);
   });

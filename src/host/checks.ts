@@ -9,6 +9,7 @@ import { HOST_PATHS, onlineCpus, parseCpuInfo, readKernelRelease } from './finge
 import { nodeHostFs, type HostFs } from './host-fs.js';
 import { findExecutable, freeBytes, probeDocker, runCommand, type CommandResult, type DockerProbe } from './host-probes.js';
 import type { HostStalls } from '../results/schema.js';
+import { checkLeftovers } from './leftovers-check.js';
 import { describeStalls, isStallingMachine, probeStalls } from './stall-probe.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -59,7 +60,7 @@ export const MIN_FREE_DOCKER_ROOT_BYTES = 5 * 2 ** 30;
 
 const GIB_BYTES = 2 ** 30;
 
-type DockerOutcome = { reachable: true; probe: DockerProbe } | { reachable: false; error: unknown };
+export type DockerOutcome = { reachable: true; probe: DockerProbe } | { reachable: false; error: unknown };
 
 const ok = (name: string, detail: string): CheckResult => ({ name, status: 'ok', detail });
 const warn = (name: string, detail: string, fix: string): CheckResult => ({ name, status: 'warn', detail, fix });
@@ -237,6 +238,7 @@ export async function runHostChecks(deps: HostCheckDeps): Promise<CheckResult[]>
     guard('CPU cores', () => checkCores(deps.fs)),
     guard('base image', () => checkBaseImage(deps, docker)),
     guard('Docker disk', () => checkDockerDisk(deps, docker)),
+    guard('leftovers', () => checkLeftovers(docker)),
   ]);
   // After the others, alone: their commands would read as stalls.
   return [...concurrent, await guard('machine stalls', () => checkMachineStalls(deps))];

@@ -7,6 +7,7 @@ import { access, statfs } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { connectDocker } from '../runtime/docker-env.js';
+import { findRunResources, type RunLeftovers } from '../runtime/orphans.js';
 
 /** What doctor needs to know about the Docker engine. Nothing here creates or removes anything. */
 export interface DockerProbe {
@@ -16,6 +17,8 @@ export interface DockerProbe {
   rootDir: string;
   /** Whether an image with this reference is present locally (never pulls). */
   hasImage(ref: string): Promise<boolean>;
+  /** Containers and networks of sidecar-bench runs on this engine, by run, with their owner's state. */
+  runResources(): Promise<RunLeftovers[]>;
 }
 
 /** Connects with {@link connectDocker} and reads the engine's root directory. Rejects with its BenchError when unreachable. */
@@ -25,6 +28,7 @@ export async function probeDocker(env: NodeJS.ProcessEnv = process.env): Promise
   return {
     serverVersion,
     rootDir: info.DockerRootDir ?? '/var/lib/docker',
+    runResources: () => findRunResources(dockerode),
     hasImage: async (ref) => {
       try {
         await dockerode.getImage(ref).inspect();

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { BenchError, describeError } from '../errors.js';
+import { AGENT_STDIN_WATCH_ENV } from './agent-constants.js';
 import { agentProbeSchema, agentProgressSchema, agentResultSchema, type AgentProbe, type AgentProgress, type AgentResult, type AgentSpec } from './agent-protocol.js';
 
 export const AGENT_PATH = '/opt/sidecar-bench/loadgen-agent.cjs';
@@ -54,8 +55,17 @@ async function runAgent<T>(
   options: AgentRunOptions,
 ): Promise<T> {
   const encoded = Buffer.from(JSON.stringify(spec)).toString('base64');
-  const exec = await dockerode.getContainer(containerId).exec({ Cmd: ['node', ...AGENT_NODE_FLAGS, AGENT_PATH, mode, encoded], AttachStdout: true, AttachStderr: true, ...(options.user ? { User: options.user } : {}) });
-  const stream = await exec.start({ hijack: true, stdin: false });
+  // stdin stays attached and is never written: when this process dies (even by SIGKILL) the engine
+  // closes it, and the agent, told so by AGENT_STDIN_WATCH_ENV, stops sending at once.
+  const exec = await dockerode.getContainer(containerId).exec({
+    Cmd: ['node', ...AGENT_NODE_FLAGS, AGENT_PATH, mode, encoded],
+    Env: [`${AGENT_STDIN_WATCH_ENV}=1`],
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    ...(options.user ? { User: options.user } : {}),
+  });
+  const stream = await exec.start({ hijack: true, stdin: true });
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   dockerode.modem.demuxStream(stream, stdout, stderr);
@@ -81,6 +91,8 @@ async function runAgent<T>(
   }).finally(() => {
     // One run makes dozens of agents on one signal: a listener left behind per agent would pile up.
     if (onAbort.listener) options.signal?.removeEventListener('abort', onAbort.listener);
+    // Closing our side ends the agent's stdin: an agent still running (interrupted) stops sending.
+    stream.destroy();
   });
   if (pending) handleStderrLine(pending, stderrLines, options.onProgress);
 

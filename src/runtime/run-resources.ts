@@ -1,11 +1,14 @@
 import type Dockerode from 'dockerode';
 import { describeError } from '../errors.js';
+import { currentRunOwner, ownerLabels, type RunOwner } from './run-owner.js';
 
 export const RUN_ID_LABEL = 'io.sidecar-bench.run-id';
 
 /**
  * Everything a run creates in Docker carries the run's label; removal sweeps by label, so a
- * container created by a start() that was interrupted half-way is removed too.
+ * container created by a start() that was interrupted half-way is removed too. The labels also
+ * name the owning process (src/runtime/run-owner.ts), so resources a killed run could not remove
+ * are found later and told apart from a live run's.
  */
 export class RunResources implements AsyncDisposable {
   private removed = false;
@@ -13,10 +16,12 @@ export class RunResources implements AsyncDisposable {
   constructor(
     private readonly dockerode: Dockerode,
     readonly runId: string,
+    /** The process that owns the run (default: this one). */
+    readonly owner: RunOwner = currentRunOwner(),
   ) {}
 
   get labels(): Record<string, string> {
-    return { [RUN_ID_LABEL]: this.runId };
+    return { [RUN_ID_LABEL]: this.runId, ...ownerLabels(this.owner) };
   }
 
   async createNetwork(name: string): Promise<string> {

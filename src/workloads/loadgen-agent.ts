@@ -10,6 +10,7 @@
 import { request } from 'node:http';
 import autocannon from 'autocannon';
 import type { AgentSpec } from '../load/agent-protocol.js';
+import { AGENT_EXIT_ORPHANED, AGENT_STDIN_WATCH_ENV } from '../load/agent-constants.js';
 import { ResponseRecorder, readServiceTimes } from './loadgen-recorder.js';
 import { LatencyTimeline } from './latency-timeline.js';
 import { runOpenModel } from './loadgen-open.js';
@@ -137,6 +138,22 @@ function probe(spec: AgentSpec): Promise<void> {
   });
 }
 
+/**
+ * An agent whose starter died (the CLI killed with SIGKILL) would otherwise keep sending into a
+ * leftover pod until its schedule ends. Its stdin is the exec's attached stream: the engine closes
+ * it when the starter's connection goes, so end of stdin means "nobody is listening: stop now".
+ */
+function exitWhenStarterGoes(): void {
+  if (process.env[AGENT_STDIN_WATCH_ENV] !== '1') return;
+  const stop = () => {
+    emit(process.stderr, { event: 'fatal', message: 'stdin closed: the process that started this agent is gone; stopping' });
+    process.exit(AGENT_EXIT_ORPHANED);
+  };
+  process.stdin.on('end', stop);
+  process.stdin.on('error', stop);
+  process.stdin.resume();
+}
+
 async function main(): Promise<void> {
   const [mode, encodedSpec] = process.argv.slice(2);
   if (!['load', 'probe', 'bare'].includes(mode ?? '') || !encodedSpec) throw new Error('usage: loadgen-agent load|probe|bare <base64 JSON spec>');
@@ -153,7 +170,11 @@ process.on('unhandledRejection', (error) => {
   process.exit(1);
 });
 
-main().catch((error: unknown) => {
-  emit(process.stderr, { event: 'fatal', message: error instanceof Error ? error.message : String(error) });
-  process.exit(1);
-});
+exitWhenStarterGoes();
+main()
+  // Done: stop watching stdin, so it does not keep the process alive.
+  .then(() => process.stdin.destroy())
+  .catch((error: unknown) => {
+    emit(process.stderr, { event: 'fatal', message: error instanceof Error ? error.message : String(error) });
+    process.exit(1);
+  });
