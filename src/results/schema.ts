@@ -69,6 +69,32 @@ const trialTlsSchema = z.object({
   handshakeFailures: z.array(z.string()),
 });
 
+const counter = z.number().int().nonnegative();
+/** Envoy's upstream_rq_time: log-linear buckets in ms, each with its count. */
+const rqTimeBucketSchema = z.object({ lowerBoundMs: z.number().nonnegative(), widthMs: z.number().nonnegative(), count: counter });
+/** A hop's TLS side, in Envoy's ssl.* vocabulary. */
+const sslCountersSchema = z.object({
+  handshake: counter,
+  sessionReused: counter,
+  connectionError: counter,
+  failVerifyNoCert: counter,
+  failVerifyError: counter,
+  failVerifySan: counter,
+});
+/** One direction through a sidecar: its listener (downstream) and the cluster it forwards to (upstream). */
+const hopStatsSchema = z.object({
+  downstreamCxTotal: counter,
+  downstreamRqTotal: counter,
+  upstreamCxTotal: counter,
+  upstreamRqTotal: counter,
+  ssl: sslCountersSchema.optional(),
+  upstreamRqTimeMs: z.array(rqTimeBucketSchema),
+});
+/** A sidecar's counters: cumulative (a snapshot) or over a trial (the difference of two). */
+export const sidecarStatsSchema = z.object({ inbound: hopStatsSchema, outbound: hopStatsSchema });
+/** What one sidecar's proxy counted during a trial (warm-up included), from its driver's stats reader. */
+const trialProxyStatsSchema = sidecarStatsSchema.extend({ pod: z.enum(['client', 'server']), source: z.string() });
+
 /** Optional closed-model burst after the main load: the throughput the topology saturates at. */
 const trialSaturationSchema = z.object({
   connections: z.number().int().positive(),
@@ -85,6 +111,7 @@ const okTrialSchema = z.object({
   startedAt: z.string(),
   load: trialLoadSchema,
   tls: trialTlsSchema.optional(),
+  proxyStats: z.array(trialProxyStatsSchema).optional(),
   saturation: trialSaturationSchema.optional(),
   resources: z.object({ intervalMs: z.number().positive(), samples: z.array(resourceSampleSchema) }),
 });
@@ -186,6 +213,11 @@ export type Results = z.infer<typeof resultsSchema>;
 export type TrialRecord = z.infer<typeof trialRecordSchema>;
 export type OkTrial = z.infer<typeof okTrialSchema>;
 export type TrialTls = z.infer<typeof trialTlsSchema>;
+export type SidecarStats = z.infer<typeof sidecarStatsSchema>;
+export type HopStats = SidecarStats['inbound'];
+export type SslCounters = NonNullable<HopStats['ssl']>;
+export type RqTimeBucket = HopStats['upstreamRqTimeMs'][number];
+export type TrialProxyStats = z.infer<typeof trialProxyStatsSchema>;
 export type TrialSaturation = z.infer<typeof trialSaturationSchema>;
 export type TopologyRecord = z.infer<typeof topologyRecordSchema>;
 export type PodRecord = z.infer<typeof podRecordSchema>;

@@ -4,41 +4,10 @@
  * depend on addresses: TLS is counted where it terminates (`listener.inbound.ssl.*`) and where it
  * originates (`cluster.original_destination.ssl.*`).
  */
+import type { HopStats, RqTimeBucket, SidecarStats, SslCounters } from '../../results/schema.js';
 import { adminGet, type AdminExec } from './admin.js';
 
-/** Envoy's upstream_rq_time: log-linear buckets in ms, each with a count. */
-export interface RqTimeBucket {
-  lowerBoundMs: number;
-  widthMs: number;
-  count: number;
-}
-
-/** TLS counters of one side of a hop (Envoy's ssl.* stats). */
-export interface SslCounters {
-  handshake: number;
-  sessionReused: number;
-  connectionError: number;
-  failVerifyNoCert: number;
-  failVerifyError: number;
-  failVerifySan: number;
-}
-
-/** One direction through the sidecar: the listener (downstream) and the cluster it forwards to (upstream). */
-export interface HopStats {
-  downstreamCxTotal: number;
-  downstreamRqTotal: number;
-  upstreamCxTotal: number;
-  upstreamRqTotal: number;
-  /** The hop's TLS side, when it has one (inbound: the listener; outbound: the cluster). */
-  ssl?: SslCounters;
-  upstreamRqTimeMs: RqTimeBucket[];
-}
-
-/** Counters of one sidecar, cumulative since start (a snapshot) or over a trial (a difference of two). */
-export interface SidecarStats {
-  inbound: HopStats;
-  outbound: HopStats;
-}
+export type { HopStats, RqTimeBucket, SidecarStats, SslCounters };
 
 const HOPS = {
   inbound: { listener: 'inbound', cluster: 'local_app', sslScope: 'listener.inbound' },
