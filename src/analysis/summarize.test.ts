@@ -128,7 +128,8 @@ const RUN = results(
       proxyOverhead: [250, 700, 0],
       app: [10, 20, 30],
       networkAndProxies: [240, 680, 970],
-      headerCounts: { upstreamServiceTime: 1200, appServiceTime: 1500 },
+      // The agent counts headers on successful responses only: 1192 of the 1490 2xx.
+      headerCounts: { upstreamServiceTime: 1192, appServiceTime: 1490 },
     }),
     okTrial('app-only', 2, { responses: 2000, latency: [300, 400], app: [10, 10], networkAndProxies: [290, 390], headerCounts: { upstreamServiceTime: 0, appServiceTime: 2000 } }, [
       ...samples(20_000, 'app-only-server-app', 5_000_000, 7_000_000, 800),
@@ -175,18 +176,21 @@ describe('summarizeResults', () => {
   });
 
   it('counts and lists failed trials (1-based round)', () => {
-    expect(sidecar).toMatchObject({ okTrials: 1, failedTrials: 1, failures: ['round 4: agent exited with 1'], responses: 1500, windowSeconds: 2, rps: 750 });
+    // Responses and throughput count the 1490 successful responses, not the 10 503s.
+    expect(sidecar).toMatchObject({ okTrials: 1, failedTrials: 1, failures: ['round 4: agent exited with 1'], responses: 1490, windowSeconds: 2, rps: 745 });
   });
 
   it('computes the error rate over every attempt', () => {
     expect(sidecar?.errors).toStrictEqual({
       connectionErrors: 3,
       timeouts: 2,
+      unansweredAtEnd: 0,
       non2xx: 10,
+      attempts: 1500 + 3 + 2,
       errorRate: (3 + 2 + 10) / (1500 + 3 + 2),
       messages: ['ECONNRESET', 'request timed out'],
     });
-    expect(appOnly?.errors).toStrictEqual({ connectionErrors: 0, timeouts: 0, non2xx: 0, errorRate: 0, messages: [] });
+    expect(appOnly?.errors).toStrictEqual({ connectionErrors: 0, timeouts: 0, unansweredAtEnd: 0, non2xx: 0, attempts: 4000, errorRate: 0, messages: [] });
   });
 
   it('reports header shares and the per-request estimators only where headers were seen', () => {

@@ -1,5 +1,5 @@
 import { decodeHistogram, mergeEncoded, percentileCurveUs, summarizeUs, type LatencySummaryUs } from '../hdr/histogram.js';
-import { non2xxResponses } from '../load/agent-protocol.js';
+import { attemptedRequests, failedRequests, non2xxResponses, successfulResponses } from '../load/agent-protocol.js';
 import type { OkTrial, Results, TopologyRecord } from '../results/schema.js';
 import { summarizeCalibration } from './calibration.js';
 import { summarizeMtls } from './mtls.js';
@@ -24,13 +24,17 @@ function containerIdentities(topology: TopologyRecord, hostCores: number): { ide
 
 function summarizeTrial(trial: OkTrial, topology: TopologyRecord, hostCores: number): TrialSummary {
   const seconds = windowSeconds(trial);
-  const rps = seconds > 0 ? trial.load.responses / seconds : 0;
+  // Throughput counts successful responses only: a fast 503 is not throughput.
+  const okResponses = successfulResponses(trial.load);
+  const rps = seconds > 0 ? okResponses / seconds : 0;
   const resources = containerIdentities(topology, hostCores)
     .map(({ identity, cores }) => containerWindowResources(trial.resources.samples, trial.load.window, identity, cores, rps))
     .filter((value): value is ContainerWindowResources => value !== undefined);
   return {
     round: trial.round,
-    responses: trial.load.responses,
+    responses: okResponses,
+    attempts: attemptedRequests(trial.load),
+    failed: failedRequests(trial.load),
     windowSeconds: seconds,
     rps,
     latency: summarizeUs(decodeHistogram(trial.load.histograms.latencyUs)),
@@ -63,12 +67,15 @@ function summarizeTopology(results: Results, topology: TopologyRecord): Topology
   const ok = all.filter((trial): trial is OkTrial => trial.state === 'ok');
   const failures = all.flatMap((trial) => (trial.state === 'failed' ? [`round ${trial.round + 1}: ${trial.error.message}`] : []));
   const trials = ok.map((trial) => summarizeTrial(trial, topology, results.host.logicalCores));
-  const responses = ok.reduce((sum, trial) => sum + trial.load.responses, 0);
+  const responses = ok.reduce((sum, trial) => sum + successfulResponses(trial.load), 0);
   const seconds = ok.reduce((sum, trial) => sum + windowSeconds(trial), 0);
   const connectionErrors = ok.reduce((sum, trial) => sum + trial.load.connectionErrors, 0);
   const timeouts = ok.reduce((sum, trial) => sum + trial.load.timeouts, 0);
+  const unansweredAtEnd = ok.reduce((sum, trial) => sum + (trial.load.unansweredAtEnd ?? 0), 0);
   const non2xx = ok.reduce((sum, trial) => sum + non2xxResponses(trial.load.statusCodes), 0);
-  const attempts = responses + connectionErrors + timeouts;
+  const attempts = ok.reduce((sum, trial) => sum + attemptedRequests(trial.load), 0);
+  const latenciesAboveRange = ok.reduce((sum, trial) => sum + (trial.load.latenciesAboveRange ?? 0), 0);
+  const failedLatency = mergeEncoded(ok.flatMap((trial) => trial.load.histograms.failedLatencyUs ?? []));
   const latencyHistogram = mergeEncoded(ok.map((trial) => trial.load.histograms.latencyUs));
   const open = summarizeOpenModel(ok);
   const upstreamCount = ok.reduce((sum, trial) => sum + trial.load.headerCounts.upstreamServiceTime, 0);
@@ -86,10 +93,14 @@ function summarizeTopology(results: Results, topology: TopologyRecord): Topology
     errors: {
       connectionErrors,
       timeouts,
+      unansweredAtEnd,
       non2xx,
-      errorRate: attempts > 0 ? (connectionErrors + timeouts + non2xx) / attempts : 0,
+      attempts,
+      errorRate: attempts > 0 ? (connectionErrors + timeouts + unansweredAtEnd + non2xx) / attempts : 0,
       messages: [...new Set(ok.flatMap((trial) => trial.load.errorMessages))],
+      ...(failedLatency.totalCount > 0 ? { failedLatency: summarizeUs(failedLatency) } : {}),
     },
+    latenciesAboveRange,
     latency: summarizeUs(latencyHistogram),
     latencyOverTrials: statisticsOverTrials(ok, 'latencyUs'),
     percentileCurve: percentileCurveUs(latencyHistogram),

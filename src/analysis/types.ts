@@ -52,7 +52,12 @@ export interface ResourcePoint {
 
 export interface TrialSummary {
   round: number;
+  /** Successful (2xx) responses: what latency and throughput describe. */
   responses: number;
+  /** Every request the window accounts for (answered or failed). */
+  attempts: number;
+  /** Requests without a 2xx answer. */
+  failed: number;
   windowSeconds: number;
   rps: number;
   latency: LatencySummaryUs;
@@ -65,11 +70,28 @@ export interface TopologySummary {
   okTrials: number;
   failedTrials: number;
   failures: string[];
+  /** Successful (2xx) responses over the ok trials. */
   responses: number;
   windowSeconds: number;
+  /** Successful responses per second. */
   rps: number;
-  errors: { connectionErrors: number; timeouts: number; non2xx: number; errorRate: number; messages: string[] };
-  /** All ok trials' histograms merged (pooled figures). */
+  errors: {
+    connectionErrors: number;
+    timeouts: number;
+    /** Requests sent in the window with no answer when the agent stopped waiting. */
+    unansweredAtEnd: number;
+    non2xx: number;
+    /** Every request the windows account for: successes plus failures. */
+    attempts: number;
+    /** Failed requests / attempts. */
+    errorRate: number;
+    messages: string[];
+    /** How long the failed requests took, where known (never part of the latency figures). */
+    failedLatency?: LatencySummaryUs;
+  };
+  /** Latencies beyond the histogram's 60 s range (recorded at 60 s; a percentile there means "at least"). */
+  latenciesAboveRange: number;
+  /** All ok trials' histograms of successful responses merged (pooled figures). */
   latency: LatencySummaryUs;
   /** Per statistic, the median over trials of each trial's figure, with a confidence interval. */
   latencyOverTrials: EstimatesByStatistic;

@@ -1,6 +1,6 @@
 import { perRoundStatistic, type HistogramKey } from '../analysis/estimators.js';
 import type { ResultsSummary, TrialSummary } from '../analysis/types.js';
-import { failedRequests } from '../load/agent-protocol.js';
+import { attemptedRequests, failedRequests } from '../load/agent-protocol.js';
 import type { OkTrial, Results } from '../results/schema.js';
 import { ESTIMATOR_KEYS, GATE_STATISTICS } from '../scenario/gates-schema.js';
 import type { GateSelector } from '../scenario/scenario.js';
@@ -93,7 +93,7 @@ export function metricByRound(selector: GateSelector, results: Results, summary:
     case 'error-rate':
       values = new Map(
         okTrials(results, arm).map((trial) => {
-          const attempts = trial.load.responses + trial.load.connectionErrors + trial.load.timeouts;
+          const attempts = attemptedRequests(trial.load);
           return [trial.round, attempts > 0 ? failedRequests(trial.load) / attempts : 0];
         }),
       );

@@ -17,10 +17,14 @@ export function newHistogramUs(): Histogram {
 
 /**
  * Records a value in µs, rounded to a whole µs (hdr truncates floats) and clamped to [0, 60 s]:
- * a value beyond the range would otherwise throw mid-run.
+ * a value beyond the range would otherwise throw mid-run. Returns true when the value was above
+ * the range (recorded as 60 s), so the caller can count it: such a value must not pass unseen.
+ * Negative values (a per-request difference under the header's ms rounding) are recorded as 0.
  */
-export function recordUs(histogram: Histogram, valueUs: number): void {
-  histogram.recordValue(Math.min(HIGHEST_TRACKABLE_US, Math.max(0, Math.round(valueUs))));
+export function recordUs(histogram: Histogram, valueUs: number): boolean {
+  const rounded = Math.round(valueUs);
+  histogram.recordValue(Math.min(HIGHEST_TRACKABLE_US, Math.max(0, rounded)));
+  return rounded > HIGHEST_TRACKABLE_US;
 }
 
 /** Histograms cross process boundaries and live in results.json in this form, never as samples. */

@@ -24,7 +24,18 @@ export interface AgentSpec {
   connections: number;
   warmupUs: number;
   durationUs: number;
+  /** Per request; honoured to the ms (Node's timer resolution), sub-second values included. */
   timeoutUs: number;
+}
+
+/** The spec as it travels on the agent's command line: base64 of its JSON (no quoting issues). */
+export function encodeAgentSpec(spec: AgentSpec): string {
+  return Buffer.from(JSON.stringify(spec)).toString('base64');
+}
+
+/** The inverse of encodeAgentSpec, as the agent reads its argument. */
+export function decodeAgentSpec(encoded: string): AgentSpec {
+  return JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as AgentSpec;
 }
 
 export const agentProgressSchema = z.object({
@@ -36,8 +47,13 @@ export const agentProgressSchema = z.object({
 export type AgentProgress = z.infer<typeof agentProgressSchema>;
 
 export const agentHistogramsSchema = z.object({
-  /** Client latency: from just before the request is written to the last byte of the response. */
+  /**
+   * Client latency of successful (2xx) responses: from just before the request is written (open
+   * model: from its scheduled send) to the last byte of the response. Failures are never in it.
+   */
   latencyUs: z.string(),
+  /** Failed requests whose duration is known (non-2xx answers, resets, timeouts, unanswered at the end). */
+  failedLatencyUs: z.string().optional(),
   /** `x-envoy-upstream-service-time` as the nearest proxy reported it (whole ms, recorded as µs). */
   upstreamServiceTimeUs: z.string(),
   /** `x-app-service-time-us` as the app reported it. */
@@ -78,13 +94,22 @@ export const timelinePointSchema = z.object({
 export const agentResultSchema = z.object({
   event: z.literal('result'),
   open: openModelStatsSchema.optional(),
+  /** Closed model: requests on the wire when the window ended (sent inside it, then waited for). */
+  closed: z.object({ inFlightAtWindowEnd: z.number().int().nonnegative() }).optional(),
   /** Latency second by second over the measured window. */
   timeline: z.array(timelinePointSchema).optional(),
   window: z.object({ startEpochMs: z.number(), endEpochMs: z.number() }),
+  /** HTTP responses of any status. */
   responses: z.number().int().nonnegative(),
+  /** Of those, 2xx: the requests latency and throughput describe (absent in files before it existed). */
+  okResponses: z.number().int().nonnegative().optional(),
   statusCodes: z.record(z.string(), z.number().int().nonnegative()),
   connectionErrors: z.number().int().nonnegative(),
   timeouts: z.number().int().nonnegative(),
+  /** Requests sent inside the window that had no answer when the agent stopped waiting (counted as failed). */
+  unansweredAtEnd: z.number().int().nonnegative().optional(),
+  /** Latencies beyond the histograms' range (60 s), recorded at its top: a percentile at 60 s means "at least". */
+  latenciesAboveRange: z.number().int().nonnegative().optional(),
   /** A few distinct error messages, so a failure can be diagnosed, not just counted. */
   errorMessages: z.array(z.string()),
   bytesRead: z.number().nonnegative(),
@@ -108,7 +133,17 @@ export function non2xxResponses(statusCodes: Readonly<Record<string, number>>): 
   return Object.entries(statusCodes).reduce((sum, [code, count]) => (code.startsWith('2') ? sum : sum + count), 0);
 }
 
-/** Requests that did not get a 2xx answer: connection errors, timeouts and non-2xx responses. */
-export function failedRequests(load: Pick<AgentResult, 'connectionErrors' | 'timeouts' | 'statusCodes'>): number {
-  return load.connectionErrors + load.timeouts + non2xxResponses(load.statusCodes);
+/** Requests that did not get a 2xx answer: connection errors, timeouts, non-2xx responses and requests unanswered at the end. */
+export function failedRequests(load: Pick<AgentResult, 'connectionErrors' | 'timeouts' | 'statusCodes' | 'unansweredAtEnd'>): number {
+  return load.connectionErrors + load.timeouts + (load.unansweredAtEnd ?? 0) + non2xxResponses(load.statusCodes);
+}
+
+/** Every request the window accounts for: answered (any status) or failed without an answer. */
+export function attemptedRequests(load: Pick<AgentResult, 'responses' | 'connectionErrors' | 'timeouts' | 'unansweredAtEnd'>): number {
+  return load.responses + load.connectionErrors + load.timeouts + (load.unansweredAtEnd ?? 0);
+}
+
+/** 2xx responses (files written before okResponses existed: every response minus the non-2xx). */
+export function successfulResponses(load: Pick<AgentResult, 'responses' | 'okResponses' | 'statusCodes'>): number {
+  return load.okResponses ?? load.responses - non2xxResponses(load.statusCodes);
 }

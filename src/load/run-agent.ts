@@ -3,7 +3,7 @@ import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { BenchError, describeError } from '../errors.js';
 import { AGENT_STDIN_WATCH_ENV } from './agent-constants.js';
-import { agentProbeSchema, agentProgressSchema, agentResultSchema, type AgentProbe, type AgentProgress, type AgentResult, type AgentSpec } from './agent-protocol.js';
+import { agentProbeSchema, encodeAgentSpec, agentProgressSchema, agentResultSchema, type AgentProbe, type AgentProgress, type AgentResult, type AgentSpec } from './agent-protocol.js';
 
 export const AGENT_PATH = '/opt/sidecar-bench/loadgen-agent.cjs';
 
@@ -54,7 +54,7 @@ async function runAgent<T>(
   schema: z.ZodType<T>,
   options: AgentRunOptions,
 ): Promise<T> {
-  const encoded = Buffer.from(JSON.stringify(spec)).toString('base64');
+  const encoded = encodeAgentSpec(spec);
   // stdin stays attached and is never written: when this process dies (even by SIGKILL) the engine
   // closes it, and the agent, told so by AGENT_STDIN_WATCH_ENV, stops sending at once.
   const exec = await dockerode.getContainer(containerId).exec({

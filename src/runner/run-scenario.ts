@@ -21,6 +21,7 @@ import { createMtlsMaterial, type MtlsMaterial } from './mtls-material.js';
 import { resolvePlacement } from './placement.js';
 import { startTopology, type StartedTopology } from './pods-for-run.js';
 import { runTrials, type MtlsArm } from './run-trials.js';
+import { agentLoadOf } from './load-spec.js';
 import { writeReports } from './write-reports.js';
 
 export interface RunScenarioOptions {
@@ -93,17 +94,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     const networkName = `sb-${runId}`;
     await resources.createNetwork(networkName);
     const podContext = { dockerode, resources, networkName, pauseImage: image('pause'), initImage: image('init'), startupTimeoutMs: STARTUP_TIMEOUT_MS };
-    const load = {
-      model: scenario.load.model,
-      ...(scenario.load.model === 'open' ? { ratePerSecond: scenario.load.ratePerSecond, arrivals: scenario.load.arrivals } : {}),
-      method: scenario.load.request.method,
-      path: scenario.load.request.path,
-      requestBodyBytes: scenario.load.request.bodyBytes,
-      connections: scenario.load.connections,
-      warmupUs: scenario.load.warmupUs,
-      durationUs: scenario.load.durationUs,
-      timeoutUs: scenario.load.timeoutUs,
-    };
+    const load = agentLoadOf(scenario);
     const arms = options.arms ?? (options.baselineScenario ? pairedArms(scenario, options.baselineScenario) : scenarioArms(scenario));
     const needsMtls = (side: Scenario) => arms.some((arm) => (arm.settingsFrom ?? scenario) === side && hasPeerTls(arm.topology));
     const mtlsMaterial = needsMtls(scenario) ? await createMtlsMaterial(scenario.mtls) : undefined;

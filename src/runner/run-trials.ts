@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { BenchError, describeError, isBenchError } from '../errors.js';
-import type { AgentSpec } from '../load/agent-protocol.js';
+import { failedRequests, successfulResponses, type AgentSpec } from '../load/agent-protocol.js';
 import { runLoad } from '../load/run-agent.js';
 import type { Progress } from '../progress.js';
 import type { ProxyTlsAdmin } from '../proxies/driver.js';
@@ -88,7 +88,7 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
     const { event: _event, ...loadRecord } = load;
     const seconds = (load.window.endEpochMs - load.window.startEpochMs) / 1000;
     const saturationNote = saturation ? `; saturates at ${saturation.rps.toFixed(0)} req/s` : '';
-    task.succeed(`${title}: ${(load.responses / seconds).toFixed(0)} req/s, ${load.connectionErrors + load.timeouts} errors${saturationNote}`);
+    task.succeed(`${title}: ${(successfulResponses(load) / seconds).toFixed(0)} req/s, ${failedRequests(load)} failed${saturationNote}`);
     return {
       state: 'ok',
       topology: topology.plan.arm,

@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { describeError } from '../errors.js';
-import { failedRequests, type AgentSpec } from '../load/agent-protocol.js';
+import { failedRequests, successfulResponses, type AgentSpec } from '../load/agent-protocol.js';
 import { runLoad } from '../load/run-agent.js';
 import type { TrialSaturation, TrialTls } from '../results/schema.js';
 import type { ProxyTlsAdmin } from '../proxies/driver.js';
@@ -70,8 +70,8 @@ export async function measureSaturation(dockerode: Dockerode, loadgenId: string,
   return {
     connections: saturation.connections,
     seconds,
-    responses: result.responses,
-    rps: seconds > 0 ? result.responses / seconds : 0,
+    responses: successfulResponses(result),
+    rps: seconds > 0 ? successfulResponses(result) / seconds : 0,
     errors: failedRequests(result),
   };
 }

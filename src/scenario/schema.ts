@@ -51,7 +51,8 @@ const commonLoadFields = {
   saturation: saturationSchema.optional(),
   warmup: durationUs.default(2_000_000),
   duration: durationUs.refine((us) => us >= 1_000_000, { error: 'expected at least 1s' }),
-  timeout: durationUs.default(10_000_000),
+  // Honoured exactly by the load agent, whose timers have 1 ms resolution.
+  timeout: durationUs.refine((us) => us >= 1000 && us % 1000 === 0, { error: 'expected whole milliseconds of at least 1ms, like "1400ms" or "10s" (the load agent’s timers have 1 ms resolution)' }).default(10_000_000),
   request: requestSchema,
 };
 

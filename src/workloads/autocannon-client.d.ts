@@ -4,6 +4,8 @@ declare module 'autocannon/lib/httpClient.js' {
   interface AutocannonClient extends EventEmitter {
     _doRequest(): void;
     destroy(): void;
+    /** Per-request timeout in ms (set from opts.timeout × 1000 before setupClient runs). */
+    timeout: number;
   }
   interface AutocannonClientConstructor {
     new (options: Record<string, unknown>): AutocannonClient;

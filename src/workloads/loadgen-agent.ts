@@ -3,20 +3,15 @@
  * traffic takes the pod's real path, through the outbound sidecar where there is one.
  *
  * Usage: node loadgen-agent.cjs load|probe|bare <base64 JSON AgentSpec>. Progress goes to stderr as JSON lines, the
- * result to stdout as one JSON line. Closed model: autocannon with N connections, one request in
- * flight on each; its own (whole-ms) histograms are ignored and every response is recorded in µs.
- * Open model: see loadgen-open.ts.
+ * result to stdout as one JSON line. Both models drive autocannon's HTTP client and record every
+ * response in µs: see loadgen-closed.ts and loadgen-open.ts.
  */
 import { request } from 'node:http';
 import autocannon from 'autocannon';
-import type { AgentSpec } from '../load/agent-protocol.js';
+import { decodeAgentSpec, type AgentSpec } from '../load/agent-protocol.js';
 import { AGENT_EXIT_ORPHANED, AGENT_STDIN_WATCH_ENV } from '../load/agent-constants.js';
-import { ResponseRecorder, readServiceTimes } from './loadgen-recorder.js';
-import { LatencyTimeline } from './latency-timeline.js';
+import { runClosedModel } from './loadgen-closed.js';
 import { runOpenModel } from './loadgen-open.js';
-import { watchGc } from './gc-watch.js';
-
-type RawHeaders = { headers?: string[] };
 
 function nowEpochMs(): number {
   return performance.timeOrigin + performance.now();
@@ -24,89 +19,6 @@ function nowEpochMs(): number {
 
 function emit(stream: NodeJS.WriteStream, message: object): void {
   stream.write(`${JSON.stringify(message)}\n`);
-}
-
-async function runClosedModel(spec: AgentSpec): Promise<void> {
-  const recorder = new ResponseRecorder();
-  const gcWatch = watchGc();
-  let windowStartEpochMs = 0;
-  const timeline = new LatencyTimeline(() => windowStartEpochMs);
-  const startNs = process.hrtime.bigint();
-  const warmupEndNs = startNs + BigInt(spec.warmupUs) * 1000n;
-  let measuring = false;
-
-  const setupClient = (client: autocannon.Client) => {
-    let pendingHeaders: string[] | undefined;
-    const events = client as unknown as NodeJS.EventEmitter;
-    events.on('headers', (parsed: RawHeaders) => {
-      pendingHeaders = parsed.headers;
-    });
-    events.on('response', (statusCode: number, bytes: number, durationMs: number) => {
-      const headers = pendingHeaders;
-      pendingHeaders = undefined;
-      if (!measuring) return;
-      recorder.recordResponse(statusCode, bytes, durationMs * 1000, readServiceTimes(headers));
-      const at = nowEpochMs();
-      timeline.record(at, durationMs * 1000);
-      if (statusCode < 200 || statusCode >= 300) timeline.recordError(at);
-    });
-    events.on('connError', (error: Error) => {
-      if (!measuring) return;
-      recorder.recordConnectionError(error.message);
-      timeline.recordError(nowEpochMs());
-    });
-    events.on('timeout', () => {
-      if (!measuring) return;
-      recorder.recordTimeout();
-      timeline.recordError(nowEpochMs());
-    });
-  };
-
-  const body = spec.requestBodyBytes > 0 ? Buffer.alloc(spec.requestBodyBytes, 'b') : undefined;
-  const instance = autocannon({
-    url: `http://${spec.host}:${spec.port}${spec.path}`,
-    method: spec.method,
-    ...(body ? { body, headers: { 'content-type': 'application/octet-stream' } } : {}),
-    connections: spec.connections,
-    pipelining: 1,
-    duration: (spec.warmupUs + spec.durationUs) / 1e6,
-    timeout: Math.max(1, Math.round(spec.timeoutUs / 1e6)),
-    // No rate limit: the closed model sends as soon as the previous answer is back, so autocannon's
-    // coordinated-omission "correction" (which needs a rate) never applies.
-    setupClient,
-  } as autocannon.Options);
-
-  let windowEndEpochMs = 0;
-  const warmupTimer = setTimeout(() => {
-    measuring = true;
-    windowStartEpochMs = nowEpochMs();
-  }, Number(warmupEndNs - startNs) / 1e6);
-  // autocannon notices its own end only on its next 1 s tick; close the window on time ourselves.
-  const windowTimer = setTimeout(() => {
-    measuring = false;
-    windowEndEpochMs = nowEpochMs();
-  }, (spec.warmupUs + spec.durationUs) / 1000);
-
-  const progressTimer = setInterval(() => {
-    emit(process.stderr, {
-      event: 'progress',
-      phase: measuring ? 'measure' : 'warmup',
-      elapsedMs: Number(process.hrtime.bigint() - startNs) / 1e6,
-      responses: recorder.responseCount,
-    });
-  }, 1000);
-
-  // The instance is thenable: it resolves when autocannon is done and rejects on a bad option.
-  await instance;
-  if (measuring || windowEndEpochMs === 0) {
-    measuring = false;
-    windowEndEpochMs = nowEpochMs();
-  }
-  clearTimeout(warmupTimer);
-  clearTimeout(windowTimer);
-  clearInterval(progressTimer);
-  const window = { startEpochMs: windowStartEpochMs, endEpochMs: windowEndEpochMs };
-  emit(process.stdout, { ...recorder.toResult(window, undefined, timeline.toSeries()), loadgenGc: gcWatch.stop(window) });
 }
 
 /**
@@ -157,11 +69,11 @@ function exitWhenStarterGoes(): void {
 async function main(): Promise<void> {
   const [mode, encodedSpec] = process.argv.slice(2);
   if (!['load', 'probe', 'bare'].includes(mode ?? '') || !encodedSpec) throw new Error('usage: loadgen-agent load|probe|bare <base64 JSON spec>');
-  const spec = JSON.parse(Buffer.from(encodedSpec, 'base64').toString('utf8')) as AgentSpec;
+  const spec = decodeAgentSpec(encodedSpec);
   if (mode === 'probe') return probe(spec);
   if (mode === 'bare') return runBareAutocannon(spec);
-  if (spec.model === 'closed') return runClosedModel(spec);
-  const result = await runOpenModel(spec, nowEpochMs, (phase, elapsedMs, responses) => emit(process.stderr, { event: 'progress', phase, elapsedMs, responses }));
+  const onProgress = (phase: 'warmup' | 'measure', elapsedMs: number, responses: number) => emit(process.stderr, { event: 'progress', phase, elapsedMs, responses });
+  const result = spec.model === 'closed' ? await runClosedModel(spec, nowEpochMs, onProgress) : await runOpenModel(spec, nowEpochMs, onProgress);
   emit(process.stdout, result);
 }
 

@@ -10,10 +10,10 @@
  * is due. autocannon's own rate limiting is not used (it sends per-second bursts, and its
  * coordinated-omission correction records with an interval in the wrong unit).
  */
-import { URL, urlToHttpOptions } from 'node:url';
 import Client from 'autocannon/lib/httpClient.js';
 import type { AgentResult, AgentSpec } from '../load/agent-protocol.js';
-import { ResponseRecorder, readServiceTimes } from './loadgen-recorder.js';
+import { ResponseRecorder, isSuccess, readServiceTimes } from './loadgen-recorder.js';
+import { clientOptions } from './client-options.js';
 import { arrivalOffsetsNs } from './arrival-schedule.js';
 import { LatencyTimeline } from './latency-timeline.js';
 import { startMetronome } from './metronome.js';
@@ -76,6 +76,7 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
   let sent = 0;
   let waitedForConnection = 0;
   const inWindow = (index: number) => index >= warmupCount;
+  const sinceScheduledUs = (request: InFlight) => Number(process.hrtime.bigint() - request.scheduledNs) / 1000;
 
   // The schedule starts once every connection is open, so connecting is not counted as lateness.
   const connections: ConnectionState[] = [];
@@ -111,7 +112,7 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
       state.inFlight = undefined;
       queueMicrotask(() => {
         if (state.orphan && inWindow(state.orphan.index)) {
-          recorder.recordConnectionError('connection closed before the response');
+          recorder.recordConnectionError('connection closed before the response', sinceScheduledUs(state.orphan));
           timeline.recordError(nowEpochMs());
         }
         state.orphan = undefined;
@@ -125,23 +126,15 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
     dispatch();
   });
 
-  const options = urlToHttpOptions(new URL(`http://${spec.host}:${spec.port}${spec.path}`)) as Record<string, unknown>;
-  const body = spec.requestBodyBytes > 0 ? Buffer.alloc(spec.requestBodyBytes, 'b') : undefined;
   for (let i = 0; i < spec.connections; i++) {
     const state: ConnectionState = {};
     connections.push(state);
-    const client = new Client({
-      ...options,
-      host: `${spec.host}:${spec.port}`,
-      method: spec.method,
-      ...(body ? { body, headers: { 'content-type': 'application/octet-stream' } } : {}),
-      pipelining: 1,
-      timeout: Math.max(1, Math.round(spec.timeoutUs / 1e6)),
-      setupClient: (created: AutocannonClient) => {
+    const client = new Client(
+      clientOptions(spec, (created) => {
         state.client = created;
         stateOf.set(created, state);
-      },
-    });
+      }),
+    );
     client.on('headers', (parsed: { headers?: string[] }) => {
       state.headers = parsed.headers;
     });
@@ -154,8 +147,8 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
       const doneNs = process.hrtime.bigint();
       const latencyUs = Number(doneNs - request.scheduledNs) / 1000;
       const at = nowEpochMs();
-      timeline.record(at, latencyUs);
-      if (statusCode < 200 || statusCode >= 300) timeline.recordError(at);
+      if (isSuccess(statusCode)) timeline.record(at, latencyUs);
+      else timeline.recordError(at);
       recorder.recordResponse(statusCode, bytes, latencyUs, readServiceTimes(headers), {
         uncorrectedLatencyUs: durationMs * 1000,
         sendLagUs: Number(request.sentNs - request.scheduledNs) / 1000,
@@ -163,7 +156,7 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
     });
     client.on('timeout', () => {
       if (state.orphan && inWindow(state.orphan.index)) {
-        recorder.recordTimeout();
+        recorder.recordTimeout(sinceScheduledUs(state.orphan));
         timeline.recordError(nowEpochMs());
       }
       state.orphan = undefined;
@@ -173,7 +166,7 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
       state.inFlight = undefined;
       state.orphan = undefined;
       if (request && inWindow(request.index)) {
-        recorder.recordConnectionError(error.message);
+        recorder.recordConnectionError(error.message, sinceScheduledUs(request));
         timeline.recordError(nowEpochMs());
       }
     });
@@ -198,8 +191,7 @@ export async function runOpenModel(spec: AgentSpec, nowEpochMs: () => number, on
   // Let what is in flight answer (bounded), then close every connection.
   const drainDeadline = nowEpochMs() + Math.min(DRAIN_GRACE_MS, spec.timeoutUs / 1000);
   while (connections.some((state) => state.inFlight) && nowEpochMs() < drainDeadline) await sleepMs(5);
-  const unanswered = connections.filter((state) => state.inFlight && inWindow(state.inFlight.index)).length;
-  for (let i = 0; i < unanswered; i++) recorder.recordTimeout();
+  for (const state of connections) if (state.inFlight && inWindow(state.inFlight.index)) recorder.recordUnanswered(sinceScheduledUs(state.inFlight));
   for (const state of connections) state.client?.destroy();
   ungate();
   clearInterval(progressTimer);

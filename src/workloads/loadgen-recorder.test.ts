@@ -77,7 +77,7 @@ describe('ResponseRecorder', () => {
     for (const encoded of Object.values(result.histograms)) expect(decodeHistogram(encoded).totalCount).toBe(0);
   });
 
-  it('counts statuses, bytes, errors and timeouts', () => {
+  it('counts statuses, bytes, errors and timeouts; latency holds the 2xx only', () => {
     const recorder = new ResponseRecorder();
     recorder.recordResponse(200, 1100, 500, {});
     recorder.recordResponse(200, 1100, 600, {});
@@ -88,13 +88,72 @@ describe('ResponseRecorder', () => {
     expect(recorder.responseCount).toBe(3);
     const result = recorder.toResult(WINDOW);
     expect(result.responses).toBe(3);
+    expect(result.okResponses).toBe(2);
     expect(result.statusCodes).toStrictEqual({ '200': 2, '503': 1 });
     expect(result.bytesRead).toBe(2290);
     expect(result.connectionErrors).toBe(2);
     expect(result.timeouts).toBe(1);
     expect(result.errorMessages).toStrictEqual(['ECONNRESET', 'request timed out']);
     expect(result.headerCounts).toStrictEqual({ upstreamServiceTime: 0, appServiceTime: 0 });
-    expect(summarizeUs(decodeHistogram(result.histograms.latencyUs))).toMatchObject({ count: 3, minUs: 500, maxUs: 700, meanUs: 600 });
+    expect(summarizeUs(decodeHistogram(result.histograms.latencyUs))).toMatchObject({ count: 2, minUs: 500, maxUs: 600, meanUs: 550 });
+    // Only the 503 has a known duration: the reset and the timeout came without a send time.
+    expect(summarizeUs(decodeHistogram(result.histograms.failedLatencyUs as string))).toMatchObject({ count: 1, minUs: 700, maxUs: 700 });
+  });
+
+  it('fast 503s and slow 200s: the latency is the 200s’, the 503s are counted apart with their own histogram', () => {
+    const recorder = new ResponseRecorder();
+    // What a sidecar in front of a dead app does: 503 in 80 µs, while the live requests take 2 ms.
+    for (let i = 0; i < 90; i++) recorder.recordResponse(503, 100, 80, { upstreamServiceTimeUs: 0 });
+    for (let i = 0; i < 10; i++) recorder.recordResponse(200, 1100, 2000, { upstreamServiceTimeUs: 1000, appServiceTimeUs: 1500 });
+    const result = recorder.toResult(WINDOW);
+    expect(result.responses).toBe(100);
+    expect(result.okResponses).toBe(10);
+    expect(result.statusCodes).toStrictEqual({ '200': 10, '503': 90 });
+    expect(summarizeUs(decodeHistogram(result.histograms.latencyUs))).toStrictEqual({
+      count: 10,
+      minUs: 2000,
+      meanUs: 2000,
+      p50Us: 2000,
+      p90Us: 2000,
+      p99Us: 2000,
+      p999Us: 2000,
+      maxUs: 2000,
+    });
+    const failed = decodeHistogram(result.histograms.failedLatencyUs as string);
+    expect(failed.totalCount).toBe(90);
+    expect(countAt(failed, 80)).toBe(90);
+    // The per-request estimators see the successes only.
+    expect(result.headerCounts).toStrictEqual({ upstreamServiceTime: 10, appServiceTime: 10 });
+    expect(countAt(decodeHistogram(result.histograms.proxyOverheadUs), 1000)).toBe(10);
+    expect(countAt(decodeHistogram(result.histograms.networkAndProxiesUs), 500)).toBe(10);
+  });
+
+  it('records the duration of resets, timeouts and requests unanswered at the end when it is known', () => {
+    const recorder = new ResponseRecorder();
+    recorder.recordConnectionError('ECONNRESET', 1_200);
+    recorder.recordTimeout(1_400_000);
+    recorder.recordUnanswered(2_000_000);
+    const result = recorder.toResult(WINDOW);
+    expect(result).toMatchObject({ responses: 0, okResponses: 0, connectionErrors: 1, timeouts: 1, unansweredAtEnd: 1 });
+    expect(result.errorMessages).toStrictEqual(['ECONNRESET', 'request timed out', 'no answer by the end of the trial']);
+    const failed = decodeHistogram(result.histograms.failedLatencyUs as string);
+    expect(failed.totalCount).toBe(3);
+    expect([1_200, 1_400_000, 2_000_000].map((us) => countAt(failed, us))).toStrictEqual([1, 1, 1]);
+    expect(decodeHistogram(result.histograms.latencyUs).totalCount).toBe(0);
+  });
+
+  it('counts a latency beyond the histogram’s 60 s range instead of clamping it silently', () => {
+    const recorder = new ResponseRecorder();
+    recorder.recordResponse(200, 10, 500, {});
+    recorder.recordResponse(200, 10, 75_000_000, {});
+    recorder.recordResponse(200, 10, 60_000_000, {});
+    recorder.recordTimeout(61_000_000);
+    const result = recorder.toResult(WINDOW);
+    // 75 s (ok) and 61 s (failed) are beyond; exactly 60 s is within.
+    expect(result.latenciesAboveRange).toBe(2);
+    const latency = decodeHistogram(result.histograms.latencyUs);
+    expect(latency.totalCount).toBe(3);
+    expect(summarizeUs(latency).maxUs).toBeGreaterThanOrEqual(60_000_000);
   });
 
   it('keeps at most 5 distinct error messages but counts every error', () => {

@@ -1,6 +1,6 @@
 /**
  * Per-response bookkeeping of the load agent: latency and the two service-time headers go into HDR
- * histograms in µs; only responses that complete inside the measured window count.
+ * histograms in µs; only requests sent inside the measured window count.
  */
 import { encodeHistogram, newHistogramUs, recordUs } from '../hdr/histogram.js';
 import { APP_SERVICE_TIME_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from '../load/headers.js';
@@ -45,8 +45,20 @@ export interface OpenModelTimes {
   sendLagUs: number;
 }
 
+/** True for a 2xx status: the only responses whose latency describes the service. */
+export function isSuccess(statusCode: number): boolean {
+  return statusCode >= 200 && statusCode < 300;
+}
+
+/**
+ * Keeps successful (2xx) responses apart from failed requests (non-2xx, resets, timeouts, no
+ * answer by the end): a proxy that answers 503 in 50 µs for a dead app must not make its
+ * topology look fast. Latency and the per-request estimators come from successes only; failures
+ * get their own histogram (where their duration is known) and counts.
+ */
 export class ResponseRecorder {
   private readonly latency = newHistogramUs();
+  private readonly failedLatency = newHistogramUs();
   private readonly uncorrectedLatency = newHistogramUs();
   private readonly sendLag = newHistogramUs();
   private openModel = false;
@@ -57,8 +69,11 @@ export class ResponseRecorder {
   private readonly statusCodes = new Map<number, number>();
   private readonly errorMessages = new Set<string>();
   private responses = 0;
+  private okResponses = 0;
   private connectionErrors = 0;
   private timeouts = 0;
+  private unansweredAtEnd = 0;
+  private latenciesAboveRange = 0;
   private bytesRead = 0;
   private upstreamHeaderCount = 0;
   private appHeaderCount = 0;
@@ -66,13 +81,19 @@ export class ResponseRecorder {
   /**
    * One response. latencyUs is the figure the model reports (open model: from the scheduled send,
    * so a stall cannot hide). The per-request estimators subtract the headers from the latency of
-   * the request as actually sent, since that is the span the proxy and the app saw.
+   * the request as actually sent, since that is the span the proxy and the app saw. A non-2xx
+   * response goes to the failed histogram only.
    */
   recordResponse(statusCode: number, bytes: number, latencyUs: number, times: ServiceTimes, open?: OpenModelTimes): void {
     this.responses++;
     this.bytesRead += bytes;
     this.statusCodes.set(statusCode, (this.statusCodes.get(statusCode) ?? 0) + 1);
-    recordUs(this.latency, latencyUs);
+    if (!isSuccess(statusCode)) {
+      this.recordFailedLatency(latencyUs);
+      return;
+    }
+    this.okResponses++;
+    if (recordUs(this.latency, latencyUs)) this.latenciesAboveRange++;
     if (open) {
       this.openModel = true;
       recordUs(this.uncorrectedLatency, open.uncorrectedLatencyUs);
@@ -91,18 +112,33 @@ export class ResponseRecorder {
     }
   }
 
-  recordConnectionError(message: string): void {
+  /** A connection error (reset, refused) on a request; latencyUs when its send time is known. */
+  recordConnectionError(message: string, latencyUs?: number): void {
     this.connectionErrors++;
     this.noteError(message);
+    if (latencyUs !== undefined) this.recordFailedLatency(latencyUs);
   }
 
-  recordTimeout(): void {
+  /** A request the client gave up on after its timeout; latencyUs when its send time is known. */
+  recordTimeout(latencyUs?: number): void {
     this.timeouts++;
     this.noteError('request timed out');
+    if (latencyUs !== undefined) this.recordFailedLatency(latencyUs);
+  }
+
+  /** A request sent inside the window that had no answer when the agent stopped waiting for it. */
+  recordUnanswered(latencyUs: number): void {
+    this.unansweredAtEnd++;
+    this.noteError('no answer by the end of the trial');
+    this.recordFailedLatency(latencyUs);
   }
 
   get responseCount(): number {
     return this.responses;
+  }
+
+  private recordFailedLatency(latencyUs: number): void {
+    if (recordUs(this.failedLatency, latencyUs)) this.latenciesAboveRange++;
   }
 
   private noteError(message: string): void {
@@ -116,14 +152,18 @@ export class ResponseRecorder {
       event: 'result',
       window,
       responses: this.responses,
+      okResponses: this.okResponses,
       statusCodes: Object.fromEntries([...this.statusCodes].map(([code, count]) => [String(code), count])),
       connectionErrors: this.connectionErrors,
       timeouts: this.timeouts,
+      unansweredAtEnd: this.unansweredAtEnd,
+      latenciesAboveRange: this.latenciesAboveRange,
       errorMessages: [...this.errorMessages],
       bytesRead: this.bytesRead,
       headerCounts: { upstreamServiceTime: this.upstreamHeaderCount, appServiceTime: this.appHeaderCount },
       histograms: {
         latencyUs: encodeHistogram(this.latency),
+        failedLatencyUs: encodeHistogram(this.failedLatency),
         upstreamServiceTimeUs: encodeHistogram(this.upstreamServiceTime),
         appServiceTimeUs: encodeHistogram(this.appServiceTime),
         proxyOverheadUs: encodeHistogram(this.proxyOverhead),

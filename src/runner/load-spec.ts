@@ -1,0 +1,18 @@
+import type { AgentSpec } from '../load/agent-protocol.js';
+import type { Scenario } from '../scenario/index.js';
+
+/** What every trial of a scenario asks the load agent for (the target host and port are per topology). */
+export function agentLoadOf(scenario: Scenario): Omit<AgentSpec, 'host' | 'port'> {
+  const { load } = scenario;
+  return {
+    model: load.model,
+    ...(load.model === 'open' ? { ratePerSecond: load.ratePerSecond, arrivals: load.arrivals } : {}),
+    method: load.request.method,
+    path: load.request.path,
+    requestBodyBytes: load.request.bodyBytes,
+    connections: load.connections,
+    warmupUs: load.warmupUs,
+    durationUs: load.durationUs,
+    timeoutUs: load.timeoutUs,
+  };
+}

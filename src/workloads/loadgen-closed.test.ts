@@ -1,0 +1,85 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeHistogram } from '../hdr/histogram.js';
+import type { AgentSpec } from '../load/agent-protocol.js';
+import { runClosedModel } from './loadgen-closed.js';
+
+const nowEpochMs = () => performance.timeOrigin + performance.now();
+let server: Server | undefined;
+const sockets = new Set<Socket>();
+
+async function serve(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<number> {
+  server = createServer(handler);
+  server.on('connection', (socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+afterEach(async () => {
+  for (const socket of sockets) socket.destroy();
+  sockets.clear();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = undefined;
+});
+
+const spec = (port: number, fields: Partial<AgentSpec>): AgentSpec => ({
+  model: 'closed',
+  host: '127.0.0.1',
+  port,
+  method: 'GET',
+  path: '/',
+  requestBodyBytes: 0,
+  connections: 2,
+  warmupUs: 200_000,
+  durationUs: 1_100_000,
+  timeoutUs: 10_000_000,
+  ...fields,
+});
+
+describe('the closed model', () => {
+  it('counts the requests sent inside the window, waiting for those still on the wire when it ends', async () => {
+    // Each answer takes 400 ms: each connection sends at ~0, 400, 800, 1200 ms. The window is
+    // 200-1300 ms, so 400, 800 and 1200 are in it, and 1200 is still on the wire at its end.
+    const port = await serve((_request, response) => setTimeout(() => response.end('ok'), 400));
+    const startedMs = performance.now();
+    const result = await runClosedModel(spec(port, {}), nowEpochMs, () => {});
+    expect(performance.now() - startedMs).toBeGreaterThanOrEqual(1_550);
+    expect(result.closed).toStrictEqual({ inFlightAtWindowEnd: 2 });
+    expect(result).toMatchObject({ responses: 6, okResponses: 6, connectionErrors: 0, timeouts: 0, unansweredAtEnd: 0 });
+    const latency = decodeHistogram(result.histograms.latencyUs);
+    expect(latency.totalCount).toBe(6);
+    expect(latency.minNonZeroValue).toBeGreaterThanOrEqual(400_000);
+  });
+
+  it('honours a sub-second timeout and keeps the timed-out requests out of the latency', async () => {
+    // Never answers: with a 300 ms timeout the connection re-sends at ~0, 300, 600, 900 ms; the
+    // window 100-1100 ms holds 300, 600 and 900, and 900 times out while the agent drains.
+    const port = await serve(() => {});
+    const result = await runClosedModel(spec(port, { connections: 1, warmupUs: 100_000, durationUs: 1_000_000, timeoutUs: 300_000 }), nowEpochMs, () => {});
+    expect(result).toMatchObject({ responses: 0, okResponses: 0, timeouts: 3, unansweredAtEnd: 0 });
+    expect(decodeHistogram(result.histograms.latencyUs).totalCount).toBe(0);
+    const failed = decodeHistogram(result.histograms.failedLatencyUs as string);
+    expect(failed.totalCount).toBe(3);
+    expect(failed.minNonZeroValue).toBeGreaterThanOrEqual(299_000);
+    expect(failed.maxValue).toBeLessThan(900_000);
+  });
+
+  it('keeps fast 503s out of the latency of the slow 200s', async () => {
+    let count = 0;
+    const port = await serve((_request, response) => {
+      count++;
+      if (count % 2 === 0) {
+        response.statusCode = 503;
+        response.end('down');
+      } else setTimeout(() => response.end('ok'), 50);
+    });
+    const result = await runClosedModel(spec(port, { connections: 1, warmupUs: 100_000, durationUs: 1_000_000 }), nowEpochMs, () => {});
+    const ok = result.okResponses as number;
+    expect(ok).toBeGreaterThan(5);
+    expect(result.statusCodes['503']).toBeGreaterThan(5);
+    expect(result.responses).toBe(ok + (result.statusCodes['503'] as number));
+    expect(decodeHistogram(result.histograms.latencyUs).minNonZeroValue).toBeGreaterThanOrEqual(50_000);
+    expect(decodeHistogram(result.histograms.failedLatencyUs as string).maxValue).toBeLessThan(50_000);
+  });
+});
