@@ -49,7 +49,7 @@ describe('the closed model', () => {
     expect(result).toMatchObject({ responses: 6, okResponses: 6, connectionErrors: 0, timeouts: 0, unansweredAtEnd: 0 });
     const latency = decodeHistogram(result.histograms.latencyUs);
     expect(latency.totalCount).toBe(6);
-    expect(latency.minNonZeroValue).toBeGreaterThanOrEqual(400_000);
+    expect(latency.minNonZeroValue).toBeGreaterThanOrEqual(390_000);
   });
 
   it('honours a sub-second timeout and keeps the timed-out requests out of the latency', async () => {
@@ -79,7 +79,8 @@ describe('the closed model', () => {
     expect(ok).toBeGreaterThan(5);
     expect(result.statusCodes['503']).toBeGreaterThan(5);
     expect(result.responses).toBe(ok + (result.statusCodes['503'] as number));
-    expect(decodeHistogram(result.histograms.latencyUs).minNonZeroValue).toBeGreaterThanOrEqual(50_000);
-    expect(decodeHistogram(result.histograms.failedLatencyUs as string).maxValue).toBeLessThan(50_000);
+    // Node's timers may fire up to 1 ms early (loop time is cached): 40 ms separates the two populations.
+    expect(decodeHistogram(result.histograms.latencyUs).minNonZeroValue).toBeGreaterThanOrEqual(40_000);
+    expect(decodeHistogram(result.histograms.failedLatencyUs as string).maxValue).toBeLessThan(40_000);
   });
 });
