@@ -57,4 +57,27 @@ describe('gates in a scenario', () => {
       'gates.yaml:8:7  gates.thresholds[3]: give exactly one of max or min',
     ]);
   });
+
+  it('refuses, naming the field, gates that can never apply: a sidecar metric on app-only, overhead without app-only, "*" matching nothing', () => {
+    const onAppOnly = rejection(`${BASE}gates:\n  thresholds:\n    - { topology: app-only, metric: sidecar-rss, max: 512MiB }\n    - { topology: app-only, metric: overhead, statistic: p99, max: 2ms }\n`);
+    expect(onAppOnly.details).toStrictEqual([
+      'gates.yaml:5:19  gates.thresholds[0].topology: sidecar-rss can never apply here: app-only has no sidecar and sidecar-rss reads a sidecar',
+      'gates.yaml:6:19  gates.thresholds[1].topology: overhead can never apply here: app-only is the reference overhead is measured against (its overhead is 0 by definition)',
+    ]);
+    const noReference = rejection('topologies: [sidecar]\nload: { connections: 4, duration: 2s }\ngates:\n  regressions:\n    - { metric: overhead, statistic: p50 }\n');
+    expect(noReference.details).toStrictEqual(['gates.yaml:5:17  gates.regressions[0].metric: overhead is measured against app-only, which this scenario does not run; add app-only to topologies']);
+    const nothing = rejection('topologies: [app-only]\nload: { connections: 4, duration: 2s }\ngates:\n  thresholds:\n    - { metric: sidecar-vcpu-per-1k-rps, max: 0.5 }\n    - { metric: ctx-switches-per-second-per-core, role: app, max: 5000 }\n');
+    expect(nothing.details).toStrictEqual([
+      'gates.yaml:5:17  gates.thresholds[0].metric: sidecar-vcpu-per-1k-rps applies to none of this scenario\'s topologies: app-only has no sidecar and sidecar-vcpu-per-1k-rps reads a sidecar',
+    ]);
+  });
+
+  it('refuses thresholds on fewer trials than the gate\'s interval needs; the default trial count (6) supports a 95 % interval', () => {
+    const few = rejection(`${BASE}trials: 3\ngates:\n  thresholds:\n    - { metric: error-rate, max: 0.1% }\n`);
+    expect(few.details).toStrictEqual(['gates.yaml:3:9  trials: gates.thresholds need at least 6 trials for a 95 % confidence interval (3 reach at most 75.0 %); raise trials or lower gates.confidence']);
+    const stricter = rejection(`${BASE}trials: 6\ngates:\n  confidence: 0.99\n  thresholds:\n    - { metric: error-rate, max: 0.1% }\n`);
+    expect(stricter.details).toStrictEqual(['gates.yaml:3:9  trials: gates.thresholds need at least 8 trials for a 99 % confidence interval (6 reach at most 96.9 %); raise trials or lower gates.confidence']);
+    const defaulted = parseScenario(`${BASE}gates:\n  thresholds:\n    - { metric: error-rate, max: 0.1% }\n`, 'gates.yaml');
+    expect(defaulted.trials).toBe(6);
+  });
 });

@@ -91,7 +91,7 @@ describe('parseScenario: valid files', () => {
         timeoutUs: 10_000_000,
         request: { method: 'GET', path: '/', bodyBytes: 0 },
       },
-      trials: 1,
+      trials: 6,
       sampling: { intervalUs: 250_000 },
       mtls: DEFAULT_MTLS,
       gates: { inconclusive: 'pass', confidence: 0.95, thresholds: [] },

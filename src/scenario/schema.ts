@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkGateApplicability } from './gate-checks.js';
 import { gatesSchema } from './gates-schema.js';
 import { hasPeerTls } from '../topology/catalog.js';
 import { PROXY_PROFILE_NAMES, TOPOLOGY_NAMES } from './topologies.js';
@@ -138,7 +139,8 @@ export const scenarioFileSchema = z.strictObject({
     })
     .default({ responseBody: 1024, serviceTime: 0 }),
   load: loadSchema,
-  trials: wholeNumber(1, 100).default(1),
+  /** Rounds; 6 is the fewest for which a 95 % interval over trials exists (src/analysis/statistics.ts). */
+  trials: wholeNumber(1, 100).default(6),
   sampling: z
     .strictObject({
       interval: durationUs
@@ -186,6 +188,7 @@ export const checkedScenarioFileSchema = scenarioFileSchema.superRefine((file, c
   if (file.proxy.addedDelay !== undefined && !capabilities.addedDelay.supported) {
     ctx.addIssue({ code: 'custom', path: ['proxy', 'addedDelay'], message: capabilities.addedDelay.reason });
   }
+  checkGateApplicability(file, ctx);
   const known = new Set<string>(file.topologies);
   const check = (section: 'thresholds' | 'regressions', index: number, field: 'topology' | 'vs', name: string | undefined) => {
     if (name === undefined || (field === 'topology' && name === '*') || known.has(name)) return;
