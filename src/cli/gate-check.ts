@@ -1,7 +1,8 @@
 
 import type { ResultsSummary } from '../analysis/index.js';
 import { summarizeResults } from '../analysis/index.js';
-import { evaluateGates, writeGateOutputs, type GateResult } from '../gate/index.js';
+import { evaluateGates, runErrorsOf, writeGateOutputs, type GateResult } from '../gate/index.js';
+import { EXIT_CANNOT_RUN, EXIT_GATE_FAILED, EXIT_OK } from './exit-codes.js';
 import { readResults, type Results } from '../results/index.js';
 import type { GatesSpec } from '../scenario/index.js';
 
@@ -32,7 +33,16 @@ export async function gateRun(results: Results, summary: ResultsSummary, outputD
   return { result, markdown };
 }
 
+/**
+ * Whether a run gets junit.xml and summary.md: it has gates, a baseline or a paired side, or it
+ * did not run cleanly (a failed trial or an incomplete run is reported to CI as a JUnit <error>).
+ */
 export function wantsGate(results: Results, flags: GateFlags): boolean {
-  return gatesOf(results).thresholds.length > 0 || flags.baseline !== undefined || results.pairing !== undefined;
+  return gatesOf(results).thresholds.length > 0 || flags.baseline !== undefined || results.pairing !== undefined || runErrorsOf(results).length > 0;
+}
+
+/** 0 pass · 1 a check failed or was not evaluated · 2 the run is unfit to judge (incomplete, a trial failed). */
+export function exitCodeOf(result: GateResult): number {
+  return result.verdict === 'pass' ? EXIT_OK : result.verdict === 'fail' ? EXIT_GATE_FAILED : EXIT_CANNOT_RUN;
 }
 

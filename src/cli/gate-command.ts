@@ -4,8 +4,8 @@ import { Option, type Command } from 'commander';
 import { summarizeResults } from '../analysis/index.js';
 import { readResults } from '../results/index.js';
 import { writeReports } from '../runner/index.js';
-import { EXIT_GATE_FAILED, EXIT_OK, reportError } from './exit-codes.js';
-import { gateRun, type GateFlags } from './gate-check.js';
+import { reportError } from './exit-codes.js';
+import { exitCodeOf, gateRun, type GateFlags } from './gate-check.js';
 
 export function registerGateCommand(program: Command): Command {
   return program
@@ -24,7 +24,8 @@ export function registerGateCommand(program: Command): Command {
         const { result, markdown } = await gateRun(results, summary, outputDir, flags);
         await writeReports(outputDir, results, summary, result);
         process.stdout.write(`${markdown}\nwrote ${outputDir}/junit.xml, ${outputDir}/summary.md, ${outputDir}/index.html\n`);
-        process.exitCode = result.verdict === 'pass' ? EXIT_OK : EXIT_GATE_FAILED;
+        if (result.verdict === 'error') process.stderr.write(`sidecar-bench: ${resultsPath} is not a complete run; it cannot pass a gate:\n${result.runErrors.map((error) => `  ${error.message}`).join('\n')}\n`);
+        process.exitCode = exitCodeOf(result);
       } catch (error) {
         process.exitCode = reportError(error);
       }

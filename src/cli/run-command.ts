@@ -5,10 +5,10 @@ import { BenchError } from '../errors.js';
 import { pairedArms, pairingProblems, scenarioArms } from '../runner/arms.js';
 import { runScenario, writeReports } from '../runner/index.js';
 import { loadScenario } from '../scenario/index.js';
-import { EXIT_CANNOT_RUN, EXIT_GATE_FAILED, EXIT_INTERRUPTED, EXIT_OK, reportError } from './exit-codes.js';
+import { EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, reportError } from './exit-codes.js';
 import { cleanBeforeRun } from './clean-command.js';
 import { DEFAULT_MAX_DURATION, planOrRefuse } from './plan-check.js';
-import { gateRun, wantsGate, type GateFlags } from './gate-check.js';
+import { exitCodeOf, gateRun, wantsGate, type GateFlags } from './gate-check.js';
 import { createProgressDisplay } from './progress-display.js';
 import { interruptibly } from './interrupts.js';
 import { TOOL_VERSION } from './version.js';
@@ -62,6 +62,14 @@ async function runCommand(scenarioPath: string, flags: RunFlags): Promise<number
     );
     process.stdout.write(`\n${renderTerminalSummary(outcome.summary, { color: Boolean(process.stdout.isTTY) })}\n`);
     if (outcome.outputDir) process.stdout.write(`\nresults: ${outcome.outputDir}/results.json\nreport:  ${outcome.outputDir}/index.html\n`);
+    // Whatever happened, a run that kept trials gets its junit.xml, summary.md and gated report.
+    let gateExit = EXIT_OK;
+    if (outcome.outputDir && wantsGate(outcome.results, flags)) {
+      const { result, markdown } = await gateRun(outcome.results, outcome.summary, outcome.outputDir, flags);
+      await writeReports(outcome.outputDir, outcome.results, outcome.summary, result);
+      process.stdout.write(`\n${markdown}\ngate: ${outcome.outputDir}/junit.xml, ${outcome.outputDir}/summary.md\n`);
+      gateExit = exitCodeOf(result);
+    }
     const { status, error } = outcome.results.run;
     if (status === 'interrupted') {
       process.stderr.write('sidecar-bench: interrupted; the trials measured so far are kept above.\n');
@@ -76,13 +84,7 @@ async function runCommand(scenarioPath: string, flags: RunFlags): Promise<number
       process.stderr.write(`sidecar-bench: ${failedTrials} trial(s) failed; see the report.\n`);
       return EXIT_CANNOT_RUN;
     }
-    if (outcome.outputDir && wantsGate(outcome.results, flags)) {
-      const { result, markdown } = await gateRun(outcome.results, outcome.summary, outcome.outputDir, flags);
-      await writeReports(outcome.outputDir, outcome.results, outcome.summary, result);
-      process.stdout.write(`\n${markdown}\ngate: ${outcome.outputDir}/junit.xml, ${outcome.outputDir}/summary.md\n`);
-      return result.verdict === 'pass' ? EXIT_OK : EXIT_GATE_FAILED;
-    }
-    return EXIT_OK;
+    return gateExit;
   } catch (error) {
     return reportError(error);
   }

@@ -24,9 +24,21 @@ describe('judgeThreshold (checked against the confidence bound on the unsafe sid
     expect(check.reason).toContain('straddles 2.000 ms: this run is too noisy to judge it');
   });
 
-  it('says when too few trials give less than the asked coverage', () => {
+  it('cannot decide on fewer trials than a 95 % interval needs, even when every value is within the limit', () => {
     const check = judgeThreshold(overheadP99, 'sidecar', [1500, 1600, 1700], 0.95);
-    expect(check.reason).toContain('(only 75.0 % coverage with 3 trials)');
+    expect(check.verdict).toBe('inconclusive');
+    expect(check.reason).toBe(
+      'too few trials to decide: the interval 1.600 ms [1.500 ms, 1.700 ms] reaches only 75.0 % coverage with 3, and a 95 % interval needs at least 6 successful trials (limit 2.000 ms)',
+    );
+    // Nor can it fail on them: a 75 % interval beyond the limit is no proof either.
+    expect(judgeThreshold(overheadP99, 'sidecar', [2500, 2600, 2700], 0.95).verdict).toBe('inconclusive');
+    expect(judgeThreshold(overheadP99, 'sidecar', [2500], 0.95).verdict).toBe('inconclusive');
+  });
+
+  it('cannot decide a regression on too few trials either', () => {
+    const check = judgeRegression(overheadP50Regression, 'sidecar', [1500, 1510], [500, 510], 0.95);
+    expect(check.verdict).toBe('inconclusive');
+    expect(check.reason).toMatch(/^too few trials to decide: the change \+1\.000 ms \[/);
   });
 
   it('judges a min by the lower bound', () => {

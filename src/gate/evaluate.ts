@@ -1,15 +1,20 @@
 import { estimateShift } from '../analysis/shift.js';
-import { estimateMedian, pairedDifferences, type MedianEstimate } from '../analysis/statistics.js';
+import { estimateMedian, pairedDifferences, trialsForConfidence, type MedianEstimate } from '../analysis/statistics.js';
 import type { ResultsSummary } from '../analysis/types.js';
 import type { Results } from '../results/schema.js';
 import { GATE_METRICS, type GateMetric } from '../scenario/gates-schema.js';
+import { REFERENCE_TOPOLOGY, whyGateCannotApply } from '../scenario/gate-applicability.js';
 import type { GateSelector, GatesSpec, RegressionGate, ThresholdGate } from '../scenario/scenario.js';
 import { DEFAULT_REGRESSIONS } from './default-regressions.js';
 import { describeRegressionResolution, describeThresholdBlindSpot, describeThresholdResolution, regressionResolution, thresholdResolution, type Resolution } from './detectable.js';
 import { formatMetricEstimate, formatMetricValue } from './format-value.js';
-import { metricByRound, selectedArms } from './metric-values.js';
+import { armHasSidecar, measureMetric, metricByRound, selectedArms, type RoundValues } from './metric-values.js';
 
-export type Verdict = 'pass' | 'fail' | 'inconclusive';
+/**
+ * A check's outcome. "not-evaluated": the run has no value to judge (no successful trial, no data
+ * for the metric, no reference or baseline for it); it is never counted as a pass.
+ */
+export type Verdict = 'pass' | 'fail' | 'inconclusive' | 'not-evaluated';
 
 export interface GateCheck {
   kind: 'threshold' | 'regression';
@@ -17,8 +22,8 @@ export interface GateCheck {
   name: string;
   arm: string;
   metric: GateMetric;
-  /** The candidate's median over trials with its confidence interval. */
-  value: MedianEstimate;
+  /** The candidate's median over trials with its confidence interval; absent when not evaluated. */
+  value?: MedianEstimate;
   baseline?: MedianEstimate;
   /** Candidate − baseline (regressions). */
   change?: MedianEstimate;
@@ -31,11 +36,25 @@ export interface GateCheck {
   detectable?: string;
 }
 
+/** Something that makes the run itself unfit to judge: it did not complete, or a trial failed. */
+export interface RunError {
+  /** What failed: "run", or "<arm> trial <n> (round <r>)". */
+  subject: string;
+  /** The arm, for a failed trial. */
+  arm?: string;
+  message: string;
+}
+
 export interface GateResult {
   checks: GateCheck[];
   inconclusivePolicy: 'pass' | 'fail';
-  /** Overall: fail if any check failed (or was inconclusive under the "fail" policy). */
-  verdict: 'pass' | 'fail';
+  /** The run did not complete, or trials failed: the gate cannot pass whatever its checks say. */
+  runErrors: RunError[];
+  /**
+   * Overall. "error": the run is unfit to judge (see runErrors). "fail": a check failed or was not
+   * evaluated, or was inconclusive under the "fail" policy. "pass" otherwise.
+   */
+  verdict: 'pass' | 'fail' | 'error';
   counts: Record<Verdict, number>;
 }
 
@@ -47,22 +66,35 @@ function label(selector: GateSelector): string {
   return `${selector.metric}${statistic}${estimator}${role}${vs}`;
 }
 
+const percent = (share: number) => `${Number((share * 100).toFixed(1))} %`;
 
 const coverageNote = (estimate: MedianEstimate, confidence: number) =>
   estimate.coverage < confidence ? ` (only ${(estimate.coverage * 100).toFixed(1)} % coverage with ${estimate.n} trials)` : '';
+
+/** Why an interval cannot decide: it covers less than the confidence asked for. Undefined when it can. */
+function tooFewTrials(estimate: MedianEstimate, confidence: number, what: string): string | undefined {
+  if (estimate.coverage >= confidence) return undefined;
+  return `too few trials to decide: ${what} reaches only ${(estimate.coverage * 100).toFixed(1)} % coverage with ${estimate.n}, and a ${percent(confidence)} interval needs at least ${trialsForConfidence(confidence)} successful trials`;
+}
+
+const thresholdName = (gate: ThresholdGate, arm: string) => `${arm}: ${label(gate)} ${gate.bound === 'max' ? '≤' : '≥'} ${gate.limitText}`;
 
 /** An absolute limit, judged by the confidence bound on the unsafe side. */
 export function judgeThreshold(gate: ThresholdGate, arm: string, values: number[], confidence: number): GateCheck {
   const value = estimateMedian(values, confidence);
   const { metric } = gate;
   const limit = formatMetricValue(metric, gate.limit);
-  const name = `${arm}: ${label(gate)} ${gate.bound === 'max' ? '≤' : '≥'} ${gate.limitText}`;
+  const name = thresholdName(gate, arm);
   const [safeBound, unsafeBound] = gate.bound === 'max' ? [value.high, value.low] : [value.low, value.high];
   const within = (x: number) => (gate.bound === 'max' ? x <= gate.limit : x >= gate.limit);
   const ci = `${formatMetricEstimate(metric, value)}${coverageNote(value, confidence)}`;
+  const undecidable = tooFewTrials(value, confidence, `the interval ${formatMetricEstimate(metric, value)}`);
   let verdict: Verdict;
   let reason: string;
-  if (within(safeBound)) {
+  if (undecidable) {
+    verdict = 'inconclusive';
+    reason = `${undecidable} (limit ${limit})`;
+  } else if (within(safeBound)) {
     verdict = 'pass';
     reason = `the whole confidence interval ${ci} is within ${limit} (judged by its ${gate.bound === 'max' ? 'upper' : 'lower'} bound)`;
   } else if (!within(unsafeBound)) {
@@ -73,7 +105,8 @@ export function judgeThreshold(gate: ThresholdGate, arm: string, values: number[
     reason = `the confidence interval ${ci} straddles ${limit}: this run is too noisy to judge it; add trials or lengthen them`;
   }
   const resolution = thresholdResolution(value, gate.limit, gate.bound);
-  if (verdict === 'inconclusive') reason += `; this run could only have decided a median ${describeThresholdBlindSpot(metric, resolution)}`;
+  // Too few trials decide nothing, whatever the median: no blind spot to name.
+  if (verdict === 'inconclusive' && !undecidable) reason += `; this run could only have decided a median ${describeThresholdBlindSpot(metric, resolution)}`;
   return { kind: 'threshold', name, arm, metric, value, verdict, reason, resolution, detectable: describeThresholdResolution(metric, resolution, gate.bound) };
 }
 
@@ -93,9 +126,13 @@ export function judgeRegression(gate: RegressionGate, arm: string, candidate: nu
   const [worseningLow, worseningHigh] = worse === 1 ? [change.low, change.high] : [-change.high, -change.low];
   const name = `${arm}: ${label(gate)} no worse than baseline + ${formatMetricValue(metric, tolerance)}`;
   const changeText = `change ${formatMetricEstimate(metric, change, true)}${coverageNote(change, confidence)}`;
+  const undecidable = tooFewTrials(change, confidence, `the change ${formatMetricEstimate(metric, change, true)}`);
   let verdict: Verdict;
   let reason: string;
-  if (worseningLow > tolerance) {
+  if (undecidable) {
+    verdict = 'inconclusive';
+    reason = `${undecidable} (tolerance ${formatMetricValue(metric, tolerance)})`;
+  } else if (worseningLow > tolerance) {
     verdict = 'fail';
     reason = `regressed: ${changeText}; even its optimistic bound is worse than the tolerance ${formatMetricValue(metric, tolerance)}`;
   } else if (worseningHigh <= tolerance) {
@@ -106,15 +143,29 @@ export function judgeRegression(gate: RegressionGate, arm: string, candidate: nu
     reason = `${changeText} straddles the tolerance ${formatMetricValue(metric, tolerance)}: too noisy to judge; add trials or lengthen them`;
   }
   const resolution = regressionResolution(change, tolerance, GATE_METRICS[metric].worse);
-  if (verdict === 'inconclusive') reason += `; this run could only have caught regressions ${describeRegressionResolution(metric, resolution)}`;
+  if (verdict === 'inconclusive' && !undecidable) reason += `; this run could only have caught regressions ${describeRegressionResolution(metric, resolution)}`;
   return { kind: 'regression', name, arm, metric, value, baseline: baselineEstimate, change, verdict, reason, resolution, detectable: describeRegressionResolution(metric, resolution) };
 }
 
-function expand<T extends GateSelector>(gates: readonly T[], summary: ResultsSummary, results: Results): { gate: T; arm: string; values: number[]; byRound: Map<number, number> }[] {
+/** A check the run cannot judge, with why: it stays in the verdict and never counts as a pass. */
+function notEvaluated(kind: GateCheck['kind'], gate: GateSelector, name: string, arm: string, reason: string): GateCheck {
+  return { kind, name, arm, metric: gate.metric, verdict: 'not-evaluated', reason: `not evaluated: ${reason}` };
+}
+
+const regressionName = (gate: RegressionGate, arm: string) =>
+  `${arm}: ${label(gate)} no worse than baseline + ${percent(gate.toleranceShare)}${gate.floor > 0 ? ` (at least ${formatMetricValue(gate.metric, gate.floor)})` : ''}`;
+
+type Expanded<T> = { gate: T; arm: string } & ({ values: number[]; byRound: RoundValues } | { unmeasured: string });
+
+/** Every (gate, arm) pair the gates ask for, each with its values or why there are none. */
+function expand<T extends GateSelector>(gates: readonly T[], summary: ResultsSummary, results: Results): Expanded<T>[] {
+  const reference = results.baseline ?? REFERENCE_TOPOLOGY;
   return gates.flatMap((gate) =>
-    selectedArms(gate, summary, results.pairing?.suffix).flatMap((arm) => {
-      const values = metricByRound(gate, results, summary, arm);
-      return values ? [{ gate, arm, values: [...values.values()], byRound: values }] : [];
+    selectedArms(gate, results, summary).map((arm): Expanded<T> => {
+      const cannot = whyGateCannotApply(gate, { name: arm, hasSidecar: armHasSidecar(results, arm) }, reference);
+      if (cannot) return { gate, arm, unmeasured: cannot };
+      const measured = measureMetric(gate, results, summary, arm);
+      return measured instanceof Map ? { gate, arm, values: [...measured.values()], byRound: measured } : { gate, arm, unmeasured: measured.unmeasured };
     }),
   );
 }
@@ -124,11 +175,14 @@ function pairedRegressions(inputs: GateInputs): GateCheck[] {
   const { results, summary, gates } = inputs;
   const suffix = results.pairing?.suffix;
   if (!suffix) return [];
-  return expand(gates.regressions ?? DEFAULT_REGRESSIONS, summary, results).flatMap(({ gate, arm, values, byRound }) => {
-    const twin = metricByRound(gate, results, summary, `${arm}${suffix}`);
-    if (!twin) return [];
-    const change = estimateMedian(pairedDifferences(byRound, twin), gates.confidence);
-    return [judgeRegression(gate, arm, values, [...twin.values()], gates.confidence, change)];
+  return expand(gates.regressions ?? DEFAULT_REGRESSIONS, summary, results).map((entry) => {
+    const { gate, arm } = entry;
+    if ('unmeasured' in entry) return notEvaluated('regression', gate, regressionName(gate, arm), arm, entry.unmeasured);
+    const twin = measureMetric(gate, results, summary, `${arm}${suffix}`);
+    if (!(twin instanceof Map)) return notEvaluated('regression', gate, regressionName(gate, arm), arm, `its baseline side: ${twin.unmeasured}`);
+    const change = estimateMedian(pairedDifferences(entry.byRound, twin), gates.confidence);
+    if (change.n === 0) return notEvaluated('regression', gate, regressionName(gate, arm), arm, `no round has a successful trial of both ${arm} and ${arm}${suffix}`);
+    return judgeRegression(gate, arm, entry.values, [...twin.values()], gates.confidence, change);
   });
 }
 
@@ -138,6 +192,8 @@ export interface GateInputs {
   gates: GatesSpec;
   /** A baseline run: regressions are checked against it. */
   baseline?: { results: Results; summary: ResultsSummary };
+  /** How the baseline run differs from this one (allowed with --allow-different): every verdict against it says so. */
+  baselineDifferences?: readonly string[];
   /** Overrides the scenario's policy (the --inconclusive flag). */
   inconclusivePolicy?: 'pass' | 'fail';
 }
@@ -165,24 +221,52 @@ export function referenceDrift(inputs: GateInputs): string | undefined {
   return `the reference topology ${reference} got worse too (${moved.join('; ')}): the machine changed between the runs, or the change slows the bare app as well (a kernel setting?); compare the two in one run to tell which`;
 }
 
-/** Every threshold of the scenario, and every regression when a baseline is given. */
+/** A run that did not complete, and every failed trial: each makes the run unfit to pass a gate. */
+export function runErrorsOf(results: Results): RunError[] {
+  const errors: RunError[] = [];
+  if (results.run.status !== 'complete') {
+    const cause = results.run.error ? `: ${results.run.error.message}` : '';
+    errors.push({ subject: 'run', message: `the run is ${results.run.status}, not complete${cause}; its figures are partial and cannot pass a gate` });
+  }
+  const perArm = new Map<string, number>();
+  for (const trial of results.trials) {
+    const index = (perArm.get(trial.topology) ?? 0) + 1;
+    perArm.set(trial.topology, index);
+    if (trial.state !== 'failed') continue;
+    const code = trial.error.code ? ` [${trial.error.code}]` : '';
+    errors.push({ subject: `${trial.topology} trial ${index} (round ${trial.round})`, arm: trial.topology, message: `${trial.topology} trial ${index} (round ${trial.round}) failed${code}: ${trial.error.message}` });
+  }
+  return errors;
+}
+
+/** Every threshold of the scenario, and every regression when a baseline is given; none vanishes. */
 export function evaluateGates(inputs: GateInputs): GateResult {
   const { results, summary, gates, baseline } = inputs;
-  const checks: GateCheck[] = expand(gates.thresholds, summary, results).map(({ gate, arm, values }) => judgeThreshold(gate, arm, values, gates.confidence));
+  const checks: GateCheck[] = expand(gates.thresholds, summary, results).map((entry) =>
+    'unmeasured' in entry ? notEvaluated('threshold', entry.gate, thresholdName(entry.gate, entry.arm), entry.arm, entry.unmeasured) : judgeThreshold(entry.gate, entry.arm, entry.values, gates.confidence),
+  );
   if (!baseline) checks.push(...pairedRegressions(inputs));
   if (baseline) {
     const drift = referenceDrift(inputs);
-    for (const { gate, arm, values } of expand(gates.regressions ?? DEFAULT_REGRESSIONS, summary, results)) {
-      const baselineValues = metricByRound(gate, baseline.results, baseline.summary, arm);
-      if (!baselineValues) continue;
-      const check = judgeRegression(gate, arm, values, [...baselineValues.values()], gates.confidence);
-      // A failure the reference topology shares is not the candidate's to own: noise guard.
-      checks.push(drift && check.verdict === 'fail' ? { ...check, verdict: 'inconclusive', reason: `${check.reason}; but ${drift}` } : check);
+    const differs = inputs.baselineDifferences?.length ? `; the baseline run differs: ${inputs.baselineDifferences.join('; ')}` : '';
+    for (const entry of expand(gates.regressions ?? DEFAULT_REGRESSIONS, summary, results)) {
+      const { gate, arm } = entry;
+      const baselineValues = 'unmeasured' in entry ? undefined : measureMetric(gate, baseline.results, baseline.summary, arm);
+      let check: GateCheck;
+      if ('unmeasured' in entry) check = notEvaluated('regression', gate, regressionName(gate, arm), arm, entry.unmeasured);
+      else if (!(baselineValues instanceof Map)) check = notEvaluated('regression', gate, regressionName(gate, arm), arm, `in the baseline run, ${baselineValues?.unmeasured ?? 'no value'}`);
+      else {
+        check = judgeRegression(gate, arm, entry.values, [...baselineValues.values()], gates.confidence);
+        // A failure the reference topology shares is not the candidate's to own: noise guard.
+        if (drift && check.verdict === 'fail') check = { ...check, verdict: 'inconclusive', reason: `${check.reason}; but ${drift}` };
+      }
+      checks.push({ ...check, reason: `${check.reason}${differs}` });
     }
   }
   const policy = inputs.inconclusivePolicy ?? gates.inconclusive;
-  const counts: Record<Verdict, number> = { pass: 0, fail: 0, inconclusive: 0 };
+  const counts: Record<Verdict, number> = { pass: 0, fail: 0, inconclusive: 0, 'not-evaluated': 0 };
   for (const check of checks) counts[check.verdict]++;
-  const failed = counts.fail > 0 || (policy === 'fail' && counts.inconclusive > 0);
-  return { checks, inconclusivePolicy: policy, verdict: failed ? 'fail' : 'pass', counts };
+  const runErrors = runErrorsOf(results);
+  const failed = counts.fail > 0 || counts['not-evaluated'] > 0 || (policy === 'fail' && counts.inconclusive > 0);
+  return { checks, inconclusivePolicy: policy, runErrors, verdict: runErrors.length > 0 ? 'error' : failed ? 'fail' : 'pass', counts };
 }

@@ -1,6 +1,6 @@
-export { evaluateGates, judgeRegression, judgeThreshold, type GateCheck, type GateInputs, type GateResult, type Verdict } from './evaluate.js';
+export { evaluateGates, judgeRegression, judgeThreshold, runErrorsOf, type GateCheck, type GateInputs, type GateResult, type RunError, type Verdict } from './evaluate.js';
 export { DEFAULT_REGRESSIONS } from './default-regressions.js';
 export { renderJunit } from './junit.js';
-export { renderMarkdownSummary } from './markdown.js';
+export { countsLine, renderMarkdownSummary } from './markdown.js';
 export { formatMetricValue } from './format-value.js';
 export { writeGateOutputs, type GateOutputs } from './write-gate-outputs.js';

@@ -1,7 +1,8 @@
 import { formatMetricEstimate } from './format-value.js';
 import type { GateCheck, GateResult, Verdict } from './evaluate.js';
 
-const ICON: Record<Verdict, string> = { pass: '✅', fail: '❌', inconclusive: '⚠️' };
+const ICON: Record<Verdict, string> = { pass: '✅', fail: '❌', inconclusive: '⚠️', 'not-evaluated': '⛔' };
+const HEADLINE: Record<GateResult['verdict'], string> = { pass: '✅ sidecar-bench gate: PASS', fail: '❌ sidecar-bench gate: FAIL', error: '❌ sidecar-bench gate: ERROR (the run is unfit to judge)' };
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function estimateCell(check: GateCheck, which: 'value' | 'baseline' | 'change'): string {
@@ -10,15 +11,25 @@ function estimateCell(check: GateCheck, which: 'value' | 'baseline' | 'change'):
   return formatMetricEstimate(check.metric, estimate, which === 'change');
 }
 
+/** "3 passed · 1 failed · 0 inconclusive (counted as pass) · 1 not evaluated": the counts line of every output. */
+export function countsLine(result: GateResult, separator = ' · '): string {
+  const { counts } = result;
+  const parts = [`${counts.pass} passed`, `${counts.fail} failed`, `${counts.inconclusive} inconclusive (counted as ${result.inconclusivePolicy})`, `${counts['not-evaluated']} not evaluated`];
+  if (result.runErrors.length > 0) parts.push(`${result.runErrors.length} run error(s)`);
+  return parts.join(separator);
+}
+
 /** A Markdown summary that fits a GitHub job summary or a pull-request comment. */
 export function renderMarkdownSummary(result: GateResult, title: string, details: { scenario: string; runId: string; host: string; confidence: number }): string {
-  const pass = result.verdict === 'pass';
   const lines = [
-    `## ${pass ? '✅' : '❌'} sidecar-bench gate: ${pass ? 'PASS' : 'FAIL'} — ${escapeCell(title)}`,
+    `## ${HEADLINE[result.verdict]} — ${escapeCell(title)}`,
     '',
-    `${result.counts.pass} passed · ${result.counts.fail} failed · ${result.counts.inconclusive} inconclusive (counted as ${result.inconclusivePolicy}) · scenario \`${escapeCell(details.scenario)}\` · run \`${details.runId}\` · ${escapeCell(details.host)}`,
+    `${countsLine(result)} · scenario \`${escapeCell(details.scenario)}\` · run \`${details.runId}\` · ${escapeCell(details.host)}`,
     '',
   ];
+  if (result.runErrors.length > 0) {
+    lines.push('**The run did not produce every trial it planned:**', '', ...result.runErrors.map((error) => `- ⛔ ${escapeCell(error.message)}`), '');
+  }
   if (result.checks.length === 0) {
     lines.push('_No gate checks: the scenario has no thresholds and no baseline was given._', '');
     return lines.join('\n');

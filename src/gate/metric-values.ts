@@ -3,6 +3,7 @@ import type { ResultsSummary, TrialSummary } from '../analysis/types.js';
 import { attemptedRequests, failedRequests } from '../load/agent-protocol.js';
 import type { OkTrial, Results } from '../results/schema.js';
 import { ESTIMATOR_KEYS, GATE_STATISTICS } from '../scenario/gates-schema.js';
+import { REFERENCE_TOPOLOGY, topologyHasSidecar, whyGateCannotApply } from '../scenario/gate-applicability.js';
 import type { GateSelector } from '../scenario/scenario.js';
 
 /** round → the metric's value in that trial (base units: µs, bytes, fraction, number). */
@@ -42,33 +43,55 @@ function difference(a: RoundValues, b: RoundValues): RoundValues {
 
 const hasHeader = (trials: readonly OkTrial[]) => trials.some((trial) => trial.load.headerCounts.upstreamServiceTime > 0);
 
+/** Why a metric has no value for an arm: one clause, e.g. "sidecar has no successful trial (…)". */
+export interface Unmeasured {
+  unmeasured: string;
+}
+
+/** Why an arm has no successful trial: none was run, or each failed (with the first cause). */
+export function whyNoOkTrial(results: Results, arm: string): string {
+  const trials = results.trials.filter((trial) => trial.topology === arm);
+  const failed = trials.filter((trial) => trial.state === 'failed');
+  const status = results.run.status === 'complete' ? '' : `; the run is ${results.run.status}`;
+  if (trials.length === 0) return `${arm} has no trial at all${status}`;
+  const first = failed[0];
+  return `${arm} has no successful trial (${failed.length} of ${trials.length} failed${first && first.state === 'failed' ? `, first: ${first.error.message}` : ''})${status}`;
+}
+
 /**
- * The metric's value per round for one arm; undefined when the metric does not apply to it
- * (no sidecar, the baseline itself, no such reference topology).
+ * The metric's value per round for one arm (base units: µs, bytes, fraction, number), or why
+ * there is none: no successful trial, no reference, no sidecar sampled, no header, no common round.
  */
-export function metricByRound(selector: GateSelector, results: Results, summary: ResultsSummary, arm: string): RoundValues | undefined {
+export function measureMetric(selector: GateSelector, results: Results, summary: ResultsSummary, arm: string): RoundValues | Unmeasured {
   const statistic = selector.statistic ? GATE_STATISTICS[selector.statistic] : undefined;
   const containers = (trial: TrialSummary, role: string) => trial.resources.filter((container) => container.role === role);
-  let values: RoundValues | undefined;
+  if (okTrials(results, arm).length === 0) return { unmeasured: whyNoOkTrial(results, arm) };
+  const noRole = (role: string) => ({ unmeasured: `no ${role} container of ${arm} was sampled` });
+  let values: RoundValues;
   switch (selector.metric) {
     case 'latency':
       values = perRoundStatistic(okTrials(results, arm), 'latencyUs', statistic ?? 'p50Us');
       break;
     case 'overhead': {
-      if (!summary.baseline || arm === summary.baseline) return undefined;
+      const reference = results.baseline ?? REFERENCE_TOPOLOGY;
+      if (arm === reference) return { unmeasured: `${arm} is the reference overhead is measured against` };
+      if (!summary.baseline) return { unmeasured: `overhead is measured against ${reference}, and ${whyNoOkTrial(results, reference)}` };
       const key = ESTIMATOR_HISTOGRAM[ESTIMATOR_KEYS[selector.estimator]];
+      if (key === 'proxyOverheadUs' && !hasHeader(okTrials(results, arm))) return { unmeasured: `no response of ${arm} carried x-envoy-upstream-service-time (the header estimator needs it)` };
       const armValues = perRoundStatistic(okTrials(results, arm), key, statistic ?? 'p50Us');
       const baselineTrials = okTrials(results, summary.baseline);
       // A baseline without a proxy has no proxy overhead: the header estimator is then absolute.
       values = key === 'proxyOverheadUs' && !hasHeader(baselineTrials) ? armValues : difference(armValues, perRoundStatistic(baselineTrials, key, statistic ?? 'p50Us'));
-      if (key === 'proxyOverheadUs' && !hasHeader(okTrials(results, arm))) return undefined;
+      if (values.size === 0) return { unmeasured: `no round has a successful trial of both ${arm} and ${summary.baseline}` };
       break;
     }
     case 'rps':
       values = perTrial(summary, arm, (trial) => trial.rps);
       break;
     case 'throughput-drop': {
-      if (!selector.vs || selector.vs === arm) return undefined;
+      if (!selector.vs) return { unmeasured: 'throughput-drop names no vs topology' };
+      if (selector.vs === arm) return { unmeasured: `a throughput drop of ${arm} against itself is 0 by definition` };
+      if (okTrials(results, selector.vs).length === 0) return { unmeasured: `the drop is measured against ${selector.vs}, and ${whyNoOkTrial(results, selector.vs)}` };
       // At saturation when the run measured it (the seed's figure is about maximum throughput).
       const throughput = (name: string) => {
         const saturated = new Map(okTrials(results, name).flatMap((trial) => (trial.saturation ? [[trial.round, trial.saturation.rps] as const] : [])));
@@ -77,18 +100,22 @@ export function metricByRound(selector: GateSelector, results: Results, summary:
       const reference = throughput(selector.vs);
       const own = throughput(arm);
       values = new Map([...own].flatMap(([round, rps]) => (reference.get(round) ? [[round, 1 - rps / (reference.get(round) as number)] as const] : [])));
+      if (values.size === 0) return { unmeasured: `no round has a successful trial of both ${arm} and ${selector.vs} with throughput` };
       break;
     }
     case 'sidecar-vcpu-per-1k-rps':
       values = perTrial(summary, arm, (trial) => (containers(trial, 'sidecar').length ? containers(trial, 'sidecar').reduce((sum, c) => sum + c.vcpuPer1kRps, 0) : undefined));
+      if (values.size === 0) return noRole('sidecar');
       break;
     case 'sidecar-rss':
       values = perTrial(summary, arm, (trial) => (containers(trial, 'sidecar').length ? Math.max(...containers(trial, 'sidecar').map((c) => c.rssMaxBytes)) : undefined));
+      if (values.size === 0) return noRole('sidecar');
       break;
     case 'ctx-switches-per-second-per-core':
       values = perTrial(summary, arm, (trial) =>
         containers(trial, selector.role).length ? Math.max(...containers(trial, selector.role).map((c) => c.ctxSwitchesPerSecondPerCore)) : undefined,
       );
+      if (values.size === 0) return noRole(selector.role);
       break;
     case 'error-rate':
       values = new Map(
@@ -102,11 +129,40 @@ export function metricByRound(selector: GateSelector, results: Results, summary:
       values = perTrial(summary, arm, (trial) => trial.resources.reduce((sum, c) => sum + (c.oomKills ?? 0), 0));
       break;
   }
-  return values && values.size > 0 ? values : undefined;
+  return values.size > 0 ? values : { unmeasured: `${selector.metric} has no finite value in any trial of ${arm}` };
 }
 
-/** The arms a selector names: one, or with "*" every arm of the run (the baseline side of a paired run excepted). */
-export function selectedArms(selector: GateSelector, summary: ResultsSummary, baselineSuffix?: string): string[] {
+/** {@link measureMetric} for callers that only need the values: undefined when there are none. */
+export function metricByRound(selector: GateSelector, results: Results, summary: ResultsSummary, arm: string): RoundValues | undefined {
+  const measured = measureMetric(selector, results, summary, arm);
+  return measured instanceof Map ? measured : undefined;
+}
+
+/** Whether any pod of the arm has a sidecar: from the run's pod records, else from the topology's name. */
+export function armHasSidecar(results: Results, arm: string): boolean {
+  const record = results.topologies.find((topology) => topology.name === arm);
+  if (record) return record.pods.some((pod) => pod.containers.some((container) => container.role === 'sidecar'));
+  return topologyHasSidecar(arm);
+}
+
+/**
+ * The arms a run was asked to measure, whether or not they produced a trial: the scenario's
+ * topologies (not for calibration, whose arms have their own names) and every arm the run started.
+ */
+export function plannedArms(results: Results, summary: ResultsSummary): string[] {
+  const planned = results.calibration ? [] : results.scenario.topologies;
+  return [...new Set([...planned, ...summary.topologies.map((topology) => topology.topology)])];
+}
+
+/**
+ * The arms a selector names: one, or with "*" every planned arm the gate can apply to (the baseline
+ * side of a paired run excepted). A named arm is always returned, so a gate on it never vanishes.
+ */
+export function selectedArms(selector: GateSelector, results: Results, summary: ResultsSummary): string[] {
   if (selector.topology !== '*') return [selector.topology];
-  return summary.topologies.map((topology) => topology.topology).filter((name) => !baselineSuffix || !name.endsWith(baselineSuffix));
+  const suffix = results.pairing?.suffix;
+  const reference = results.baseline ?? REFERENCE_TOPOLOGY;
+  return plannedArms(results, summary)
+    .filter((name) => !suffix || !name.endsWith(suffix))
+    .filter((name) => whyGateCannotApply(selector, { name, hasSidecar: armHasSidecar(results, name) }, reference) === undefined);
 }

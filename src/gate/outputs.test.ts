@@ -21,7 +21,8 @@ const RESULT: GateResult = {
   checks: [check('pass', 'sidecar: overhead p99 ≤ 2ms'), check('fail', 'sidecar: overhead p50 no worse than baseline + 50 µs'), check('inconclusive', 'sidecar: sidecar-rss ≤ 512MiB')],
   inconclusivePolicy: 'pass',
   verdict: 'fail',
-  counts: { pass: 1, fail: 1, inconclusive: 1 },
+  counts: { pass: 1, fail: 1, inconclusive: 1, 'not-evaluated': 0 },
+  runErrors: [],
 };
 
 describe('JUnit XML', () => {
@@ -57,7 +58,7 @@ describe('Markdown summary', () => {
 
   it('opens with the verdict', () => {
     expect(lines[0]).toBe('## ❌ sidecar-bench gate: FAIL — quickstart');
-    expect(lines[2]).toContain('1 passed · 1 failed · 1 inconclusive (counted as pass)');
+    expect(lines[2]).toContain('1 passed · 1 failed · 1 inconclusive (counted as pass) · 0 not evaluated');
   });
 
   it('is one well-formed table: a header, a separator, one row per check, the same columns everywhere', () => {

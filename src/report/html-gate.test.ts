@@ -19,7 +19,8 @@ const GATE: GateResult = {
   ],
   inconclusivePolicy: 'pass',
   verdict: 'fail',
-  counts: { pass: 0, fail: 1, inconclusive: 0 },
+  counts: { pass: 0, fail: 1, inconclusive: 0, 'not-evaluated': 0 },
+  runErrors: [],
 };
 
 describe('the gate in the HTML report', () => {
@@ -29,7 +30,7 @@ describe('the gate in the HTML report', () => {
 
   it('shows the verdict, each check with its value, verdict and reason, escaped', () => {
     const html = renderGate(GATE);
-    expect(html).toContain('<p class="verdict-line fail">Gate FAILED: 0 passed, 1 failed, 0 inconclusive (counted as pass).</p>');
+    expect(html).toContain('<p class="verdict-line fail">Gate FAILED: 0 passed, 1 failed, 0 inconclusive (counted as pass), 0 not evaluated.</p>');
     expect(html).toContain('<td>sidecar: overhead p99 (differential) ≤ 2ms</td><td>2.500 ms <span class="ci">[2.200 ms, 2.800 ms]</span></td>');
     expect(html).toContain('<td class="verdict fail">FAIL</td><td>fails ≥ 2.300 ms, passes ≤ 1.700 ms</td><td>the whole confidence interval &lt;beyond&gt; the limit</td>');
   });

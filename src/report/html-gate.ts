@@ -1,8 +1,9 @@
 import type { MedianEstimate } from '../analysis/statistics.js';
-import { formatMetricValue, type GateCheck, type GateResult, type Verdict } from '../gate/index.js';
+import { countsLine, formatMetricValue, type GateCheck, type GateResult, type Verdict } from '../gate/index.js';
 import { escapeHtml as e } from './escape.js';
 
-const VERDICT_CLASS: Record<Verdict, string> = { pass: 'pass', fail: 'fail', inconclusive: 'inconclusive' };
+const VERDICT_CLASS: Record<Verdict, string> = { pass: 'pass', fail: 'fail', inconclusive: 'inconclusive', 'not-evaluated': 'fail' };
+const HEADLINE: Record<GateResult['verdict'], string> = { pass: 'Gate PASSED', fail: 'Gate FAILED', error: 'Gate ERROR: the run is unfit to judge' };
 
 function estimate(check: GateCheck, value: MedianEstimate | undefined, signed = false): string {
   if (!value) return '';
@@ -14,16 +15,17 @@ function estimate(check: GateCheck, value: MedianEstimate | undefined, signed = 
 export function renderGate(gate: GateResult | undefined): string {
   if (!gate) return '';
   const pass = gate.verdict === 'pass';
-  const counts = `${gate.counts.pass} passed, ${gate.counts.fail} failed, ${gate.counts.inconclusive} inconclusive (counted as ${gate.inconclusivePolicy})`;
+  const counts = countsLine(gate, ', ');
+  const runErrors = gate.runErrors.length > 0 ? `<ul class="run-errors">${gate.runErrors.map((error) => `<li>${e(error.message)}</li>`).join('')}</ul>\n` : '';
   const rows = gate.checks
     .map(
       (check) => `<tr><td>${e(check.name)}</td><td>${estimate(check, check.value)}</td><td>${estimate(check, check.baseline)}</td><td>${estimate(check, check.change, true)}</td>` +
-        `<td class="verdict ${VERDICT_CLASS[check.verdict]}">${e(check.verdict.toUpperCase())}</td><td>${e(check.detectable ?? '')}</td><td>${e(check.reason)}</td></tr>`,
+        `<td class="verdict ${VERDICT_CLASS[check.verdict]}">${e(check.verdict.replace('-', ' ').toUpperCase())}</td><td>${e(check.detectable ?? '')}</td><td>${e(check.reason)}</td></tr>`,
     )
     .join('\n');
   return `<section id="gate"><h2>Gate</h2>
-<p class="verdict-line ${pass ? 'pass' : 'fail'}">Gate ${pass ? 'PASSED' : 'FAILED'}: ${e(counts)}.</p>
-${
+<p class="verdict-line ${pass ? 'pass' : 'fail'}">${HEADLINE[gate.verdict]}: ${e(counts)}.</p>
+${runErrors}${
   gate.checks.length === 0
     ? '<p>No checks: the scenario has no thresholds and no baseline was given.</p>'
     : `<table><thead><tr><th>check</th><th>candidate: median [CI]</th><th>baseline</th><th>change [CI]</th><th>verdict</th><th>could detect</th><th>why</th></tr></thead><tbody>
