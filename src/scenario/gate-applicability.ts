@@ -1,3 +1,4 @@
+import { TOPOLOGY_CATALOG, hasSidecar, type TopologyName } from '../topology/catalog.js';
 import type { GateEstimator, GateMetric } from './gates-schema.js';
 
 /** The topology overheads are measured against (analysis/summarize.ts: BASELINE_TOPOLOGY). */
@@ -48,7 +49,7 @@ export function whyGateCannotApply(target: GateTarget, arm: ArmFacts, reference:
   return undefined;
 }
 
-/** Scenario topologies carry a sidecar unless they are the bare baseline. */
+/** Whether a topology of the catalog has a sidecar in either pod; a name outside it is assumed to (so its gates are judged, not skipped). */
 export function topologyHasSidecar(topology: string): boolean {
-  return topology !== REFERENCE_TOPOLOGY;
+  return topology in TOPOLOGY_CATALOG ? hasSidecar(topology as TopologyName) : true;
 }
