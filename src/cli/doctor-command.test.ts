@@ -15,7 +15,10 @@ function fakeDeps(overrides: Partial<HostCheckDeps> = {}): Partial<HostCheckDeps
       '/sys/devices/system/cpu/online': '0-1\n',
       '/proc/filesystems': 'nodev\tcgroup2\n',
     }),
-    docker: async () => ({ serverVersion: '20.10.24+dfsg1', rootDir: '/var/lib/docker', hasImage: async () => true, runResources: async () => [] }),
+    docker: async () => ({ serverVersion: '20.10.24+dfsg1', rootDir: '/var/lib/docker', hasImage: async () => true,
+      runResources: async () => [],
+      initSandbox: async () => ({ where: 'a fake namespace', runScript: async (script) => ({ exitCode: 0, stdout: script.split('\n').map((_, index) => `@@sb-step ${index} 0`).join('\n'), stderr: '' }) }),
+    }),
     run: async (_file, args) => (args[0] === '-V' ? { exitCode: 0, stdout: 'iptables v1.8.9 (nf_tables)', stderr: '' } : { exitCode: 0, stdout: '', stderr: '' }),
     findExecutable: async (name) => `/usr/sbin/${name}`,
     freeBytes: async () => 20 * GIB_BYTES,
@@ -69,9 +72,10 @@ describe('runDoctor', () => {
         '✔ CPU cores      2 online (0,1)',
         '✔ base image     sidecar-bench/base:bookworm present; debootstrap not needed',
         '✔ Docker disk    20.0 GiB free in /var/lib/docker',
+        "✔ interception   the init container's 10-part rule set (2 REDIRECT, 2 owner matches) installs in a fake namespace",
         '✔ leftovers      no resources of killed runs',
         '✔ machine stalls cpu0 0.00 % stalled (0.0/s ≥ 1 ms, longest 0.0 ms)',
-        '8 ok, 2 warning(s), 0 failure(s)',
+        '9 ok, 2 warning(s), 0 failure(s)',
         '',
       ].join('\n'),
     );
@@ -85,7 +89,7 @@ describe('runDoctor', () => {
     expect(lines.slice(0, 2)).toEqual(['✖ Docker engine  no Docker engine is reachable: connect ENOENT /var/run/docker.sock', '    fix: Start a Docker engine, or point DOCKER_HOST at one.']);
     expect(lines).toContain('! Docker disk    not checked: Docker engine unreachable');
     expect(lines).toContain('! leftovers      not checked: Docker engine unreachable');
-    expect(lines.at(-2)).toBe('5 ok, 4 warning(s), 1 failure(s)');
+    expect(lines.at(-2)).toBe('5 ok, 5 warning(s), 1 failure(s)');
   });
 });
 

@@ -20,6 +20,8 @@ const probe = (images: readonly string[] = ['sidecar-bench/base:bookworm']): Doc
   rootDir: '/var/lib/docker',
   hasImage: async (ref) => images.includes(ref),
   runResources: async () => [],
+  // Every line of the step script is one step; all succeed.
+  initSandbox: async () => ({ where: 'a fake namespace', runScript: async (script) => ({ exitCode: 0, stdout: script.split('\n').map((_, index) => `@@sb-step ${index} 0`).join('\n'), stderr: '' }) }),
 });
 
 /** A healthy root host; `commands` maps "file arg arg" to its result. */
@@ -56,6 +58,7 @@ describe('runHostChecks', () => {
       { name: 'CPU cores', status: 'ok', detail: '2 online (0,1)' },
       { name: 'base image', status: 'ok', detail: 'sidecar-bench/base:bookworm present; debootstrap not needed' },
       { name: 'Docker disk', status: 'ok', detail: '80.0 GiB free in /var/lib/docker' },
+      { name: 'interception', status: 'ok', detail: "the init container's 10-part rule set (2 REDIRECT, 2 owner matches) installs in a fake namespace" },
       { name: 'leftovers', status: 'ok', detail: 'no resources of killed runs' },
       { name: 'machine stalls', status: 'ok', detail: 'cpu0 0.02 % stalled (0.0/s ≥ 1 ms, longest 0.6 ms), cpu1 0.02 % stalled (0.0/s ≥ 1 ms, longest 0.6 ms)' },
     ]);

@@ -9,6 +9,7 @@ import { HOST_PATHS, onlineCpus, parseCpuInfo, readKernelRelease } from './finge
 import { nodeHostFs, type HostFs } from './host-fs.js';
 import { findExecutable, freeBytes, probeDocker, runCommand, type CommandResult, type DockerProbe } from './host-probes.js';
 import type { HostStalls } from '../results/schema.js';
+import { checkInterception } from './interception-check.js';
 import { checkLeftovers } from './leftovers-check.js';
 import { describeStalls, isStallingMachine, probeStalls } from './stall-probe.js';
 
@@ -238,6 +239,7 @@ export async function runHostChecks(deps: HostCheckDeps): Promise<CheckResult[]>
     guard('CPU cores', () => checkCores(deps.fs)),
     guard('base image', () => checkBaseImage(deps, docker)),
     guard('Docker disk', () => checkDockerDisk(deps, docker)),
+    guard('interception', () => checkInterception(deps, docker)),
     guard('leftovers', () => checkLeftovers(docker)),
   ]);
   // After the others, alone: their commands would read as stalls.

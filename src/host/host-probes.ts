@@ -8,6 +8,8 @@ import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { connectDocker } from '../runtime/docker-env.js';
 import { findRunResources, type RunLeftovers } from '../runtime/orphans.js';
+import type { NetnsSandbox } from './interception-check.js';
+import { initContainerSandbox, newestInitImage } from './netns-sandbox.js';
 
 /** What doctor needs to know about the Docker engine. Nothing here creates or removes anything. */
 export interface DockerProbe {
@@ -19,6 +21,8 @@ export interface DockerProbe {
   hasImage(ref: string): Promise<boolean>;
   /** Containers and networks of sidecar-bench runs on this engine, by run, with their owner's state. */
   runResources(): Promise<RunLeftovers[]>;
+  /** A throwaway namespace in a container of the newest init image, or undefined when none is built. */
+  initSandbox(): Promise<NetnsSandbox | undefined>;
 }
 
 /** Connects with {@link connectDocker} and reads the engine's root directory. Rejects with its BenchError when unreachable. */
@@ -29,6 +33,10 @@ export async function probeDocker(env: NodeJS.ProcessEnv = process.env): Promise
     serverVersion,
     rootDir: info.DockerRootDir ?? '/var/lib/docker',
     runResources: () => findRunResources(dockerode),
+    initSandbox: async () => {
+      const image = await newestInitImage(dockerode);
+      return image ? initContainerSandbox(dockerode, image) : undefined;
+    },
     hasImage: async (ref) => {
       try {
         await dockerode.getImage(ref).inspect();

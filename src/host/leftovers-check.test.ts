@@ -4,7 +4,7 @@ import { checkLeftovers } from './leftovers-check.js';
 
 const reachable = (runs: RunLeftovers[]) => ({
   reachable: true as const,
-  probe: { serverVersion: '20.10.24', rootDir: '/var/lib/docker', hasImage: async () => true, runResources: async () => runs },
+  probe: { serverVersion: '20.10.24', rootDir: '/var/lib/docker', hasImage: async () => true, runResources: async () => runs, initSandbox: async () => undefined },
 });
 
 const run = (runId: string, state: 'alive' | 'gone' | 'unknown', reason: string): RunLeftovers => ({

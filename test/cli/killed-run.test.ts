@@ -81,6 +81,8 @@ describe.skipIf(!dockerode)('a run killed with SIGKILL', () => {
       expect(doctor.all).toContain(`run ${runId}: `);
       expect(doctor.all).toContain(`its process (pid ${child.pid}) has exited`);
       expect(doctor.all).toContain('`sidecar-bench clean` removes them');
+      // The init container's rule set, tried in a throwaway container of the init image the run built.
+      expect(doctor.all).toMatch(/✔ interception +the init container's 10-part rule set \(2 REDIRECT, 2 owner matches\) installs in a container of sidecar-bench\/init:/);
 
       const clean = await runCli(['clean']);
       expect(clean.exitCode, clean.all).toBe(0);
