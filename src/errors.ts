@@ -12,6 +12,8 @@ export type BenchErrorCode =
   | 'SB_CONTAINER_FAILED'
   | 'SB_PATH_CHECK_FAILED'
   | 'SB_LOAD_FAILED'
+  | 'SB_BPF_FAILED'
+  | 'SB_BPF_INACTIVE'
   | 'SB_INTERRUPTED';
 
 export class BenchError extends Error {

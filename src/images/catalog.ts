@@ -5,7 +5,7 @@ export const DOCKER_DIR = fileURLToPath(new URL('../../docker/', import.meta.url
 /** Where `npm run build` puts the bundled in-container programs. */
 export const WORKLOADS_DIR = fileURLToPath(new URL('../../dist/workloads/', import.meta.url));
 
-export const IMAGE_NAMES = ['pause', 'init', 'app', 'haproxy', 'loadgen'] as const;
+export const IMAGE_NAMES = ['pause', 'init', 'app', 'haproxy', 'loadgen', 'ebpf'] as const;
 export type ImageName = (typeof IMAGE_NAMES)[number];
 
 export interface ImageDefinition {
@@ -26,6 +26,8 @@ export const IMAGE_DEFINITIONS: Record<ImageName, ImageDefinition> = {
   app: { name: 'app', workloadFiles: ['app-server.cjs'], hostNode: true },
   haproxy: { name: 'haproxy', workloadFiles: [], hostNode: false },
   loadgen: { name: 'loadgen', workloadFiles: ['loadgen-agent.cjs'], hostNode: true },
+  /** BPF object compiled with clang in its build, bpftool and the sb-bpf loader script (docker/ebpf). */
+  ebpf: { name: 'ebpf', workloadFiles: [], hostNode: false },
 };
 
 export const IMAGE_REPOSITORY_PREFIX = 'sidecar-bench/';

@@ -18,6 +18,8 @@ export interface InterceptionOptions {
   proxyGid?: number;
   /** Inbound destination ports left alone (e.g. a health port). */
   excludeInboundPorts?: readonly number[];
+  /** Install the outbound (OUTPUT → 15001) rules; default true. False when eBPF's connect4 replaces them. */
+  outbound?: boolean;
 }
 
 /** iptables-restore input for the pod's nat table (applied with --noflush by the init container). */
@@ -26,18 +28,23 @@ export function renderInterceptionRules(options: InterceptionOptions = {}): stri
   const outboundPort = options.outboundPort ?? OUTBOUND_CAPTURE_PORT;
   const uid = options.proxyUid ?? PROXY_UID;
   const gid = options.proxyGid ?? PROXY_GID;
+  const outbound = options.outbound ?? true;
   const lines = [
     '*nat',
     ':SIDECAR_INBOUND - [0:0]',
-    ':SIDECAR_OUTBOUND - [0:0]',
+    ...(outbound ? [':SIDECAR_OUTBOUND - [0:0]'] : []),
     '-A PREROUTING -p tcp -j SIDECAR_INBOUND',
     ...(options.excludeInboundPorts ?? []).map((port) => `-A SIDECAR_INBOUND -p tcp --dport ${port} -j RETURN`),
     `-A SIDECAR_INBOUND -p tcp -j REDIRECT --to-ports ${inboundPort}`,
-    '-A OUTPUT -p tcp -j SIDECAR_OUTBOUND',
-    `-A SIDECAR_OUTBOUND -m owner --uid-owner ${uid} -j RETURN`,
-    `-A SIDECAR_OUTBOUND -m owner --gid-owner ${gid} -j RETURN`,
-    '-A SIDECAR_OUTBOUND -o lo -d 127.0.0.0/8 -j RETURN',
-    `-A SIDECAR_OUTBOUND -p tcp -j REDIRECT --to-ports ${outboundPort}`,
+    ...(outbound
+      ? [
+          '-A OUTPUT -p tcp -j SIDECAR_OUTBOUND',
+          `-A SIDECAR_OUTBOUND -m owner --uid-owner ${uid} -j RETURN`,
+          `-A SIDECAR_OUTBOUND -m owner --gid-owner ${gid} -j RETURN`,
+          '-A SIDECAR_OUTBOUND -o lo -d 127.0.0.0/8 -j RETURN',
+          `-A SIDECAR_OUTBOUND -p tcp -j REDIRECT --to-ports ${outboundPort}`,
+        ]
+      : []),
     'COMMIT',
   ];
   return `${lines.join('\n')}\n`;

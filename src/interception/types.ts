@@ -1,5 +1,5 @@
 /** The ways a pod's traffic can be steered into its sidecar. */
-export const INTERCEPTION_NAMES = ['none', 'iptables'] as const;
+export const INTERCEPTION_NAMES = ['none', 'iptables', 'ebpf-sockmap', 'ebpf-connect', 'ebpf'] as const;
 export type InterceptionName = (typeof INTERCEPTION_NAMES)[number];
 
 /** Which pod of a topology, and whether it runs a sidecar. */
@@ -19,4 +19,14 @@ export interface Interception {
   initRules(pod: InterceptedPod): string | undefined;
   /** How what it installs goes away, for the reader of the code and the report. */
   undo: string;
+  /** eBPF mechanisms the strategy attaches to the pod's cgroups after its containers start; absent: none. */
+  bpf?: BpfMechanisms;
+}
+
+/** Which eBPF mechanisms a strategy uses (docker/ebpf/sidecar.bpf.c). */
+export interface BpfMechanisms {
+  /** sockops + sk_msg on a sockhash: local connections' messages moved socket to socket. */
+  sockmap: boolean;
+  /** cgroup/connect4 + cgroup/getsockopt: outbound connects sent to the sidecar, SO_ORIGINAL_DST from a map. */
+  connect: boolean;
 }

@@ -49,9 +49,35 @@ const podRecordSchema = z.object({
   containers: z.array(containerRecordSchema),
 });
 
+/** The counters docker/ebpf/sidecar.bpf.c keeps, in the index order of its sb_counters map. */
+export const BPF_COUNTER_NAMES = [
+  'messagesRedirected',
+  'bytesRedirected',
+  'messagesPassed',
+  'redirectsFailed',
+  'socketsAdded',
+  'socketPairs',
+  'connectsRewritten',
+  'originalDstAnswered',
+  'originalDstMissed',
+] as const;
+
+/** Counter increments over one trial (warm-up included): proof the programs acted. */
+export const bpfCountersSchema = z.object(Object.fromEntries(BPF_COUNTER_NAMES.map((name) => [name, z.number().int()])) as Record<(typeof BPF_COUNTER_NAMES)[number], z.ZodNumber>);
+
+/** ebpf arms: which mechanisms ran and which cgroup each program was attached to. */
+const topologyBpfSchema = z.object({
+  sockmap: z.boolean(),
+  connect: z.boolean(),
+  attachments: z.array(z.object({ kind: z.enum(['sockops', 'sockops-origin', 'connect4', 'getsockopt']), container: z.string(), cgroup: z.string() })),
+});
+
 const topologyRecordSchema = z.object({
   name: z.string(),
   description: z.string(),
+  /** The interception strategy of the topology's pods (src/interception/), e.g. "iptables", "ebpf". */
+  interception: z.string().optional(),
+  bpf: topologyBpfSchema.optional(),
   pods: z.array(podRecordSchema),
 });
 
@@ -113,6 +139,7 @@ const okTrialSchema = z.object({
   tls: trialTlsSchema.optional(),
   proxyStats: z.array(trialProxyStatsSchema).optional(),
   saturation: trialSaturationSchema.optional(),
+  bpf: z.object({ counters: bpfCountersSchema }).optional(),
   resources: z.object({ intervalMs: z.number().positive(), samples: z.array(resourceSampleSchema) }),
 });
 
@@ -122,6 +149,8 @@ const failedTrialSchema = z.object({
   round: z.number().int().nonnegative(),
   startedAt: z.string(),
   error: z.object({ code: z.string().optional(), message: z.string() }),
+  /** ebpf arms: the counters of a trial that failed because the programs did nothing. */
+  bpf: z.object({ counters: bpfCountersSchema }).optional(),
 });
 
 export const trialRecordSchema = z.discriminatedUnion('state', [okTrialSchema, failedTrialSchema]);
@@ -220,6 +249,8 @@ export type RqTimeBucket = HopStats['upstreamRqTimeMs'][number];
 export type TrialProxyStats = z.infer<typeof trialProxyStatsSchema>;
 export type TrialSaturation = z.infer<typeof trialSaturationSchema>;
 export type TopologyRecord = z.infer<typeof topologyRecordSchema>;
+export type TopologyBpf = z.infer<typeof topologyBpfSchema>;
+export type BpfCounters = z.infer<typeof bpfCountersSchema>;
 export type PodRecord = z.infer<typeof podRecordSchema>;
 export type ContainerRecord = z.infer<typeof containerRecordSchema>;
 export type HostFingerprint = z.infer<typeof hostFingerprintSchema>;

@@ -15,6 +15,9 @@ export interface StartedTopology {
   record: TopologyRecord;
 }
 
+/** What attaches an interception outside the pods' network namespaces (eBPF), once both pods run; returns its record. */
+export type AttachInterception = (plan: TopologyPlan, client: StartedPod, server: StartedPod) => Promise<TopologyRecord['bpf']>;
+
 export function loadgenOf(topology: StartedTopology): string {
   const loadgen = topology.client.containers.find((container) => container.role === 'loadgen');
   if (!loadgen) throw new Error(`topology ${topology.plan.arm} has no loadgen container`);
@@ -28,13 +31,16 @@ export async function startTopology(
   context: PodContext,
   progress: Progress,
   probeSpec: Omit<AgentSpec, 'host' | 'port'>,
+  attach?: AttachInterception,
 ): Promise<StartedTopology> {
   const task = progress.start(`Starting ${plan.arm}`);
   try {
     const server = await startPod(plan.server, context);
     task.update(`server pod up (${server.ip}); starting client pod`);
     const client = await startPod(plan.client, context);
-    const topology: StartedTopology = { plan, client, server, record: toRecord(plan, description, client, server) };
+    if (attach && plan.interception.bpf) task.update('attaching the eBPF programs to the pods’ cgroups');
+    const bpf = attach && plan.interception.bpf ? await attach(plan, client, server) : undefined;
+    const topology: StartedTopology = { plan, client, server, record: { ...toRecord(plan, description, client, server), ...(bpf ? { bpf } : {}) } };
     task.update('probing the request path');
     await checkPath(context.dockerode, topology, probeSpec);
     task.succeed(`${plan.arm} up; request path checked`);
@@ -68,6 +74,7 @@ function toRecord(plan: TopologyPlan, description: string, client: StartedPod, s
   return {
     name: plan.arm,
     description,
+    interception: plan.interception.name,
     pods: [client, server].map((pod) => ({
       name: pod.name,
       side: pod.side,

@@ -16,6 +16,7 @@ import { planTopology } from '../runtime/topology.js';
 import { readClockTicksPerSecond } from '../sampling/index.js';
 import type { Scenario } from '../scenario/index.js';
 import { hasPeerTls } from '../topology/index.js';
+import { needsBpf, openBpf } from './bpf-arms.js';
 import { BASELINE_ARM_SUFFIX, pairedArms, scenarioArms, type Arm } from './arms.js';
 import { createMtlsMaterial, type MtlsMaterial } from './mtls-material.js';
 import { resolvePlacement } from './placement.js';
@@ -63,7 +64,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const placement = resolvePlacement(scenario, cpus);
   if (placement.note) progress.warn(placement.note);
 
-  const imageSet = await ensureImages({ dockerode, progress, names: ['pause', 'init', 'app', 'loadgen'] });
+  const withBpf = needsBpf(options.arms?.map((arm) => arm.topology) ?? scenario.topologies);
+  const imageSet = await ensureImages({ dockerode, progress, names: ['pause', 'init', 'app', 'loadgen', ...(withBpf ? (['ebpf'] as const) : [])] });
   const image = (name: ImageName) => imageSet.images[name]?.tag as string;
   // Each proxy driver finds, pulls or builds its own image; the ones built from docker/ are recorded.
   const proxyContext = {
@@ -93,6 +95,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   try {
     const networkName = `sb-${runId}`;
     await resources.createNetwork(networkName);
+    const bpf = withBpf ? await openBpf(dockerode, resources, { ebpf: image('ebpf'), pause: image('pause') }) : undefined;
     const podContext = { dockerode, resources, networkName, pauseImage: image('pause'), initImage: image('init'), startupTimeoutMs: STARTUP_TIMEOUT_MS };
     const load = agentLoadOf(scenario);
     const arms = options.arms ?? (options.baselineScenario ? pairedArms(scenario, options.baselineScenario) : scenarioArms(scenario));
@@ -120,7 +123,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
         const armProxy = baselineSide && baselineProxy ? baselineProxy : proxy;
         mtlsByArm.set(arm.name, { material: armMtls, rotateDuringTrial: side.mtls.rotateDuringTrial, ...(armProxy.driver.tlsAdmin ? { tlsAdmin: armProxy.driver.tlsAdmin } : {}) });
       }
-      const topology = await startTopology(plan, arm.description, podContext, progress, load);
+      const topology = await startTopology(plan, arm.description, podContext, progress, load, bpf?.attach);
       started.push(topology);
       topologyRecords.push(topology.record);
     }
@@ -136,16 +139,17 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       signal,
       onTrial: (trial) => trials.push(trial),
       mtlsByArm,
+      ...(bpf ? { bpfSession: bpf.session } : {}),
       ...(scenario.load.saturation ? { saturation: scenario.load.saturation } : {}),
     });
   } catch (error) {
     runError = isBenchError(error) ? error : new BenchError('SB_CONTAINER_FAILED', describeError(error), [], undefined, { cause: error });
   } finally {
     await cpusAwake?.release();
-    const task = progress.start('Removing containers and network');
+    const task = progress.start(withBpf ? 'Detaching eBPF programs, removing containers, network and bpffs' : 'Removing containers and network');
     const problems = await resources.removeAll();
     if (problems.length > 0) task.fail(`could not remove: ${problems.join('; ')}`);
-    else task.succeed('removed every container and the network of this run');
+    else task.succeed(withBpf ? 'detached and unpinned every eBPF program; removed every container, the network and the bpffs of this run' : 'removed every container and the network of this run');
   }
 
   const results: Results = {

@@ -4,7 +4,8 @@ import { failedRequests, successfulResponses, type AgentSpec } from '../load/age
 import { runLoad } from '../load/run-agent.js';
 import type { Progress } from '../progress.js';
 import type { ProxyTlsAdmin } from '../proxies/driver.js';
-import type { TrialRecord } from '../results/schema.js';
+import type { BpfCounters, TrialRecord } from '../results/schema.js';
+import { counterDelta, inactivityProblems, type BpfSession } from '../interception/index.js';
 import { APP_PORT } from '../runtime/topology.js';
 import { ResourceSampler } from '../sampling/index.js';
 import { hasPeerTls } from '../topology/index.js';
@@ -32,6 +33,8 @@ export interface TrialsOptions {
   onTrial: (trial: TrialRecord) => void;
   /** mtls arms, by arm name. */
   mtlsByArm?: Map<string, MtlsArm>;
+  /** The run's eBPF session: ebpf arms read their counters around each trial's main load. */
+  bpfSession?: BpfSession;
   /** After each trial's main load, a closed-model burst (the throughput ceiling). */
   saturation?: { connections: number; durationUs: number };
 }
@@ -65,7 +68,10 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
   const warmupS = spec.warmupUs / 1e6;
   const totalS = (spec.warmupUs + spec.durationUs) / 1e6;
   const mtls = hasPeerTls(topology.plan.name) ? options.mtlsByArm?.get(topology.plan.arm) : undefined;
+  const bpf = topology.plan.interception.bpf && options.bpfSession ? { mechanisms: topology.plan.interception.bpf, session: options.bpfSession } : undefined;
+  let bpfCounters: BpfCounters | undefined;
   try {
+    const bpfBefore = await bpf?.session.counters(topology.plan.arm);
     await sampler.start();
     // Mid-window: the agent takes ~0.2 s to start, then the warm-up, then half the window.
     const rotation = mtls?.rotateDuringTrial ? { material: mtls.material, afterMs: 200 + (spec.warmupUs + spec.durationUs / 2) / 1000 } : undefined;
@@ -83,6 +89,12 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
     });
     const samples = await sampler.stop();
     const tls = await tlsWatch?.finish((spec.warmupUs + spec.durationUs) / 1e6);
+    if (bpf && bpfBefore) {
+      bpfCounters = counterDelta(bpfBefore, await bpf.session.counters(topology.plan.arm));
+      const idle = inactivityProblems(bpf.mechanisms, bpfCounters);
+      // A "saving" measured while the programs did nothing would be the iptables path mislabelled.
+      if (idle.length > 0) throw new BenchError('SB_BPF_INACTIVE', `the eBPF programs of ${topology.plan.arm} did nothing in this trial: ${idle.join('; ')}`);
+    }
     if (options.saturation) task.update('saturation burst');
     const saturation = options.saturation ? await measureSaturation(options.dockerode, loadgenOf(topology), spec, options.saturation, options.signal) : undefined;
     const { event: _event, ...loadRecord } = load;
@@ -97,6 +109,7 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
       load: loadRecord,
       ...(tls ? { tls } : {}),
       ...(saturation ? { saturation } : {}),
+      ...(bpfCounters ? { bpf: { counters: bpfCounters } } : {}),
       resources: { intervalMs: options.samplingIntervalMs, samples },
     };
   } catch (error) {
@@ -108,6 +121,7 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
       round,
       startedAt,
       error: { ...(isBenchError(error) ? { code: error.code } : {}), message: describeError(error) },
+      ...(bpfCounters ? { bpf: { counters: bpfCounters } } : {}),
     };
   }
 }

@@ -12,6 +12,7 @@ export const RUN_ID_LABEL = 'io.sidecar-bench.run-id';
  */
 export class RunResources implements AsyncDisposable {
   private removed = false;
+  private readonly teardowns: (() => Promise<string[]>)[] = [];
 
   constructor(
     private readonly dockerode: Dockerode,
@@ -29,11 +30,22 @@ export class RunResources implements AsyncDisposable {
     return network.id;
   }
 
-  /** Force-removes every container, then every network, of this run. Safe to call twice. Returns what failed. */
+  /**
+   * Registers a step that must run before the containers go (e.g. detaching eBPF programs from
+   * their cgroups). It returns what it could not undo; it runs once, in registration order.
+   */
+  beforeRemove(teardown: () => Promise<string[]>): void {
+    this.teardowns.push(teardown);
+  }
+
+  /** Runs the registered teardowns, then force-removes every container, network and volume of this run. Safe to call twice. Returns what failed. */
   async removeAll(): Promise<string[]> {
     this.removed = true;
     const filters = { label: [`${RUN_ID_LABEL}=${this.runId}`] };
     const problems: string[] = [];
+    for (const teardown of this.teardowns.splice(0)) {
+      problems.push(...(await teardown().catch((error: unknown) => [describeError(error)])));
+    }
     const containers = await this.dockerode.listContainers({ all: true, filters });
     await Promise.all(
       containers.map((info) =>
@@ -51,6 +63,14 @@ export class RunResources implements AsyncDisposable {
         .getNetwork(network.Id)
         .remove()
         .catch((error: unknown) => problems.push(`network ${network.Name}: ${describeError(error)}`));
+    }
+    // Volumes last: the eBPF session's bpffs is mounted by its keeper container until that is gone.
+    const { Volumes: volumes } = await this.dockerode.listVolumes({ filters });
+    for (const volume of volumes ?? []) {
+      await this.dockerode
+        .getVolume(volume.Name)
+        .remove()
+        .catch((error: unknown) => problems.push(`volume ${volume.Name}: ${describeError(error)}`));
     }
     return problems;
   }

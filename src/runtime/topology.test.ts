@@ -55,6 +55,18 @@ describe('planTopology', () => {
     expect(plan.server.interceptionRules).toBe(renderInterceptionRules());
   });
 
+  it('ebpf topologies: both sidecars; the outbound REDIRECT only where connect4 does not replace it', () => {
+    for (const name of ['ebpf-sockmap', 'ebpf-connect', 'ebpf'] as const) {
+      const plan = planTopology(name, OPTIONS);
+      expect(roles(plan.client.containers)).toStrictEqual(['loadgen', 'sidecar']);
+      expect(roles(plan.server.containers)).toStrictEqual(['app', 'sidecar']);
+      expect(plan.interception.name).toBe(name);
+      const outbound = name === 'ebpf-sockmap';
+      expect(plan.client.interceptionRules).toBe(renderInterceptionRules({ outbound }));
+      expect(plan.server.interceptionRules).toBe(renderInterceptionRules({ outbound }));
+    }
+  });
+
   it('renders the sidecar from the scenario worker threads and the app port', () => {
     const sidecar = planTopology('sidecar', OPTIONS).server.containers[1];
     expect(APP_PORT).toBe(8080);

@@ -1,5 +1,5 @@
 import type { Scenario } from '../scenario/index.js';
-import { interceptionFor } from '../interception/index.js';
+import { interceptionFor, type Interception } from '../interception/index.js';
 import { INBOUND_CAPTURE_PORT, OUTBOUND_CAPTURE_PORT } from '../interception/index.js';
 import { topologyDefinition, type TopologyDefinition, type TopologyName } from '../topology/index.js';
 import type { SidecarProxy } from '../proxies/driver.js';
@@ -25,6 +25,8 @@ export interface TopologyPlan {
   name: TopologyName;
   /** The catalog row the plan was made from. */
   definition: TopologyDefinition;
+  /** How the pods' traffic reaches their sidecars (the init rules are already in the pod specs). */
+  interception: Interception;
   /** The arm this plan serves: its pods are named after it (e.g. "sidecar", "calibration-d500us"). */
   arm: string;
   client: PodSpec;
@@ -94,6 +96,7 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
   return {
     name,
     definition,
+    interception,
     arm,
     client: pod('client', definition.clientSidecar ? [loadgen, clientSidecar] : [loadgen], definition.clientSidecar, options.clientCpus),
     server: pod('server', definition.serverSidecar ? [app, serverSidecar] : [app], definition.serverSidecar, options.serverCpus),

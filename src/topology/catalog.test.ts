@@ -19,11 +19,14 @@ describe('topology catalog', () => {
       ['sidecar', true, true, 'iptables', 'none', 'keep-alive'],
       ['mtls', true, true, 'iptables', 'mtls', 'keep-alive'],
       ['mtls-churn', true, true, 'iptables', 'mtls', 'per-request'],
+      ['ebpf-sockmap', true, true, 'ebpf-sockmap', 'none', 'keep-alive'],
+      ['ebpf-connect', true, true, 'ebpf-connect', 'none', 'keep-alive'],
+      ['ebpf', true, true, 'ebpf', 'none', 'keep-alive'],
     ]);
   });
 
   it('derives the helpers from the rows', () => {
-    expect(TOPOLOGY_NAMES.filter(hasSidecar)).toStrictEqual(['sidecar-inbound', 'sidecar', 'mtls', 'mtls-churn']);
+    expect(TOPOLOGY_NAMES.filter(hasSidecar)).toStrictEqual(['sidecar-inbound', 'sidecar', 'mtls', 'mtls-churn', 'ebpf-sockmap', 'ebpf-connect', 'ebpf']);
     expect(TOPOLOGY_NAMES.filter(hasPeerTls)).toStrictEqual([...MTLS_TOPOLOGIES]);
     expect(TOPOLOGY_DESCRIPTIONS.sidecar).toBe(TOPOLOGY_CATALOG.sidecar.description);
   });

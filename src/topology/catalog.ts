@@ -1,7 +1,7 @@
 import type { InterceptionName } from '../interception/types.js';
 
 /** The topologies sidecar-bench can build, in the order each adds one thing to the previous. */
-export const TOPOLOGY_NAMES = ['app-only', 'sidecar-inbound', 'sidecar', 'mtls', 'mtls-churn'] as const;
+export const TOPOLOGY_NAMES = ['app-only', 'sidecar-inbound', 'sidecar', 'mtls', 'mtls-churn', 'ebpf-sockmap', 'ebpf-connect', 'ebpf'] as const;
 export type TopologyName = (typeof TOPOLOGY_NAMES)[number];
 
 /**
@@ -70,6 +70,33 @@ export const TOPOLOGY_CATALOG: Readonly<Record<TopologyName, TopologyDefinition>
     interception: 'iptables',
     peerTls: 'mtls',
     upstreamReuse: 'per-request',
+  },
+  'ebpf-sockmap': {
+    name: 'ebpf-sockmap',
+    description: 'as sidecar, with sockops + sk_msg moving each message socket to socket (loadgen ↔ sidecar, sidecar ↔ sidecar, sidecar ↔ app); iptables redirects kept',
+    clientSidecar: true,
+    serverSidecar: true,
+    interception: 'ebpf-sockmap',
+    peerTls: 'none',
+    upstreamReuse: 'keep-alive',
+  },
+  'ebpf-connect': {
+    name: 'ebpf-connect',
+    description: 'as sidecar, with cgroup/connect4 + getsockopt (SO_ORIGINAL_DST) instead of the outbound iptables REDIRECT; inbound still iptables',
+    clientSidecar: true,
+    serverSidecar: true,
+    interception: 'ebpf-connect',
+    peerTls: 'none',
+    upstreamReuse: 'keep-alive',
+  },
+  ebpf: {
+    name: 'ebpf',
+    description: 'as sidecar, with both: connect4 + getsockopt instead of the outbound REDIRECT, sockops + sk_msg socket-to-socket; inbound still iptables',
+    clientSidecar: true,
+    serverSidecar: true,
+    interception: 'ebpf',
+    peerTls: 'none',
+    upstreamReuse: 'keep-alive',
   },
 };
 
