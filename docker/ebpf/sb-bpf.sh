@@ -11,6 +11,8 @@
 #                                        detach sk_msg, unpin everything under /sys/fs/bpf/ARM
 #   sb-bpf cgroups  CGROUP...            list every program attached to each cgroup ("-" when none)
 #   sb-bpf features                      probe the kernel for the program and map types used
+#   sb-bpf inventory                     every BPF program, map and link on the host and every cgroup
+#                                        attachment, as one JSON document per line (for tests/doctor)
 set -eu
 PIN=/sys/fs/bpf
 OBJ=/opt/sidecar-bench/sidecar.bpf.o
@@ -89,6 +91,13 @@ case "$command" in
         echo "$cgroup gone"
       fi
     done
+    ;;
+  inventory)
+    mount_cgroup2
+    printf 'progs '; bpftool -j prog show; echo
+    printf 'maps '; bpftool -j map show; echo
+    printf 'links '; bpftool -j link show; echo
+    printf 'cgroups '; bpftool -j cgroup tree "$CG"; echo
     ;;
   features)
     # Loads the real object and attaches every program to a throwaway cgroup: what a run needs,

@@ -133,39 +133,52 @@ export class BpfSession {
     return problems;
   }
 
-  /** Runs one loader step to completion and returns its output lines; throws with its output when it fails. */
   private async loader(args: string[], what: string): Promise<string[]> {
     const { dockerode, resources } = this.options;
-    const hostConfig = {
-      // What loading and attaching needs, and no more (Docker 20.10 cannot grant CAP_BPF by name).
-      CapAdd: ['SYS_ADMIN', 'NET_ADMIN'],
-      SecurityOpt: ['seccomp=unconfined'],
-      // Engine API ≥ 1.41; dockerode's typings predate it. Host cgroupns: the pods' cgroups are visible.
-      CgroupnsMode: 'host',
-      NetworkMode: 'none',
-      Binds: [`${this.volumeName}:/sys/fs/bpf`],
-    } as Dockerode.HostConfig;
-    const container: Dockerode.Container = await dockerode.createContainer({
+    return runLoader(dockerode, this.options.image, args, what, {
       name: `sb-${resources.runId}-bpf-loader-${++this.loaderCount}`,
-      Image: this.options.image,
-      Cmd: args,
-      Labels: { ...resources.labels, 'io.sidecar-bench.role': 'bpf-loader' },
-      HostConfig: hostConfig,
+      labels: { ...resources.labels, 'io.sidecar-bench.role': 'bpf-loader' },
+      volume: this.volumeName,
     });
-    try {
-      await container.start();
-      const { StatusCode: status } = (await container.wait()) as { StatusCode: number };
-      const lines = demultiplex(await container.logs({ stdout: true, stderr: true, follow: false }))
-        .split('\n')
-        .map((line) => line.trimEnd())
-        .filter(Boolean);
-      if (status !== 0) {
-        const useful = lines.filter((line) => !/^(Warning: bpftool is now running|If it used to work)/.test(line));
-        throw new BenchError('SB_BPF_FAILED', `could not ${what}: the loader exited with ${status}`, useful.slice(-12), '`sidecar-bench doctor` probes the kernel for what the ebpf topologies need.');
-      }
-      return lines;
-    } finally {
-      await container.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * Runs one sb-bpf loader step (docker/ebpf/sb-bpf.sh) to completion in a short-lived container and
+ * returns its output lines; throws SB_BPF_FAILED with the loader's last lines when it fails.
+ * @param scope name and labels of the container (a run's, so an interrupt removes it too), and the
+ *   bpffs volume to mount at /sys/fs/bpf (none: the loader mounts a private bpffs when it needs one).
+ */
+export async function runLoader(dockerode: Dockerode, image: string, args: readonly string[], what: string, scope: { name?: string; labels?: Record<string, string>; volume?: string } = {}): Promise<string[]> {
+  const hostConfig = {
+    // What loading and attaching needs, and no more (Docker 20.10 cannot grant CAP_BPF by name).
+    CapAdd: ['SYS_ADMIN', 'NET_ADMIN'],
+    SecurityOpt: ['seccomp=unconfined'],
+    // Engine API ≥ 1.41; dockerode's typings predate it. Host cgroupns: the pods' cgroups are visible.
+    CgroupnsMode: 'host',
+    NetworkMode: 'none',
+    ...(scope.volume ? { Binds: [`${scope.volume}:/sys/fs/bpf`] } : {}),
+  } as Dockerode.HostConfig;
+  const container: Dockerode.Container = await dockerode.createContainer({
+    ...(scope.name ? { name: scope.name } : {}),
+    Image: image,
+    Cmd: [...args],
+    Labels: scope.labels ?? {},
+    HostConfig: hostConfig,
+  });
+  try {
+    await container.start();
+    const { StatusCode: status } = (await container.wait()) as { StatusCode: number };
+    const lines = demultiplex(await container.logs({ stdout: true, stderr: true, follow: false }))
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .filter(Boolean);
+    if (status !== 0) {
+      const useful = lines.filter((line) => !/^(Warning: bpftool is now running|If it used to work)/.test(line));
+      throw new BenchError('SB_BPF_FAILED', `could not ${what}: the loader exited with ${status}`, useful.slice(-12), '`sidecar-bench doctor` probes the kernel for what the ebpf topologies need.');
     }
+    return lines;
+  } finally {
+    await container.remove({ force: true }).catch(() => undefined);
   }
 }
