@@ -162,14 +162,14 @@ describe('parseScenario: every problem at once, with file:line:col', () => {
   it('points at the unknown topology inside a block list', () => {
     const error = rejection(['topologies:', '  - app-only', '  - sidecar-outbound', 'load:', '  connections: 10', '  duration: 10s'].join('\n'));
     expect(error.details).toStrictEqual([
-      'bad.yaml:3:5  topologies[1]: unknown topology "sidecar-outbound"; expected one of app-only, sidecar-inbound, sidecar, mtls, mtls-churn',
+      'bad.yaml:3:5  topologies[1]: unknown topology "sidecar-outbound"; expected one of app-only, sidecar-inbound, sidecar, mtls, mtls-churn, ebpf-sockmap, ebpf-connect, ebpf',
     ]);
   });
 
   it('points at the unknown topology inside a flow list', () => {
     const error = rejection(MINIMAL.replace('[app-only]', '[app-only, sidecars]'));
     expect(error.details).toStrictEqual([
-      'bad.yaml:1:24  topologies[1]: unknown topology "sidecars"; expected one of app-only, sidecar-inbound, sidecar, mtls, mtls-churn',
+      'bad.yaml:1:24  topologies[1]: unknown topology "sidecars"; expected one of app-only, sidecar-inbound, sidecar, mtls, mtls-churn, ebpf-sockmap, ebpf-connect, ebpf',
     ]);
   });
 
