@@ -3,6 +3,8 @@
  * be comparable, and says how to fix what is not.
  */
 import type { Command } from 'commander';
+import { connectDocker } from '../runtime/docker-env.js';
+import { defaultProxyCheckDeps, runProxyChecks } from '../proxies/checks.js';
 import { defaultHostCheckDeps, runHostChecks, type CheckResult, type CheckStatus, type HostCheckDeps } from '../host/index.js';
 
 /** Where doctor writes (process.stdout, or a buffer in tests). */
@@ -37,8 +39,8 @@ export function renderSummary(checks: readonly CheckResult[]): string {
  * {@link DOCTOR_EXIT_OK} when none fails, {@link DOCTOR_EXIT_FAILED} when one does.
  * @param deps Overrides for the real host (see {@link HostCheckDeps}); undefined: the real host.
  */
-export async function runDoctor(deps: Partial<HostCheckDeps> | undefined, out: DoctorOutput): Promise<number> {
-  const checks = await runHostChecks({ ...defaultHostCheckDeps(), ...deps });
+export async function runDoctor(deps: Partial<HostCheckDeps> | undefined, out: DoctorOutput, proxyChecks?: () => Promise<CheckResult[]>): Promise<number> {
+  const checks = [...(await runHostChecks({ ...defaultHostCheckDeps(), ...deps })), ...((await proxyChecks?.()) ?? [])];
   for (const check of checks) out.write(renderCheck(check));
   out.write(renderSummary(checks));
   return checks.some((check) => check.status === 'fail') ? DOCTOR_EXIT_FAILED : DOCTOR_EXIT_OK;
@@ -48,8 +50,14 @@ export async function runDoctor(deps: Partial<HostCheckDeps> | undefined, out: D
 export function registerDoctorCommand(program: Command): Command {
   return program
     .command('doctor')
-    .description('check this machine: Docker engine, kernel, iptables nat, BPF, AES-NI/AVX2, cores, base image, disk, resources left by killed runs; say how to fix what is missing')
+    .description('check this machine: Docker engine, kernel, iptables nat, BPF, AES-NI/AVX2, cores, base image, disk, resources left by killed runs, Envoy image routes, linkerd2-proxy; say how to fix what is missing')
     .action(async () => {
-      process.exitCode = await runDoctor(undefined, process.stdout);
+      process.exitCode = await runDoctor(undefined, process.stdout, realProxyChecks);
     });
+}
+
+/** The proxy checks on this machine (the Envoy image routes, linkerd2-proxy); Docker may be unreachable. */
+async function realProxyChecks(): Promise<CheckResult[]> {
+  const dockerode = await connectDocker().then((connected) => connected.dockerode, () => undefined);
+  return runProxyChecks(defaultProxyCheckDeps(dockerode));
 }

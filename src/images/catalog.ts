@@ -8,8 +8,10 @@ export const WORKLOADS_DIR = fileURLToPath(new URL('../../dist/workloads/', impo
 export const IMAGE_NAMES = ['pause', 'init', 'app', 'haproxy', 'loadgen', 'ebpf'] as const;
 export type ImageName = (typeof IMAGE_NAMES)[number];
 
-export interface ImageDefinition {
-  name: ImageName;
+/** What goes into one image's build context. */
+export interface BuildContextDefinition {
+  /** The folder under docker/ holding the Dockerfile. */
+  name: string;
   /** Files from dist/workloads copied into the build context next to the Dockerfile. */
   workloadFiles: string[];
   /**
@@ -18,13 +20,19 @@ export interface ImageDefinition {
    * 100 µs), which would show up as load-generator lag in every open-model run.
    */
   hostNode: boolean;
+  /** Files from docker/shared/ copied into the context under the same name (e.g. the delay relay). */
+  sharedFiles?: string[];
+}
+
+export interface ImageDefinition extends BuildContextDefinition {
+  name: ImageName;
 }
 
 export const IMAGE_DEFINITIONS: Record<ImageName, ImageDefinition> = {
   pause: { name: 'pause', workloadFiles: [], hostNode: false },
   init: { name: 'init', workloadFiles: [], hostNode: false },
   app: { name: 'app', workloadFiles: ['app-server.cjs'], hostNode: true },
-  haproxy: { name: 'haproxy', workloadFiles: [], hostNode: false },
+  haproxy: { name: 'haproxy', workloadFiles: [], hostNode: false, sharedFiles: ['delay-relay.c'] },
   loadgen: { name: 'loadgen', workloadFiles: ['loadgen-agent.cjs'], hostNode: true },
   /** BPF object compiled with clang in its build, bpftool and the sb-bpf loader script (docker/ebpf). */
   ebpf: { name: 'ebpf', workloadFiles: [], hostNode: false },

@@ -16,6 +16,9 @@ export interface SidecarOptions {
   calibrationDelayUs?: number;
   /** Strict mTLS between sidecars (the mtls topologies). */
   tls?: SidecarTls;
+  /** The most connections the scenario can have open through this sidecar at once (load and
+   *  saturation); a proxy's connection limits are derived from it, never set below it. */
+  maxConnections?: number;
   /** The sidecar's SVID and trust bundle: mounted into this container only, owned by the proxy uid. */
   secretFiles?: SecretFile[];
 }
@@ -36,6 +39,9 @@ export interface ProxyCapabilities {
   /** Application protocols the sidecar carries (what the load agent may speak through it). */
   protocols: readonly 'http1'[];
 }
+
+/** The releases `proxy.version` may name, or why the proxy's version cannot be chosen. */
+export type VersionChoice = { pinned: readonly string[]; default: string } | { reason: string };
 
 /** The smallest view of a running container a driver needs: `docker exec`. A StartedTestContainer fits. */
 export interface ProxyExec {
@@ -61,8 +67,16 @@ export interface ProxyTlsAdmin {
 export interface ProxyImageContext {
   dockerode: Dockerode;
   progress: Progress;
-  /** Builds (or finds) one of sidecar-bench's own images from docker/ and returns its tag. */
-  ensureImage(name: ImageName): Promise<string>;
+  /** Builds (or finds) one of sidecar-bench's own images from docker/. */
+  ensureImage(name: ImageName): Promise<{ tag: string; id: string }>;
+}
+
+/** The image a driver resolved, and how (recorded in results.json). */
+export interface ResolvedImage {
+  reference: string;
+  /** The engine's image id, when the image was checked locally. */
+  id?: string;
+  source: 'given' | 'local' | 'pulled' | 'built';
 }
 
 /** The scenario's `proxy` section as far as the image is concerned. */
@@ -71,6 +85,8 @@ export interface ProxyImageRequest {
   image?: string;
   /** `proxy.version`: which release of the proxy (drivers that pin versions). */
   version?: string;
+  /** The run adds a calibration delay: the image must carry the delay relay. */
+  needsDelayRelay?: boolean;
 }
 
 /**
@@ -80,14 +96,15 @@ export interface ProxyImageRequest {
 export interface ProxyDriver {
   name: string;
   capabilities: ProxyCapabilities;
+  versions: VersionChoice;
   /** Command (exec form) printing the proxy's version, run in the sidecar container. */
   versionCommand: string[];
   /** How the proxy reports upstream time on responses, for the report. */
   upstreamTimeSource: string;
   /** How the mtls topologies check the peer's SPIFFE ID with this proxy (recorded in results.json). */
   identityCheck: string;
-  /** The image reference to run, present locally when it resolves (built or pulled). */
-  resolveImage(request: ProxyImageRequest, context: ProxyImageContext): Promise<string>;
+  /** The image to run, present locally when it resolves (found, built or pulled). */
+  resolveImage(request: ProxyImageRequest, context: ProxyImageContext): Promise<ResolvedImage>;
   /** The proxy's configuration file for one sidecar. */
   renderConfig(options: SidecarOptions): string;
   sidecarContainer(image: string, options: SidecarOptions): PodContainerSpec;
@@ -98,12 +115,16 @@ export interface ProxyDriver {
 export interface SidecarProxy {
   driver: ProxyDriver;
   image: string;
+  /** How the image was found; absent when a caller bound an image directly (tests). */
+  resolved?: ResolvedImage;
   sidecarContainer(options: SidecarOptions): PodContainerSpec;
 }
 
 /** Binds a driver to an image. */
-export function sidecarProxy(driver: ProxyDriver, image: string): SidecarProxy {
-  return { driver, image, sidecarContainer: (options) => driver.sidecarContainer(image, options) };
+export function sidecarProxy(driver: ProxyDriver, image: string | ResolvedImage): SidecarProxy {
+  const resolved = typeof image === 'string' ? undefined : image;
+  const reference = typeof image === 'string' ? image : image.reference;
+  return { driver, image: reference, ...(resolved ? { resolved } : {}), sidecarContainer: (options) => driver.sidecarContainer(reference, options) };
 }
 
 export const supported: Capability = { supported: true };

@@ -22,6 +22,10 @@ export function proxyDriver(name: ProxyName): ProxyDriver {
 /** The scenario's proxy, its image present locally (built, found or pulled by its driver). */
 export async function resolveSidecarProxy(proxy: { profile: ProxyName } & ProxyImageRequest, context: ProxyImageContext): Promise<SidecarProxy> {
   const driver = proxyDriver(proxy.profile);
-  const request: ProxyImageRequest = { ...(proxy.image !== undefined ? { image: proxy.image } : {}), ...(proxy.version !== undefined ? { version: proxy.version } : {}) };
+  const request: ProxyImageRequest = {
+    ...(proxy.image !== undefined ? { image: proxy.image } : {}),
+    ...(proxy.version !== undefined ? { version: proxy.version } : {}),
+    ...(proxy.needsDelayRelay ? { needsDelayRelay: true } : {}),
+  };
   return sidecarProxy(driver, await driver.resolveImage(request, context));
 }

@@ -74,11 +74,18 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     ensureImage: async (name: ImageName) => {
       const built = await ensureImages({ dockerode, progress, names: [name] });
       Object.assign(imageSet.images, built.images);
-      return built.images[name]?.tag as string;
+      return built.images[name] as { tag: string; id: string };
     },
   };
-  const proxy = await resolveSidecarProxy(scenario.proxy, proxyContext);
-  const baselineProxy = options.baselineScenario ? await resolveSidecarProxy(options.baselineScenario.proxy, proxyContext) : undefined;
+  // Calibration arms and proxy.addedDelay run the delay relay, which only sidecar-bench's images carry.
+  const needsDelayRelay = (side: Scenario) => side.proxy.addedDelayUs !== undefined || (side === scenario && (options.arms ?? []).some((arm) => arm.calibrationDelayUs !== undefined));
+  const proxy = await resolveSidecarProxy({ ...scenario.proxy, needsDelayRelay: needsDelayRelay(scenario) }, proxyContext);
+  const baselineProxy = options.baselineScenario ? await resolveSidecarProxy({ ...options.baselineScenario.proxy, needsDelayRelay: needsDelayRelay(options.baselineScenario) }, proxyContext) : undefined;
+  const proxyImages = Object.fromEntries(
+    [[proxy.driver.name, proxy] as const, ...(baselineProxy ? [[`${baselineProxy.driver.name}${BASELINE_ARM_SUFFIX}`, baselineProxy] as const] : [])].flatMap(([key, resolved]) =>
+      resolved.resolved?.id ? [[key, { tag: resolved.image, id: resolved.resolved.id }]] : [],
+    ),
+  );
   throwIfAborted(signal);
 
   const stalls = await probeMachineStalls(cpus, progress);
@@ -164,7 +171,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     },
     scenario: { ...scenario },
     host: { ...host, ...(stalls ? { stalls } : {}) },
-    images: Object.fromEntries([['base', { tag: imageSet.base.reference, id: imageSet.base.id }], ...Object.entries(imageSet.images).map(([name, built]) => [name, { tag: built.tag, id: built.id }])]),
+    images: Object.fromEntries([['base', { tag: imageSet.base.reference, id: imageSet.base.id }], ...Object.entries(imageSet.images).map(([name, built]) => [name, { tag: built.tag, id: built.id }]), ...Object.entries(proxyImages)]),
     proxyVersions,
     topologies: topologyRecords,
     ...(options.baseline ? { baseline: options.baseline } : {}),

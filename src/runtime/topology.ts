@@ -52,6 +52,7 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
   const { scenario, images, proxy } = options;
   const sidecarOptions = {
     workerThreads: scenario.proxy.workerThreads,
+    maxConnections: Math.max(scenario.load.connections, scenario.load.saturation?.connections ?? 0),
     appPort: APP_PORT,
     inboundPort: INBOUND_CAPTURE_PORT,
     outboundPort: OUTBOUND_CAPTURE_PORT,

@@ -15,10 +15,10 @@ function rejection(text: string): BenchError {
 }
 
 describe('gates in a scenario', () => {
-  it('rejects a gate on a topology the scenario does not run, and addedDelay without HAProxy', () => {
-    const error = rejection(`${BASE}proxy: { profile: envoy, addedDelay: 1ms }\ngates:\n  thresholds:\n    - { topology: mtls, metric: rps, min: 1 }\n    - { topology: sidecar, metric: throughput-drop, vs: sidcar, max: 15% }\n`);
+  it('rejects a gate on a topology the scenario does not run, and a proxy version that is not pinned', () => {
+    const error = rejection(`${BASE}proxy: { profile: envoy, version: 1.28.0 }\ngates:\n  thresholds:\n    - { topology: mtls, metric: rps, min: 1 }\n    - { topology: sidecar, metric: throughput-drop, vs: sidcar, max: 15% }\n`);
     expect(error.details).toStrictEqual([
-      'gates.yaml:3:38  proxy.addedDelay: only the haproxy profile can add a delay (its image carries the delay relay)',
+      'gates.yaml:3:35  proxy.version: envoy 1.28.0 is not pinned; pinned: 1.40.0, 1.36.2',
       'gates.yaml:6:19  gates.thresholds[0].topology: "mtls" is not one of this scenario\'s topologies (app-only, sidecar) or "*"',
       'gates.yaml:7:57  gates.thresholds[1].vs: "sidcar" is not one of this scenario\'s topologies (app-only, sidecar)',
     ]);

@@ -127,6 +127,23 @@ describe('parseScenario: valid files', () => {
   });
 });
 
+describe('parseScenario: proxy.version', () => {
+  const withProxy = (proxy: string) => `topologies: [sidecar]\nproxy: ${proxy}\nload: { connections: 1, duration: 1s }\n`;
+
+  it('passes a pinned Envoy version through', () => {
+    expect(parseScenario(withProxy('{ profile: envoy, version: 1.36.2 }'), FILE).proxy).toStrictEqual({ profile: 'envoy', workerThreads: 1, version: '1.36.2' });
+  });
+
+  it('refuses a version that is not pinned, naming the pinned ones', () => {
+    expect(rejection(withProxy('{ profile: envoy, version: 1.28.0 }')).details).toStrictEqual(['bad.yaml:2:35  proxy.version: envoy 1.28.0 is not pinned; pinned: 1.40.0, 1.36.2']);
+  });
+
+  it('refuses a version for HAProxy, and a version beside an image', () => {
+    expect(rejection(withProxy('{ profile: haproxy, version: 2.6.12 }')).details[0]).toMatch(/^bad\.yaml:2:37  proxy\.version: HAProxy comes from Debian bookworm’s package/);
+    expect(rejection(withProxy('{ profile: envoy, version: 1.40.0, image: my/envoy }')).details).toStrictEqual(['bad.yaml:2:35  proxy.version: proxy.image already says which build runs; give proxy.image or proxy.version, not both']);
+  });
+});
+
 describe('parseScenario: every problem at once, with file:line:col', () => {
   it('points at an unknown top-level key', () => {
     const error = rejection(['topologies: [app-only]', 'laod: 1', 'load:', '  connections: 10', '  duration: 10s'].join('\n'));

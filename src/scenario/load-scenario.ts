@@ -104,6 +104,7 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
       profile: file.proxy.profile,
       workerThreads: file.proxy.workerThreads,
       ...(file.proxy.image ? { image: file.proxy.image } : {}),
+      ...(file.proxy.version !== undefined ? { version: file.proxy.version } : {}),
       ...(file.proxy.addedDelay !== undefined ? { addedDelayUs: file.proxy.addedDelay } : {}),
     },
     app: { responseBodyBytes: file.app.responseBody, serviceTimeUs: file.app.serviceTime },

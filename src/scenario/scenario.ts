@@ -98,8 +98,10 @@ export interface Scenario {
     profile: ProxyProfileName;
     /** HAProxy nbthread, Envoy --concurrency. */
     workerThreads: number;
-    /** Overrides the profile's image (a pullable reference for Envoy). */
+    /** Overrides the profile's image (present locally or pullable). */
     image?: string;
+    /** A pinned release (Envoy); absent: the driver's default, the newest pinned. */
+    version?: string;
     /** A known fixed delay the server sidecar adds to every request (HAProxy profile only). */
     addedDelayUs?: number;
   };

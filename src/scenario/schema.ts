@@ -127,6 +127,8 @@ export const scenarioFileSchema = z.strictObject({
       }),
       workerThreads: wholeNumber(1, 64).default(1),
       image: z.string().min(1).optional(),
+      /** Which pinned release of the proxy (Envoy: built from the pinned PyPI wheel); default the newest. */
+      version: z.string().regex(/^\d+\.\d+\.\d+$/, { error: 'expected a release like "1.40.0"' }).optional(),
       /** A known fixed delay the server sidecar adds to every request (calibration, gate tests). */
       addedDelay: durationUs.optional(),
     })
@@ -184,6 +186,12 @@ export const checkedScenarioFileSchema = scenarioFileSchema.superRefine((file, c
   const capabilities = proxyDriver(file.proxy.profile).capabilities;
   if (usesMtls && file.mtls.rotateDuringTrial && !capabilities.svidRotation.supported) {
     ctx.addIssue({ code: 'custom', path: ['mtls', 'rotateDuringTrial'], message: capabilities.svidRotation.reason });
+  }
+  const versions = proxyDriver(file.proxy.profile).versions;
+  if (file.proxy.version !== undefined) {
+    if ('reason' in versions) ctx.addIssue({ code: 'custom', path: ['proxy', 'version'], message: versions.reason });
+    else if (file.proxy.image !== undefined) ctx.addIssue({ code: 'custom', path: ['proxy', 'version'], message: 'proxy.image already says which build runs; give proxy.image or proxy.version, not both' });
+    else if (!versions.pinned.includes(file.proxy.version)) ctx.addIssue({ code: 'custom', path: ['proxy', 'version'], message: `${file.proxy.profile} ${file.proxy.version} is not pinned; pinned: ${versions.pinned.join(', ')}` });
   }
   if (file.proxy.addedDelay !== undefined && !capabilities.addedDelay.supported) {
     ctx.addIssue({ code: 'custom', path: ['proxy', 'addedDelay'], message: capabilities.addedDelay.reason });

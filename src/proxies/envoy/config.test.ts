@@ -72,3 +72,34 @@ describe('envoyDriver', () => {
     expect(envoyDriver.sidecarContainer('my/envoy:1', OPTIONS).image).toBe('my/envoy:1');
   });
 });
+
+describe('renderEnvoyConfig: hops, calibration, circuit breakers', () => {
+  type Route = { response_headers_to_add: { header: { key: string; value: string }; append_action: string }[] };
+  type Listener = { name: string; filter_chains: { filters: { typed_config: { route_config: { virtual_hosts: { routes: Route[] }[] } } }[] }[] };
+  type Cluster = { name: string; circuit_breakers: { thresholds: Record<string, unknown>[] }; load_assignment?: { endpoints: { lb_endpoints: { endpoint: { address: { socket_address: { port_value: number } } } }[] }[] } };
+  const parsed = (options: SidecarOptions) => parse(renderEnvoyConfig(options)) as { static_resources: { listeners: Listener[]; clusters: Cluster[] } };
+
+  it('appends the hop it served to x-sidecar-bench-hop on the way back, as the HAProxy config does', () => {
+    const hops = parsed(OPTIONS).static_resources.listeners.map((listener) => [listener.name, listener.filter_chains[0]?.filters[0]?.typed_config.route_config.virtual_hosts[0]?.routes[0]?.response_headers_to_add]);
+    expect(hops).toStrictEqual([
+      ['outbound', [{ header: { key: 'x-sidecar-bench-hop', value: 'outbound' }, append_action: 'APPEND_IF_EXISTS_OR_ADD' }]],
+      ['inbound', [{ header: { key: 'x-sidecar-bench-hop', value: 'inbound' }, append_action: 'APPEND_IF_EXISTS_OR_ADD' }]],
+    ]);
+  });
+
+  it('reaches the app through the delay relay when calibrating, and runs the relay before Envoy', () => {
+    const appPort = (options: SidecarOptions) => parsed(options).static_resources.clusters.find((c) => c.name === 'local_app')?.load_assignment?.endpoints[0]?.lb_endpoints[0]?.endpoint.address.socket_address.port_value;
+    expect(appPort(OPTIONS)).toBe(8080);
+    expect(appPort({ ...OPTIONS, calibrationDelayUs: 500 })).toBe(15098);
+    const command = envoyDriver.sidecarContainer('sb/envoy:test', { ...OPTIONS, calibrationDelayUs: 500 }).command ?? [];
+    expect(command.slice(0, 2)).toStrictEqual(['bash', '-c']);
+    expect(command[2]).toContain('/usr/local/bin/sidecar-bench-delay-relay 15098 8080 500 & exec envoy -c /etc/sidecar/envoy.yaml --concurrency 3 --log-level warn');
+  });
+
+  it('keeps Envoy’s default circuit breakers (1024) unless the scenario needs more connections, then follows it', () => {
+    const limits = (options: SidecarOptions) => parsed(options).static_resources.clusters.map((c) => [c.name, c.circuit_breakers.thresholds]);
+    const thresholds = (limit: number) => [{ priority: 'DEFAULT', max_connections: limit, max_pending_requests: limit, max_requests: limit }];
+    expect(limits({ ...OPTIONS, maxConnections: 64 })).toStrictEqual([['original_destination', thresholds(1024)], ['local_app', thresholds(1024)]]);
+    expect(limits({ ...OPTIONS, maxConnections: 5000 })).toStrictEqual([['original_destination', thresholds(5000)], ['local_app', thresholds(5000)]]);
+  });
+});

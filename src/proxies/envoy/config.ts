@@ -1,4 +1,6 @@
 import { stringify } from 'yaml';
+import { HOP_HEADER } from '../../load/headers.js';
+import { CALIBRATION_RELAY_PORT } from '../calibration-delay.js';
 import type { SidecarOptions } from '../driver.js';
 import { BUNDLE_PEM_PATH, SVID_CERT_PATH, SVID_KEY_PATH, type SidecarTls } from '../sidecar-tls.js';
 
@@ -23,6 +25,23 @@ function commonTlsContext(tls: SidecarTls, allowedPeerIds: readonly string[]) {
   };
 }
 
+/** Envoy's default per-cluster circuit breakers (connections, pending and active requests): 1024 each. */
+export const ENVOY_DEFAULT_CIRCUIT_BREAKER = 1024;
+
+/**
+ * The circuit breakers of both clusters: Envoy's defaults (1024) unless the scenario can have more
+ * connections in flight than that, then its connection count, so the proxy never caps a run below
+ * what it asks for. Every request of sidecar-bench's HTTP/1.1 load holds one connection.
+ */
+export function circuitBreakerLimit(options: SidecarOptions): number {
+  return Math.max(ENVOY_DEFAULT_CIRCUIT_BREAKER, options.maxConnections ?? 0);
+}
+
+function circuitBreakers(options: SidecarOptions) {
+  const limit = circuitBreakerLimit(options);
+  return { thresholds: [{ priority: 'DEFAULT', max_connections: limit, max_pending_requests: limit, max_requests: limit }] };
+}
+
 function httpListener(name: string, port: number, cluster: string, originalDestination: boolean, tls?: SidecarTls) {
   return {
     name,
@@ -45,7 +64,20 @@ function httpListener(name: string, port: number, cluster: string, originalDesti
               '@type': HCM_TYPE,
               stat_prefix: name,
               route_config: {
-                virtual_hosts: [{ name: 'all', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster, timeout: '130s' } }] }],
+                virtual_hosts: [
+                  {
+                    name: 'all',
+                    domains: ['*'],
+                    routes: [
+                      {
+                        match: { prefix: '/' },
+                        route: { cluster, timeout: '130s' },
+                        // The hop this sidecar served, appended on the way back (as the HAProxy config does).
+                        response_headers_to_add: [{ header: { key: HOP_HEADER, value: name }, append_action: 'APPEND_IF_EXISTS_OR_ADD' }],
+                      },
+                    ],
+                  },
+                ],
               },
               // Envoy adds x-envoy-upstream-service-time itself (whole ms) unless told not to.
               http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': ROUTER_TYPE } }],
@@ -72,6 +104,7 @@ export function renderEnvoyConfig(options: SidecarOptions): string {
           type: 'ORIGINAL_DST',
           lb_policy: 'CLUSTER_PROVIDED',
           connect_timeout: '5s',
+          circuit_breakers: circuitBreakers(options),
           ...(options.tls
             ? {
                 transport_socket: {
@@ -89,9 +122,11 @@ export function renderEnvoyConfig(options: SidecarOptions): string {
           name: 'local_app',
           type: 'STATIC',
           connect_timeout: '5s',
+          circuit_breakers: circuitBreakers(options),
           load_assignment: {
             cluster_name: 'local_app',
-            endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: options.appPort } } } }] }],
+            // Calibrating: the app is reached through the delay relay inside this container.
+            endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: options.calibrationDelayUs === undefined ? options.appPort : CALIBRATION_RELAY_PORT } } } }] }],
           },
         },
       ],

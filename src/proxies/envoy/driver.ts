@@ -1,20 +1,27 @@
 import { PROXY_GID, PROXY_UID } from '../../interception/index.js';
+import { calibrationCommand } from '../calibration-delay.js';
 import { supported, unsupported, type ProxyDriver } from '../driver.js';
 import { renderEnvoyConfig } from './config.js';
 import { resolveEnvoyImage } from './image.js';
+import { DEFAULT_ENVOY_VERSION, PINNED_ENVOY_VERSIONS } from './versions.js';
 
 const CONFIG_PATH = '/etc/sidecar/envoy.yaml';
+const envoyCommand = (workerThreads: number) => ['envoy', '-c', CONFIG_PATH, '--concurrency', String(workerThreads), '--log-level', 'warn'];
 
 /** Envoy as an Istio-style sidecar (static bootstrap: inbound listener, original-destination outbound). */
 export const envoyDriver: ProxyDriver = {
   name: 'envoy',
   capabilities: {
-    addedDelay: unsupported('only the haproxy profile can add a delay (its image carries the delay relay)'),
+    // The same relay as HAProxy's (docker/shared/delay-relay.c), built into sidecar-bench's Envoy
+    // image: both proxies are calibrated on the same path. Envoy's fault filter takes whole-ms
+    // delays (a dispatcher timer), too coarse for the sub-ms steps calibration uses.
+    addedDelay: supported,
     svidRotation: unsupported('rotation under load goes through HAProxy’s runtime API; the envoy profile reads its SVIDs at start only'),
     tlsCounters: unsupported('the envoy profile does not read its admin /stats yet'),
     tls13CipherChoice: unsupported('Envoy (BoringSSL) cannot restrict TLS 1.3 suites; remove the cipher or use tlsVersion "1.2"'),
     protocols: ['http1'],
   },
+  versions: { pinned: PINNED_ENVOY_VERSIONS, default: DEFAULT_ENVOY_VERSION },
   versionCommand: ['envoy', '--version'],
   upstreamTimeSource: 'Envoy x-envoy-upstream-service-time (whole ms)',
   identityCheck: 'SPIFFE ID: Envoy matches the peer certificate’s URI SAN (match_typed_subject_alt_names), both directions',
@@ -24,7 +31,7 @@ export const envoyDriver: ProxyDriver = {
     role: 'sidecar',
     image,
     user: `${PROXY_UID}:${PROXY_GID}`,
-    command: ['envoy', '-c', CONFIG_PATH, '--concurrency', String(options.workerThreads), '--log-level', 'warn'],
+    command: options.calibrationDelayUs === undefined ? envoyCommand(options.workerThreads) : calibrationCommand(options.calibrationDelayUs, options.appPort, envoyCommand(options.workerThreads)),
     files: [{ content: renderEnvoyConfig(options), target: CONFIG_PATH }],
     ...(options.secretFiles ? { secretFiles: options.secretFiles } : {}),
     readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${options.inboundPort} && </dev/tcp/127.0.0.1/${options.outboundPort}'`,

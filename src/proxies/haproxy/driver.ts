@@ -18,11 +18,16 @@ export const haproxyDriver: ProxyDriver = {
     tls13CipherChoice: supported,
     protocols: ['http1'],
   },
+  versions: { reason: 'HAProxy comes from Debian bookworm’s package (2.6), one version; set proxy.image to run another build' },
   versionCommand: ['haproxy', '-v'],
   upstreamTimeSource: 'HAProxy %Tr (response time of the upstream, whole ms), set as x-envoy-upstream-service-time',
   identityCheck: 'SPIFFE ID: a Lua check of the peer certificate’s single URI SAN, both directions (HAProxy 2.6 cannot match URI SANs natively); chain by CA',
   // The Debian package has one version; proxy.version does not apply (the schema refuses it).
-  resolveImage: async (request, context) => request.image ?? (await context.ensureImage('haproxy')),
+  resolveImage: async (request, context) => {
+    if (request.image !== undefined) return { reference: request.image, source: 'given' };
+    const built = await context.ensureImage('haproxy');
+    return { reference: built.tag, id: built.id, source: 'local' };
+  },
   renderConfig: renderHaproxyConfig,
   sidecarContainer: (image, options) => ({
     role: 'sidecar',
