@@ -1,0 +1,64 @@
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { summarizeResults } from '../../src/analysis/index.js';
+import { DEFAULT_ENVOY_VERSION } from '../../src/proxies/envoy/versions.js';
+import { readResults, type Results } from '../../src/results/index.js';
+import { runCli } from '../support/cli.js';
+import { dockerForTests } from '../support/docker.js';
+
+const dockerode = await dockerForTests();
+
+const ENVOY_SCENARIO = `name: cli-envoy
+topologies: [app-only, sidecar]
+proxy: { profile: envoy }
+load:
+  connections: 8
+  warmup: 1s
+  duration: 2s
+trials: 1
+`;
+
+describe.skipIf(!dockerode)('sidecar-bench run with Envoy sidecars (built CLI, real containers)', () => {
+  let results: Results;
+  let runOutput: string;
+  let exitCode: number | undefined;
+
+  beforeAll(async () => {
+    const work = await mkdtemp(join(tmpdir(), 'sidecar-bench-envoy-cli-'));
+    const reportsDir = join(work, 'reports');
+    await writeFile(join(work, 'envoy.yaml'), ENVOY_SCENARIO);
+    const run = await runCli(['run', join(work, 'envoy.yaml'), '--reports-dir', reportsDir]);
+    runOutput = run.all;
+    exitCode = run.exitCode;
+    if (exitCode === 0) {
+      const [folder] = await readdir(reportsDir);
+      results = await readResults(join(reportsDir, folder as string, 'results.json'));
+    }
+  });
+
+  it('exits 0 and records Envoy’s own version and image', () => {
+    expect(exitCode, runOutput).toBe(0);
+    expect(results.proxyVersions.envoy).toContain(`/${DEFAULT_ENVOY_VERSION}/`);
+    expect(results.images.envoy?.tag).toMatch(new RegExp(`^(sidecar-bench/envoy:${DEFAULT_ENVOY_VERSION.replace(/\./g, '\\.')}-[0-9a-f]{12}|envoyproxy/envoy:v${DEFAULT_ENVOY_VERSION.replace(/\./g, '\\.')})$`));
+  });
+
+  it('carries every sidecar request through Envoy, whose native upstream-time header is on every response', () => {
+    const sidecar = summarizeResults(results).topologies.find((topology) => topology.topology === 'sidecar');
+    expect(sidecar?.responses).toBeGreaterThan(0);
+    const errors = sidecar?.errors;
+    expect((errors?.connectionErrors ?? 0) + (errors?.timeouts ?? 0) + (errors?.non2xx ?? 0)).toBe(0);
+    expect(sidecar?.perRequest.upstreamHeaderShare).toBe(1);
+  });
+
+  it('measures CPU and context switches of the Envoy processes', () => {
+    const sidecars = summarizeResults(results).topologies.flatMap((topology) => topology.resources.filter((container) => container.role === 'sidecar'));
+    expect(sidecars).toHaveLength(2);
+    for (const sidecar of sidecars) {
+      expect(sidecar.processNames).toContain('envoy');
+      expect(sidecar.cpuSeconds).toBeGreaterThan(0);
+      expect(sidecar.voluntaryCtxSwitches + sidecar.involuntaryCtxSwitches).toBeGreaterThan(0);
+    }
+  });
+});
