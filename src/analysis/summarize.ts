@@ -2,6 +2,7 @@ import { decodeHistogram, mergeEncoded, percentileCurveUs, summarizeUs, type Lat
 import { attemptedRequests, failedRequests, non2xxResponses, successfulResponses } from '../load/agent-protocol.js';
 import type { OkTrial, Results, TopologyRecord } from '../results/schema.js';
 import { summarizeCalibration } from './calibration.js';
+import { summarizeEbpf } from './ebpf.js';
 import { summarizeMtls } from './mtls.js';
 import { overheadEstimators, statisticsOverTrials } from './estimators.js';
 import { summarizeOpenModel } from './open-model.js';
@@ -142,5 +143,6 @@ export function summarizeResults(results: Results): ResultsSummary {
   const summary: ResultsSummary = { ...(baseline ? { baseline: baseline.topology } : {}), topologies, ciMethod: CI_METHOD };
   const calibration = results.calibration ? summarizeCalibration(results.calibration, summary, results.host.stalls) : undefined;
   const mtls = summarizeMtls(results, summary);
-  return { ...summary, ...(calibration ? { calibration } : {}), ...(mtls ? { mtls } : {}) };
+  const ebpf = summarizeEbpf(results, summary);
+  return { ...summary, ...(calibration ? { calibration } : {}), ...(mtls ? { mtls } : {}), ...(ebpf ? { ebpf } : {}) };
 }

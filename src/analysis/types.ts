@@ -4,6 +4,7 @@ import type { EstimatesByStatistic, OverheadEstimators } from './estimators.js';
 import type { OpenModelSummary } from './open-model.js';
 import type { CalibrationSummary } from './calibration.js';
 import type { MtlsSummary } from './mtls.js';
+import type { EbpfSummary } from './ebpf.js';
 
 export const LATENCY_STATISTICS = ['p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs'] as const;
 export type LatencyStatistic = (typeof LATENCY_STATISTICS)[number];
@@ -127,4 +128,6 @@ export interface ResultsSummary {
   calibration?: CalibrationSummary;
   /** Present when the run has the mtls topology and the plaintext sidecar to compare it with. */
   mtls?: MtlsSummary;
+  /** Present when the run has eBPF arms and the iptables sidecar to compare them with. */
+  ebpf?: EbpfSummary;
 }

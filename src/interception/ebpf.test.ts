@@ -104,3 +104,12 @@ describe('planAttachments', () => {
     await expect(unifiedCgroupOf(20, proc)).rejects.toThrow(/no cgroup v2 directory/);
   });
 });
+
+describe('scenarios/ebpf.yaml', () => {
+  it('compares the iptables sidecar with each eBPF mechanism and both, at a fixed open-model rate', async () => {
+    const { loadScenario } = await import('../scenario/index.js');
+    const scenario = await loadScenario(new URL('../../scenarios/ebpf.yaml', import.meta.url).pathname);
+    expect(scenario.topologies).toStrictEqual(['app-only', 'sidecar', 'ebpf-sockmap', 'ebpf-connect', 'ebpf']);
+    expect(scenario.load.model).toBe('open');
+  });
+});

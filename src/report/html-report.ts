@@ -7,6 +7,7 @@ import type { ResultsSummary } from '../analysis/types.js';
 import type { GateResult } from '../gate/index.js';
 import { renderGate } from './html-gate.js';
 import { renderMtls } from './html-mtls.js';
+import { renderEbpf } from './html-ebpf.js';
 import type { Results } from '../results/schema.js';
 import { buildReportCharts, type ReportChart } from './charts.js';
 import { escapeHtml as e, jsonForScript } from './escape.js';
@@ -98,6 +99,7 @@ ${renderOpenModelAlerts(summary)}
 ${renderCalibration(results, summary)}
 <section id="key-figures"><h2>At a glance</h2>${renderKeyFigures(summary)}</section>
 ${renderMtls(summary.mtls)}
+${renderEbpf(summary.ebpf)}
 ${renderProblems(summary)}
 <section id="latency"><h2>Latency and throughput</h2>
 ${renderTopologyTable(summary)}

@@ -11,6 +11,7 @@ import { splitFindings } from './open-findings.js';
 import { sidecarTotals } from './sidecar-totals.js';
 import { renderTerminalCalibration, type Paint } from './terminal-calibration.js';
 import { renderTerminalMtls } from './terminal-mtls.js';
+import { renderTerminalEbpf } from './terminal-ebpf.js';
 
 export interface TerminalSummaryOptions {
   /**
@@ -84,5 +85,6 @@ export function renderTerminalSummary(summary: ResultsSummary, options: Terminal
   const painter: Paint = (text, style) => paint(text, style, color);
   const calibration = summary.calibration === undefined ? [] : ['', renderTerminalCalibration(summary.calibration, painter)];
   const mtls = summary.mtls === undefined ? [] : ['', ...renderTerminalMtls(summary.mtls)];
-  return `${[table.toString(), ...rateLines, ...notes.map((note) => paint(note, 'dim', color)), ...calibration, ...mtls].join('\n')}\n`;
+  const ebpf = summary.ebpf === undefined ? [] : ['', ...renderTerminalEbpf(summary.ebpf)];
+  return `${[table.toString(), ...rateLines, ...notes.map((note) => paint(note, 'dim', color)), ...calibration, ...mtls, ...ebpf].join('\n')}\n`;
 }
