@@ -1,48 +1,94 @@
-import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { BenchError } from '../errors.js';
+import { BenchError, describeError, isBenchError } from '../errors.js';
+import { readScenarioText } from './read-scenario-file.js';
 import { checkedScenarioFileSchema, type ScenarioFile } from './schema.js';
 import { GATE_METRICS, parseLimit, type GatesFile } from './gates-schema.js';
 import type { GateSelector, GatesSpec, LoadSpec, Scenario } from './scenario.js';
 
 /** Reads, parses and validates a scenario file; every problem is reported at once, with its line. */
 export async function loadScenario(path: string): Promise<Scenario> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
-    throw new BenchError('SB_SCENARIO_NOT_FOUND', `cannot read scenario ${path}: ${reason}`, [], 'Pass the path of a YAML file, e.g. scenarios/quickstart.yaml.');
-  }
-  return parseScenario(text, path);
+  return parseScenario(await readScenarioText(path), path);
 }
 
+/** Deeper than any scenario field (gates.thresholds[0].max is 4 levels); deeper input is a mistake or hostile. */
+const MAX_DEPTH = 32;
+/** Alias expansions allowed (yaml's own default): anchors that share a list pass, an alias bomb does not. */
+const MAX_ALIAS_COUNT = 100;
+/** Problems listed before "… and N more": the message fits one screen. */
+const MAX_PROBLEMS = 20;
+const MAX_PROBLEM_CHARS = 240;
+
+/**
+ * Parses and validates scenario text. Whatever the YAML parser or the schema throws on hostile
+ * input (alias bombs, deep nesting, self-referencing anchors) becomes one BenchError naming the file.
+ */
 export function parseScenario(text: string, path: string): Scenario {
+  try {
+    return parseScenarioText(text, path);
+  } catch (error) {
+    if (isBenchError(error)) throw error;
+    throw invalid(path, [`${path}  cannot be read as a scenario: ${describeError(error)}`]);
+  }
+}
+
+/** The YAML parser's own messages, said for a scenario's author. */
+function yamlMessage(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  if (/Maximum call stack size exceeded/.test(first)) return 'nested too deeply for the YAML parser';
+  if (/multiple documents/.test(first)) return 'a scenario is one YAML document; this file has several (separated by "---")';
+  if (/Excessive alias count/.test(first)) return `its aliases (*name) expand to more than ${MAX_ALIAS_COUNT} nodes; a scenario needs few or none (an alias bomb?)`;
+  return first;
+}
+
+function parseScenarioText(text: string, path: string): Scenario {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel "error": the parser's warnings (unresolved tags, collection keys) would go to stderr as Node warnings.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   if (document.errors.length > 0) {
     const problems = document.errors.map((error) => {
       const position = lineCounter.linePos(error.pos[0]);
-      const where = `${path}:${position.line}:${position.col}`;
-      return `${where}  ${error.message.split('\n')[0]}`;
+      return `${path}:${position.line}:${position.col}  ${yamlMessage(error.message)}`;
     });
     throw invalid(path, problems);
   }
-  const parsed = checkedScenarioFileSchema.safeParse(document.toJS() ?? {});
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw invalid(path, [`${path}  ${yamlMessage(describeError(error))}`]);
+  }
+  const shape = shapeProblem(value, 0, []);
+  if (shape) throw invalid(path, [`${path}  ${shape}`]);
+  const parsed = checkedScenarioFileSchema.safeParse(value ?? {});
   if (!parsed.success) {
     throw invalid(path, parsed.error.issues.flatMap((issue) => describeIssue(issue, document, lineCounter, path)));
   }
   return resolveScenario(parsed.data, path);
 }
 
+/** A value nested deeper than any scenario, or containing itself (an anchor whose alias sits inside it). */
+function shapeProblem(value: unknown, depth: number, ancestors: readonly object[]): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (ancestors.includes(value)) return 'an alias (*name) refers to a node that contains it: the value would be infinite';
+  if (depth >= MAX_DEPTH) return `nested deeper than ${MAX_DEPTH} levels; no scenario field is`;
+  const children = value instanceof Map ? [...value.values()] : Object.values(value);
+  for (const child of children) {
+    const problem = shapeProblem(child, depth + 1, [...ancestors, value]);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
 function invalid(path: string, problems: string[]): BenchError {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  const shown = problems.slice(0, MAX_PROBLEMS).map((problem) => (problem.length > MAX_PROBLEM_CHARS ? `${problem.slice(0, MAX_PROBLEM_CHARS - 1)}…` : problem));
+  if (problems.length > shown.length) shown.push(`… and ${problems.length - shown.length} more`);
   return new BenchError(
     'SB_SCENARIO_INVALID',
     `${path} is not a valid scenario (${count}):`,
-    problems,
+    shown,
     'See scenarios/quickstart.yaml for a complete, commented example.',
   );
 }
@@ -52,9 +98,16 @@ function describeIssue(issue: z.core.$ZodIssue, document: Document, lines: LineC
   return keys.map((key) => {
     const fieldPath = key === undefined ? issue.path : [...issue.path, key];
     const field = formatFieldPath(fieldPath) || '(top level)';
-    const message = key === undefined ? issue.message : `unknown field; remove it or check its spelling`;
+    const message = key === undefined ? (issue.path.length === 0 && issue.code === 'invalid_type' ? topLevelMessage(issue.message) : issue.message) : `unknown field; remove it or check its spelling`;
     return `${locate(document, lines, path, fieldPath, key !== undefined)}  ${field}: ${message}`;
   });
+}
+
+/** The whole file is a list or a scalar: say what a scenario is instead of zod's "expected object". */
+function topLevelMessage(message: string): string {
+  const received = /received (\w+)/.exec(message)?.[1];
+  const what = received === 'array' ? 'a list' : received ? `a ${received}` : 'something else';
+  return `expected a mapping of scenario fields (topologies:, load:, …); this file holds ${what}`;
 }
 
 /** file:line:col of the deepest node of the path that exists (the key itself for an unknown key). */
