@@ -1,7 +1,8 @@
 import type Dockerode from 'dockerode';
 import type { ImageName } from '../images/index.js';
 import type { Progress } from '../progress.js';
-import type { PodContainerSpec, SecretFile } from '../runtime/pod.js';
+import type { SidecarStats } from '../results/schema.js';
+import type { PodContainerSpec, SecretEntry } from '../runtime/pod.js';
 import type { SidecarTls } from './sidecar-tls.js';
 
 /** How a pod asks one proxy for its sidecar: ports, threads, and the optional extras of a topology. */
@@ -20,7 +21,7 @@ export interface SidecarOptions {
    *  saturation); a proxy's connection limits are derived from it, never set below it. */
   maxConnections?: number;
   /** The sidecar's SVID and trust bundle: mounted into this container only, owned by the proxy uid. */
-  secretFiles?: SecretFile[];
+  secretFiles?: SecretEntry[];
 }
 
 /** Whether a proxy can do one thing sidecar-bench asks of proxies, and if not, why (shown to the user). */
@@ -56,11 +57,22 @@ export interface TlsCounters {
   frontendSessionReusePercent?: number;
 }
 
+/** An SVID as a proxy is given it: PEM certificate chain, PKCS #8 key, and the leaf's serial (hex). */
+export interface SvidPem {
+  certificatePem: string;
+  privateKeyPem: string;
+  serialNumber: string;
+}
+
 /** A proxy's TLS operations at run time (present when capabilities.tlsCounters / svidRotation say so). */
 export interface ProxyTlsAdmin {
-  readCounters(sidecar: ProxyExec): Promise<TlsCounters>;
-  /** Swaps the SVID the sidecar serves and presents, without a restart. */
-  rotateSvid(sidecar: ProxyExec, certificateAndKeyPem: string): Promise<void>;
+  /** The server sidecar's TLS counters; absent when the driver's stats reader carries them (ssl.* per hop). */
+  readCounters?(sidecar: ProxyExec): Promise<TlsCounters>;
+  /**
+   * Swaps the SVID the sidecar serves and presents (and its trust bundle), without a restart; resolves
+   * once the proxy presents the new certificate, throws if it does not.
+   */
+  rotateSvid(sidecar: ProxyExec, svid: SvidPem, caCertificatePem: string): Promise<void>;
 }
 
 /** What a driver may use to find or build its image. */
@@ -108,7 +120,13 @@ export interface ProxyDriver {
   /** The proxy's configuration file for one sidecar. */
   renderConfig(options: SidecarOptions): string;
   sidecarContainer(image: string, options: SidecarOptions): PodContainerSpec;
+  /** How the sidecar is given its SVID and trust bundle: files (and links) owned by the proxy uid, keys owner-only. */
+  svidSecrets(svid: SvidPem, caCertificatePem: string): SecretEntry[];
   tlsAdmin?: ProxyTlsAdmin;
+  /** The stats reader: per-hop counters since start (cx/rq totals, TLS, upstream time), read through `docker exec`. */
+  readStats?(sidecar: ProxyExec): Promise<SidecarStats>;
+  /** Where readStats reads from, recorded with each trial's counters (e.g. "envoy admin /stats"). */
+  statsSource?: string;
 }
 
 /** A driver with its image resolved: what the planner puts in pods. */

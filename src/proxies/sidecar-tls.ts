@@ -7,9 +7,6 @@ export const TLS_DIR = '/etc/sidecar/tls';
 export const SVID_PEM_PATH = `${TLS_DIR}/svid.pem`;
 /** The trust domain's CA certificates. */
 export const BUNDLE_PEM_PATH = `${TLS_DIR}/bundle.pem`;
-/** The same SVID as separate certificate and key files, for proxies that read them apart (Envoy). */
-export const SVID_CERT_PATH = `${TLS_DIR}/svid-cert.pem`;
-export const SVID_KEY_PATH = `${TLS_DIR}/svid-key.pem`;
 
 export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
 

@@ -7,7 +7,6 @@ const NOW = new Date('2026-11-26T10:00:00.000Z');
 const HOUR_MS = 3_600_000;
 const CLIENT_ID = 'spiffe://cluster.local/ns/bench/sa/loadgen';
 const SERVER_ID = 'spiffe://cluster.local/ns/bench/sa/app';
-const PATHS = ['/etc/sidecar/tls/svid.pem', '/etc/sidecar/tls/svid-cert.pem', '/etc/sidecar/tls/svid-key.pem', '/etc/sidecar/tls/bundle.pem'];
 
 /** The mtls section as parseScenario resolves it, from a minimal scenario plus `mtls` lines. */
 function mtlsSpec(mtlsLines: string[] = []): MtlsSpec {
@@ -15,8 +14,7 @@ function mtlsSpec(mtlsLines: string[] = []): MtlsSpec {
   return parseScenario(text, 'mtls.yaml').mtls;
 }
 
-const fileOf = (side: SideMaterial, target: string) => side.files.find((file) => file.target === target)?.content ?? '';
-const leafOf = (side: SideMaterial) => new X509Certificate(fileOf(side, '/etc/sidecar/tls/svid-cert.pem'));
+const leafOf = (side: SideMaterial) => new X509Certificate(side.svid.certificatePem);
 
 describe('createMtlsMaterial with the scenario defaults', () => {
   let material: MtlsMaterial;
@@ -32,28 +30,16 @@ describe('createMtlsMaterial with the scenario defaults', () => {
     expect(material.server.spiffeId).toBe(SERVER_ID);
   });
 
-  it('writes four owner-only files per side at the exact paths, owned by uid/gid 1337', () => {
+  it('gives each side its SVID as PEMs: a certificate, its PKCS #8 key, and the leaf serial', () => {
     for (const side of [material.client, material.server]) {
-      expect(side.files.map(({ target, uid, gid }) => ({ target, uid, gid }))).toStrictEqual(PATHS.map((target) => ({ target, uid: 1337, gid: 1337 })));
+      expect(side.svid.certificatePem).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n*$/);
+      expect(side.svid.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n*$/);
+      expect(leafOf(side).checkPrivateKey(createPrivateKey(side.svid.privateKeyPem))).toBe(true);
+      expect(side.svid.serialNumber.toUpperCase().replace(/^0+/, '')).toBe(leafOf(side).serialNumber.replace(/^0+/, ''));
     }
   });
 
-  it('svid.pem holds the certificate then the private key; svid-cert.pem and svid-key.pem hold them apart', () => {
-    for (const side of [material.client, material.server]) {
-      const cert = fileOf(side, '/etc/sidecar/tls/svid-cert.pem');
-      const key = fileOf(side, '/etc/sidecar/tls/svid-key.pem');
-      expect(cert).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n+$/);
-      expect(key).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n+$/);
-      expect(fileOf(side, '/etc/sidecar/tls/svid.pem')).toBe(`${cert}${key}`);
-      expect(leafOf(side).checkPrivateKey(createPrivateKey(key))).toBe(true);
-      expect(new X509Certificate(fileOf(side, '/etc/sidecar/tls/svid.pem')).serialNumber).toBe(leafOf(side).serialNumber);
-      expect(leafOf(side).checkPrivateKey(createPrivateKey(fileOf(side, '/etc/sidecar/tls/svid.pem')))).toBe(true);
-    }
-  });
-
-  it('bundle.pem is the CA certificate, the same for both sides', () => {
-    expect(fileOf(material.client, '/etc/sidecar/tls/bundle.pem')).toBe(`${material.caCertificatePem}\n`);
-    expect(fileOf(material.server, '/etc/sidecar/tls/bundle.pem')).toBe(`${material.caCertificatePem}\n`);
+  it('the CA certificate is the bundle, public only', () => {
     expect(ca.ca).toBe(true);
     expect(material.caCertificatePem).not.toContain('PRIVATE KEY');
   });
@@ -147,7 +133,7 @@ describe('createMtlsMaterial TLS settings and keys', () => {
       expect(leaf.publicKey.asymmetricKeyType).toBe('rsa');
       expect(leaf.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
       expect(leaf.verify(ca.publicKey)).toBe(true);
-      expect(createPrivateKey(fileOf(side, '/etc/sidecar/tls/svid-key.pem')).asymmetricKeyType).toBe('rsa');
+      expect(createPrivateKey(side.svid.privateKeyPem).asymmetricKeyType).toBe('rsa');
     }
   });
 });

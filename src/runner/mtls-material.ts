@@ -1,7 +1,6 @@
 import { createTrustDomainCa, issueSvid, workloadSpiffeId, type Svid, type TrustDomainCa } from '../pki/spiffe-pki.js';
-import { PROXY_GID, PROXY_UID } from '../interception/index.js';
-import { BUNDLE_PEM_PATH, SVID_CERT_PATH, SVID_KEY_PATH, SVID_PEM_PATH, type SidecarTls } from '../proxies/sidecar-tls.js';
-import type { SecretFile } from '../runtime/secret-archive.js';
+import type { SvidPem } from '../proxies/driver.js';
+import type { SidecarTls } from '../proxies/sidecar-tls.js';
 import type { MtlsSpec } from '../scenario/index.js';
 
 /** The CA outlives every SVID of the run, rotations included. */
@@ -10,7 +9,8 @@ const CA_VALIDITY_MS = 24 * 3_600_000;
 export interface SideMaterial {
   spiffeId: string;
   tls: SidecarTls;
-  files: SecretFile[];
+  /** The side's first SVID; each proxy's driver decides how it is mounted (svidSecrets). */
+  svid: SvidPem;
 }
 
 export interface MtlsMaterial {
@@ -25,15 +25,9 @@ export interface MtlsMaterial {
   issueFor(spiffeId: string): Promise<Svid>;
 }
 
-/** HAProxy reads certificate and key from one file; Envoy reads them apart. All owner-only, uid 1337. */
-export function svidFiles(svid: Svid, caCertificatePem: string): SecretFile[] {
-  const owned = (target: string, content: string): SecretFile => ({ target, content, uid: PROXY_UID, gid: PROXY_GID });
-  return [
-    owned(SVID_PEM_PATH, `${svid.certificatePem}\n${svid.privateKeyPem}\n`),
-    owned(SVID_CERT_PATH, `${svid.certificatePem}\n`),
-    owned(SVID_KEY_PATH, `${svid.privateKeyPem}\n`),
-    owned(BUNDLE_PEM_PATH, `${caCertificatePem}\n`),
-  ];
+/** What a proxy is given of an SVID: PEMs and the leaf's serial. */
+export function svidPem(svid: Svid): SvidPem {
+  return { certificatePem: svid.certificatePem, privateKeyPem: svid.privateKeyPem, serialNumber: svid.certificate.serialNumber };
 }
 
 function sidecarTls(spec: MtlsSpec, clientId: string, serverId: string, connectionReuse: SidecarTls['connectionReuse']): SidecarTls {
@@ -54,8 +48,8 @@ export async function createMtlsMaterial(spec: MtlsSpec, now: () => Date = () =>
   return {
     trustDomain: spec.trustDomain,
     caCertificatePem: ca.certificatePem,
-    client: { spiffeId: clientId, tls, files: svidFiles(first.client, ca.certificatePem) },
-    server: { spiffeId: serverId, tls, files: svidFiles(first.server, ca.certificatePem) },
+    client: { spiffeId: clientId, tls, svid: svidPem(first.client) },
+    server: { spiffeId: serverId, tls, svid: svidPem(first.server) },
     reissue: issue,
     issueFor,
   };

@@ -15,7 +15,7 @@ import { RunResources } from '../runtime/run-resources.js';
 import { planTopology } from '../runtime/topology.js';
 import { readClockTicksPerSecond } from '../sampling/index.js';
 import type { Scenario } from '../scenario/index.js';
-import { hasPeerTls } from '../topology/index.js';
+import { hasPeerTls, topologyDefinition } from '../topology/index.js';
 import { needsBpf, openBpf } from './bpf-arms.js';
 import { BASELINE_ARM_SUFFIX, pairedArms, scenarioArms, type Arm } from './arms.js';
 import { createMtlsMaterial, type MtlsMaterial } from './mtls-material.js';
@@ -112,6 +112,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     if (mtlsMaterial) mtlsRecord = mtlsResultsRecord(scenario, mtlsMaterial, proxy.driver);
     const started: StartedTopology[] = [];
     const mtlsByArm = new Map<string, MtlsArm>();
+    const proxyByArm = new Map<string, ProxyDriver>();
     for (const arm of arms) {
       throwIfAborted(signal);
       const baselineSide = arm.settingsFrom !== undefined;
@@ -125,6 +126,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
         ...(arm.calibrationDelayUs !== undefined ? { calibrationDelayUs: arm.calibrationDelayUs } : {}),
         ...(armMtls ? { mtls: armMtls } : {}),
       });
+      const armDriver = (baselineSide && baselineProxy ? baselineProxy : proxy).driver;
+      const definition = topologyDefinition(arm.topology);
+      if (definition.clientSidecar || definition.serverSidecar) proxyByArm.set(arm.name, armDriver);
       if (armMtls && hasPeerTls(arm.topology)) {
         const side = arm.settingsFrom ?? scenario;
         const armProxy = baselineSide && baselineProxy ? baselineProxy : proxy;
@@ -147,6 +151,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       onTrial: (trial) => trials.push(trial),
       mtlsByArm,
       ...(bpf ? { bpfSession: bpf.session } : {}),
+      proxyByArm,
       ...(scenario.load.saturation ? { saturation: scenario.load.saturation } : {}),
     });
   } catch (error) {

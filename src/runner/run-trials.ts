@@ -3,7 +3,7 @@ import { BenchError, describeError, isBenchError } from '../errors.js';
 import { failedRequests, successfulResponses, type AgentSpec } from '../load/agent-protocol.js';
 import { runLoad } from '../load/run-agent.js';
 import type { Progress } from '../progress.js';
-import type { ProxyTlsAdmin } from '../proxies/driver.js';
+import type { ProxyDriver, ProxyTlsAdmin } from '../proxies/driver.js';
 import type { BpfCounters, TrialRecord } from '../results/schema.js';
 import { counterDelta, inactivityProblems, type BpfSession } from '../interception/index.js';
 import { APP_PORT } from '../runtime/topology.js';
@@ -11,7 +11,7 @@ import { ResourceSampler } from '../sampling/index.js';
 import { hasPeerTls } from '../topology/index.js';
 import type { MtlsMaterial } from './mtls-material.js';
 import { loadgenOf, type StartedTopology } from './pods-for-run.js';
-import { measureSaturation, watchTls } from './trial-extras.js';
+import { measureSaturation, watchProxyStats, watchTls } from './trial-extras.js';
 
 /** An mtls arm: its trust domain, whether to rotate every SVID mid-trial, and its proxy's TLS operations (if it has any). */
 export interface MtlsArm {
@@ -35,6 +35,8 @@ export interface TrialsOptions {
   mtlsByArm?: Map<string, MtlsArm>;
   /** The run's eBPF session: ebpf arms read their counters around each trial's main load. */
   bpfSession?: BpfSession;
+  /** Each arm's proxy, by arm name: its stats reader counts every sidecar's hops per trial. */
+  proxyByArm?: Map<string, ProxyDriver>;
   /** After each trial's main load, a closed-model burst (the throughput ceiling). */
   saturation?: { connections: number; durationUs: number };
 }
@@ -75,6 +77,8 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
     await sampler.start();
     // Mid-window: the agent takes ~0.2 s to start, then the warm-up, then half the window.
     const rotation = mtls?.rotateDuringTrial ? { material: mtls.material, afterMs: 200 + (spec.warmupUs + spec.durationUs / 2) / 1000 } : undefined;
+    const driver = options.proxyByArm?.get(topology.plan.arm);
+    const statsWatch = driver ? await watchProxyStats(driver, topology.client, topology.server) : undefined;
     const tlsWatch = mtls?.tlsAdmin ? await watchTls(options.dockerode, mtls.tlsAdmin, topology.client, topology.server, rotation) : undefined;
     const load = await runLoad(options.dockerode, loadgenOf(topology), spec, {
       signal: options.signal,
@@ -88,7 +92,8 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
       },
     });
     const samples = await sampler.stop();
-    const tls = await tlsWatch?.finish((spec.warmupUs + spec.durationUs) / 1e6);
+    const proxyStats = await statsWatch?.finish();
+    const tls = await tlsWatch?.finish((spec.warmupUs + spec.durationUs) / 1e6, proxyStats);
     if (bpf && bpfBefore) {
       bpfCounters = counterDelta(bpfBefore, await bpf.session.counters(topology.plan.arm));
       const idle = inactivityProblems(bpf.mechanisms, bpfCounters);
@@ -108,6 +113,7 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
       startedAt,
       load: loadRecord,
       ...(tls ? { tls } : {}),
+      ...(proxyStats ? { proxyStats } : {}),
       ...(saturation ? { saturation } : {}),
       ...(bpfCounters ? { bpf: { counters: bpfCounters } } : {}),
       resources: { intervalMs: options.samplingIntervalMs, samples },

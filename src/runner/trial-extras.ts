@@ -2,11 +2,12 @@ import type Dockerode from 'dockerode';
 import { describeError } from '../errors.js';
 import { failedRequests, successfulResponses, type AgentSpec } from '../load/agent-protocol.js';
 import { runLoad } from '../load/run-agent.js';
-import type { TrialSaturation, TrialTls } from '../results/schema.js';
-import type { ProxyTlsAdmin } from '../proxies/driver.js';
+import type { TrialProxyStats, TrialSaturation, TrialTls } from '../results/schema.js';
+import type { ProxyDriver, ProxyTlsAdmin } from '../proxies/driver.js';
+import { diffSidecarStats, serverHandshakesFromStats, tlsFailuresFromStats } from '../proxies/sidecar-stats.js';
 import type { RunningContainer, StartedPod } from '../runtime/pod.js';
 import { readContainerLog } from '../runtime/container-logs.js';
-import type { MtlsMaterial } from './mtls-material.js';
+import { svidPem, type MtlsMaterial } from './mtls-material.js';
 
 const sidecarOf = (pod: StartedPod): RunningContainer | undefined => pod.containers.find((container) => container.role === 'sidecar');
 
@@ -14,8 +15,11 @@ const sidecarOf = (pod: StartedPod): RunningContainer | undefined => pod.contain
 const TLS_FAILURE = /SSL handshake failure|certificate verify failed|unknown ca|bad certificate|certificate unknown|no shared cipher|wrong version number/i;
 
 export interface TlsWatch {
-  /** Call once the load is over: counters, rotations and logged failures of the trial. */
-  finish(spanSeconds: number): Promise<TrialTls>;
+  /**
+   * Call once the load is over: counters, rotations and failures of the trial. `proxyStats` (the
+   * trial's hop counters) is where a driver without readCounters finds handshakes and failures.
+   */
+  finish(spanSeconds: number, proxyStats?: readonly TrialProxyStats[]): Promise<TrialTls>;
 }
 
 /**
@@ -27,7 +31,7 @@ export async function watchTls(dockerode: Dockerode, admin: ProxyTlsAdmin, clien
   const clientSidecar = sidecarOf(client);
   if (!serverSidecar || !clientSidecar) throw new Error('an mtls arm has a sidecar in each pod');
   const sinceSeconds = Math.floor(Date.now() / 1000);
-  const before = await admin.readCounters(serverSidecar.handle);
+  const before = admin.readCounters ? await admin.readCounters(serverSidecar.handle) : undefined;
   const rotations: TrialTls['rotations'] = [];
   let rotating: Promise<void> | undefined;
   const timer = rotation
@@ -36,8 +40,8 @@ export async function watchTls(dockerode: Dockerode, admin: ProxyTlsAdmin, clien
           const epochMs = Date.now();
           try {
             const svids = await rotation.material.reissue();
-            await admin.rotateSvid(clientSidecar.handle, `${svids.client.certificatePem}\n${svids.client.privateKeyPem}`);
-            await admin.rotateSvid(serverSidecar.handle, `${svids.server.certificatePem}\n${svids.server.privateKeyPem}`);
+            await admin.rotateSvid(clientSidecar.handle, svidPem(svids.client), rotation.material.caCertificatePem);
+            await admin.rotateSvid(serverSidecar.handle, svidPem(svids.server), rotation.material.caCertificatePem);
             rotations.push({ epochMs, ok: true, newSerials: [svids.client.certificate.serialNumber, svids.server.certificate.serialNumber] });
           } catch (error) {
             rotations.push({ epochMs, ok: false, error: describeError(error), newSerials: [] });
@@ -46,9 +50,20 @@ export async function watchTls(dockerode: Dockerode, admin: ProxyTlsAdmin, clien
       }, rotation.afterMs)
     : undefined;
   return {
-    async finish(spanSeconds) {
+    async finish(spanSeconds, proxyStats) {
       if (timer) clearTimeout(timer);
       await rotating;
+      if (!admin.readCounters || !before) {
+        const handshakes = proxyStats ? serverHandshakesFromStats(proxyStats) : undefined;
+        if (!proxyStats || !handshakes) throw new Error('the server sidecar’s TLS counters were not read (no stats reader, or no TLS on its inbound side)');
+        return {
+          serverTlsConnections: handshakes.handshakes,
+          spanSeconds,
+          ...(handshakes.sessionReusePercent !== undefined ? { frontendSessionReusePercent: handshakes.sessionReusePercent } : {}),
+          rotations,
+          handshakeFailures: tlsFailuresFromStats(proxyStats),
+        };
+      }
       const after = await admin.readCounters(serverSidecar.handle);
       const logs = (await Promise.all([clientSidecar, serverSidecar].map((sidecar) => readContainerLog(dockerode, sidecar.id, 2000, sinceSeconds)))).flat();
       const failures = [...new Set(logs.filter((line) => TLS_FAILURE.test(line)).map((line) => line.replace(/^.*?\] /, '').slice(0, 200)))].slice(0, 10);
@@ -59,6 +74,29 @@ export async function watchTls(dockerode: Dockerode, admin: ProxyTlsAdmin, clien
         rotations,
         handshakeFailures: failures,
       };
+    },
+  };
+}
+
+export interface ProxyStatsWatch {
+  /** Call once the load is over: what each sidecar counted since the watch began. */
+  finish(): Promise<TrialProxyStats[]>;
+}
+
+/** Reads every sidecar's counters now (before the load), through the driver's stats reader. */
+export async function watchProxyStats(driver: ProxyDriver, client: StartedPod, server: StartedPod): Promise<ProxyStatsWatch | undefined> {
+  const { readStats } = driver;
+  if (!readStats) return undefined;
+  const sidecars = [
+    { pod: 'client' as const, sidecar: sidecarOf(client) },
+    { pod: 'server' as const, sidecar: sidecarOf(server) },
+  ].flatMap(({ pod, sidecar }) => (sidecar ? [{ pod, sidecar }] : []));
+  if (sidecars.length === 0) return undefined;
+  const before = await Promise.all(sidecars.map(({ sidecar }) => readStats(sidecar.handle)));
+  return {
+    async finish() {
+      const after = await Promise.all(sidecars.map(({ sidecar }) => readStats(sidecar.handle)));
+      return sidecars.map(({ pod }, index) => ({ pod, source: driver.statsSource ?? driver.name, ...diffSidecarStats(before[index]!, after[index]!) }));
     },
   };
 }

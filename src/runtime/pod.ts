@@ -4,11 +4,11 @@ import { Wait } from 'testcontainers';
 import { BenchError, describeError } from '../errors.js';
 import type { ContainerRole } from '../results/schema.js';
 import { readContainerLog } from './container-logs.js';
-import { secretArchive, type SecretFile } from './secret-archive.js';
+import { secretArchive, type SecretEntry, type SecretFile } from './secret-archive.js';
 import { PodContainer } from './pod-container.js';
 import type { RunResources } from './run-resources.js';
 
-export type { SecretFile };
+export type { SecretEntry, SecretFile };
 
 export interface PodContainerSpec {
   role: Exclude<ContainerRole, 'pause'>;
@@ -18,7 +18,7 @@ export interface PodContainerSpec {
   environment?: Record<string, string>;
   files?: { content: string; target: string }[];
   /** Private material (keys): owner-only files, in this container only. */
-  secretFiles?: SecretFile[];
+  secretFiles?: SecretEntry[];
   /** A shell command that succeeds once the container serves (run inside it). */
   readinessCommand?: string;
 }

@@ -3,8 +3,8 @@ import { interceptionFor, type Interception } from '../interception/index.js';
 import { INBOUND_CAPTURE_PORT, OUTBOUND_CAPTURE_PORT } from '../interception/index.js';
 import { topologyDefinition, type TopologyDefinition, type TopologyName } from '../topology/index.js';
 import type { SidecarProxy } from '../proxies/driver.js';
+import type { SvidPem } from '../proxies/driver.js';
 import type { SidecarTls } from '../proxies/sidecar-tls.js';
-import type { SecretFile } from './secret-archive.js';
 import type { PodContainerSpec, PodSpec } from './pod.js';
 
 export const APP_PORT = 8080;
@@ -43,8 +43,8 @@ export interface PlanOptions {
   arm?: string;
   /** Calibration: the server sidecar holds every request for this long (0 = same path, no delay). */
   calibrationDelayUs?: number;
-  /** mtls topologies: each side's TLS settings and secret files. */
-  mtls?: { client: { tls: SidecarTls; files: SecretFile[] }; server: { tls: SidecarTls; files: SecretFile[] } };
+  /** mtls topologies: the trust bundle, each side's TLS settings and SVID (the proxy's driver mounts them). */
+  mtls?: { caCertificatePem: string; client: { tls: SidecarTls; svid: SvidPem }; server: { tls: SidecarTls; svid: SvidPem } };
 }
 
 /** The two pods of a topology: which containers each has and whether traffic is intercepted. */
@@ -62,12 +62,13 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
   if (definition.peerTls === 'mtls' && !tls) throw new Error(`topology ${name} needs mTLS material`);
   // per-request reuse (mtls-churn): the client sidecar opens a new TLS connection to the server sidecar per request.
   const clientTls = tls && definition.upstreamReuse === 'per-request' ? { ...tls.client.tls, connectionReuse: 'per-request' as const } : tls?.client.tls;
-  const clientSidecar = proxy.sidecarContainer({ ...sidecarOptions, ...(tls && clientTls ? { tls: clientTls, secretFiles: tls.client.files } : {}) });
+  const secrets = (side: { svid: SvidPem }) => proxy.driver.svidSecrets(side.svid, tls?.caCertificatePem ?? '');
+  const clientSidecar = proxy.sidecarContainer({ ...sidecarOptions, ...(tls && clientTls ? { tls: clientTls, secretFiles: secrets(tls.client) } : {}) });
   // An arm's own calibration delay, else the scenario's proxy.addedDelay.
   const delayUs = options.calibrationDelayUs ?? scenario.proxy.addedDelayUs;
   const serverSidecar = proxy.sidecarContainer({
     ...sidecarOptions,
-    ...(tls ? { tls: tls.server.tls, secretFiles: tls.server.files } : {}),
+    ...(tls ? { tls: tls.server.tls, secretFiles: secrets(tls.server) } : {}),
     ...(delayUs !== undefined ? { calibrationDelayUs: delayUs } : {}),
   });
   const arm = options.arm ?? name;

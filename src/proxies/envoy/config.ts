@@ -2,28 +2,14 @@ import { stringify } from 'yaml';
 import { HOP_HEADER } from '../../load/headers.js';
 import { CALIBRATION_RELAY_PORT } from '../calibration-delay.js';
 import type { SidecarOptions } from '../driver.js';
-import { BUNDLE_PEM_PATH, SVID_CERT_PATH, SVID_KEY_PATH, type SidecarTls } from '../sidecar-tls.js';
+import type { SidecarTls } from '../sidecar-tls.js';
+import { ADMIN_PORT } from './admin.js';
+import { CONTAINER_SDS, type SdsLocation } from './sds.js';
+import { bootstrapSdsAndStats, downstreamTlsSocket, upstreamTlsSocket } from './tls-context.js';
 
 const HCM_TYPE = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 const ROUTER_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router';
 const ORIGINAL_DST_TYPE = 'type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst';
-
-const DOWNSTREAM_TLS_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
-const UPSTREAM_TLS_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext';
-const ENVOY_TLS_VERSION: Record<SidecarTls['version'], string> = { 'TLSv1.2': 'TLSv1_2', 'TLSv1.3': 'TLSv1_3' };
-
-/** Envoy's common TLS context: the SVID, the trust bundle, and the SPIFFE IDs the peer may have. */
-function commonTlsContext(tls: SidecarTls, allowedPeerIds: readonly string[]) {
-  const cipher = tls.version === 'TLSv1.2' && tls.ciphers ? { cipher_suites: [tls.ciphers] } : {};
-  return {
-    tls_params: { tls_minimum_protocol_version: ENVOY_TLS_VERSION[tls.version], tls_maximum_protocol_version: ENVOY_TLS_VERSION[tls.version], ...cipher },
-    tls_certificates: [{ certificate_chain: { filename: SVID_CERT_PATH }, private_key: { filename: SVID_KEY_PATH } }],
-    validation_context: {
-      trusted_ca: { filename: BUNDLE_PEM_PATH },
-      match_typed_subject_alt_names: allowedPeerIds.map((id) => ({ san_type: 'URI', matcher: { exact: id } })),
-    },
-  };
-}
 
 /** Envoy's default per-cluster circuit breakers (connections, pending and active requests): 1024 each. */
 export const ENVOY_DEFAULT_CIRCUIT_BREAKER = 1024;
@@ -42,21 +28,16 @@ function circuitBreakers(options: SidecarOptions) {
   return { thresholds: [{ priority: 'DEFAULT', max_connections: limit, max_pending_requests: limit, max_requests: limit }] };
 }
 
-function httpListener(name: string, port: number, cluster: string, originalDestination: boolean, tls?: SidecarTls) {
+function httpListener(name: string, port: number, cluster: string, originalDestination: boolean, tls: SidecarTls | undefined, sds: SdsLocation) {
   return {
     name,
     address: { socket_address: { address: '0.0.0.0', port_value: port } },
+    // listener.<name>.* (ssl.handshake, downstream_cx_total …) rather than listener.0.0.0.0_<port>.*
+    stat_prefix: name,
     ...(originalDestination ? { listener_filters: [{ name: 'envoy.filters.listener.original_dst', typed_config: { '@type': ORIGINAL_DST_TYPE } }] } : {}),
     filter_chains: [
       {
-        ...(tls
-          ? {
-              transport_socket: {
-                name: 'envoy.transport_sockets.tls',
-                typed_config: { '@type': DOWNSTREAM_TLS_TYPE, require_client_certificate: true, common_tls_context: commonTlsContext(tls, tls.allowedClientIds) },
-              },
-            }
-          : {}),
+        ...(tls ? { transport_socket: downstreamTlsSocket(tls, sds) } : {}),
         filters: [
           {
             name: 'envoy.filters.network.http_connection_manager',
@@ -90,13 +71,14 @@ function httpListener(name: string, port: number, cluster: string, originalDesti
 }
 
 /** Envoy bootstrap: outbound listener → ORIGINAL_DST cluster, inbound listener → the local app. */
-export function renderEnvoyConfig(options: SidecarOptions): string {
+export function renderEnvoyConfig(options: SidecarOptions, sds: SdsLocation = CONTAINER_SDS): string {
   const config = {
-    admin: { address: { socket_address: { address: '127.0.0.1', port_value: 15000 } } },
+    ...bootstrapSdsAndStats('sidecar'),
+    admin: { address: { socket_address: { address: '127.0.0.1', port_value: ADMIN_PORT } } },
     static_resources: {
       listeners: [
-        httpListener('outbound', options.outboundPort, 'original_destination', true),
-        httpListener('inbound', options.inboundPort, 'local_app', false, options.tls),
+        httpListener('outbound', options.outboundPort, 'original_destination', true, undefined, sds),
+        httpListener('inbound', options.inboundPort, 'local_app', false, options.tls, sds),
       ],
       clusters: [
         {
@@ -107,10 +89,7 @@ export function renderEnvoyConfig(options: SidecarOptions): string {
           circuit_breakers: circuitBreakers(options),
           ...(options.tls
             ? {
-                transport_socket: {
-                  name: 'envoy.transport_sockets.tls',
-                  typed_config: { '@type': UPSTREAM_TLS_TYPE, common_tls_context: commonTlsContext(options.tls, options.tls.allowedServerIds) },
-                },
+                transport_socket: upstreamTlsSocket(options.tls, sds),
                 // Handshake churn: one request per upstream connection.
                 ...(options.tls.connectionReuse === 'per-request'
                   ? { typed_extension_protocol_options: { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions', common_http_protocol_options: { max_requests_per_connection: 1 }, explicit_http_config: { http_protocol_options: {} } } } }

@@ -2,6 +2,8 @@ import { PROXY_GID, PROXY_UID } from '../../interception/index.js';
 import { calibrationCommand } from '../calibration-delay.js';
 import { supported, unsupported, type ProxyDriver } from '../driver.js';
 import { renderEnvoyConfig } from './config.js';
+import { rotateEnvoySvid, sdsSecretEntries } from './sds.js';
+import { readEnvoyStats } from './stats.js';
 import { resolveEnvoyImage } from './image.js';
 import { DEFAULT_ENVOY_VERSION, PINNED_ENVOY_VERSIONS } from './versions.js';
 
@@ -16,8 +18,8 @@ export const envoyDriver: ProxyDriver = {
     // image: both proxies are calibrated on the same path. Envoy's fault filter takes whole-ms
     // delays (a dispatcher timer), too coarse for the sub-ms steps calibration uses.
     addedDelay: supported,
-    svidRotation: unsupported('rotation under load goes through HAProxy’s runtime API; the envoy profile reads its SVIDs at start only'),
-    tlsCounters: unsupported('the envoy profile does not read its admin /stats yet'),
+    svidRotation: supported,
+    tlsCounters: supported,
     tls13CipherChoice: unsupported('Envoy (BoringSSL) cannot restrict TLS 1.3 suites; remove the cipher or use tlsVersion "1.2"'),
     protocols: ['http1'],
   },
@@ -36,4 +38,10 @@ export const envoyDriver: ProxyDriver = {
     ...(options.secretFiles ? { secretFiles: options.secretFiles } : {}),
     readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${options.inboundPort} && </dev/tcp/127.0.0.1/${options.outboundPort}'`,
   }),
+  // File-based SDS from a Kubernetes-style secret volume (sds.ts): rotation swaps its ..data link.
+  svidSecrets: (svid, caCertificatePem) => sdsSecretEntries(svid, caCertificatePem, { uid: PROXY_UID, gid: PROXY_GID }),
+  // TLS counters come from the stats reader (ssl.* per hop), so there is no readCounters.
+  tlsAdmin: { rotateSvid: (sidecar, svid, caCertificatePem) => rotateEnvoySvid(sidecar, svid, caCertificatePem) },
+  readStats: readEnvoyStats,
+  statsSource: 'envoy admin /stats',
 };

@@ -13,6 +13,7 @@
  */
 import { stringify } from 'yaml';
 import type { SecretEntry } from '../../runtime/secret-archive.js';
+import type { SvidPem } from '../driver.js';
 import { normalSerial, servedSerials, type AdminExec } from './admin.js';
 
 export const SDS_DIR = '/etc/sidecar/tls';
@@ -23,11 +24,8 @@ export const BUNDLE_SECRET_FILE = 'bundle.yaml';
 
 const SECRET_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret';
 
-/** The SVID as Envoy needs it: PEM certificate chain and PKCS #8 key. */
-export interface SvidPem {
-  certificatePem: string;
-  privateKeyPem: string;
-}
+/** The SVID's PEMs: all Envoy needs of it. */
+type SvidPems = Pick<SvidPem, 'certificatePem' | 'privateKeyPem'>;
 
 /** Where a sidecar's SDS files live (a test may validate a rendered config against a host directory). */
 export interface SdsLocation {
@@ -50,7 +48,7 @@ export function sdsSecretConfig(name: string, file: string, location: SdsLocatio
 /** The discovery response a path_config_source file holds: exactly one Secret. */
 const secretDocument = (secret: Record<string, unknown>) => stringify({ resources: [{ '@type': SECRET_TYPE, ...secret }] });
 
-export function svidSecretYaml(svid: SvidPem): string {
+export function svidSecretYaml(svid: SvidPems): string {
   return secretDocument({
     name: SVID_SECRET_NAME,
     tls_certificate: { certificate_chain: { inline_string: svid.certificatePem.trim() + '\n' }, private_key: { inline_string: svid.privateKeyPem.trim() + '\n' } },
@@ -62,7 +60,7 @@ export function bundleSecretYaml(caCertificatePem: string): string {
 }
 
 /** The secret volume as the sidecar starts with it (see the module comment), owned by `owner`. */
-export function sdsSecretEntries(svid: SvidPem, caCertificatePem: string, owner: { uid: number; gid: number }, location: SdsLocation = CONTAINER_SDS): SecretEntry[] {
+export function sdsSecretEntries(svid: SvidPems, caCertificatePem: string, owner: { uid: number; gid: number }, location: SdsLocation = CONTAINER_SDS): SecretEntry[] {
   const dir = location.directory;
   const version = '..svid-1';
   return [
@@ -107,7 +105,7 @@ export function rotationScript(location: SdsLocation = CONTAINER_SDS): string {
  */
 export async function rotateEnvoySvid(
   sidecar: AdminExec,
-  svid: SvidPem & { serialNumber: string },
+  svid: SvidPem,
   caCertificatePem: string,
   timeoutMs = 5000,
 ): Promise<void> {

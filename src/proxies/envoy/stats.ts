@@ -5,9 +5,11 @@
  * originates (`cluster.original_destination.ssl.*`).
  */
 import type { HopStats, RqTimeBucket, SidecarStats, SslCounters } from '../../results/schema.js';
+import { diffSidecarStats } from '../sidecar-stats.js';
 import { adminGet, type AdminExec } from './admin.js';
 
 export type { HopStats, RqTimeBucket, SidecarStats, SslCounters };
+export { diffSidecarStats };
 
 const HOPS = {
   inbound: { listener: 'inbound', cluster: 'local_app', sslScope: 'listener.inbound' },
@@ -58,30 +60,6 @@ export function parseEnvoyStats(json: string): SidecarStats {
     };
   };
   return { inbound: hop('inbound'), outbound: hop('outbound') };
-}
-
-function diffBuckets(before: readonly RqTimeBucket[], after: readonly RqTimeBucket[]): RqTimeBucket[] {
-  const earlier = new Map(before.map((bucket) => [bucket.lowerBoundMs, bucket.count]));
-  return after.map((bucket) => ({ ...bucket, count: bucket.count - (earlier.get(bucket.lowerBoundMs) ?? 0) })).filter((bucket) => bucket.count > 0);
-}
-
-function diffHop(before: HopStats, after: HopStats): HopStats {
-  const ssl = after.ssl
-    ? (Object.fromEntries(Object.keys(SSL_FIELDS).map((field) => [field, after.ssl![field as keyof SslCounters] - (before.ssl?.[field as keyof SslCounters] ?? 0)])) as unknown as SslCounters)
-    : undefined;
-  return {
-    downstreamCxTotal: after.downstreamCxTotal - before.downstreamCxTotal,
-    downstreamRqTotal: after.downstreamRqTotal - before.downstreamRqTotal,
-    upstreamCxTotal: after.upstreamCxTotal - before.upstreamCxTotal,
-    upstreamRqTotal: after.upstreamRqTotal - before.upstreamRqTotal,
-    ...(ssl ? { ssl } : {}),
-    upstreamRqTimeMs: diffBuckets(before.upstreamRqTimeMs, after.upstreamRqTimeMs),
-  };
-}
-
-/** What happened between two snapshots of the same sidecar (counters only grow while it runs). */
-export function diffSidecarStats(before: SidecarStats, after: SidecarStats): SidecarStats {
-  return { inbound: diffHop(before.inbound, after.inbound), outbound: diffHop(before.outbound, after.outbound) };
 }
 
 const histogramCount = (stats: SidecarStats) => [stats.inbound, stats.outbound].reduce((sum, hop) => sum + hop.upstreamRqTimeMs.reduce((s, b) => s + b.count, 0), 0);

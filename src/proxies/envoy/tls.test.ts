@@ -4,6 +4,7 @@ import type { SidecarOptions } from '../driver.js';
 import type { SidecarTls } from '../sidecar-tls.js';
 import { renderEnvoyConfig } from './config.js';
 import { envoyDriver } from './driver.js';
+import { sdsSecretEntries } from './sds.js';
 
 const OPTIONS: SidecarOptions = { workerThreads: 2, appPort: 8080, inboundPort: 15006, outboundPort: 15001 };
 const CLIENT_ID = 'spiffe://cluster.local/ns/bench/sa/loadgen';
@@ -38,14 +39,20 @@ function bootstrap(tls: SidecarTls | undefined): Bootstrap {
 const listener = (config: Bootstrap, name: string) => config.static_resources.listeners.find((l) => l.name === name);
 const cluster = (config: Bootstrap, name: string) => config.static_resources.clusters.find((c) => c.name === name);
 
+const sds = (name: string, file: string) => ({
+  name,
+  sds_config: { path_config_source: { path: `/etc/sidecar/tls/${file}`, watched_directory: { path: '/etc/sidecar/tls' } }, resource_api_version: 'V3' },
+});
+
 /** The common TLS context both sides share, for one allowed peer and one TLS version. */
 function commonContext(peerId: string, version: string, cipher?: string) {
   return {
     tls_params: { tls_minimum_protocol_version: version, tls_maximum_protocol_version: version, ...(cipher ? { cipher_suites: [cipher] } : {}) },
-    tls_certificates: [{ certificate_chain: { filename: '/etc/sidecar/tls/svid-cert.pem' }, private_key: { filename: '/etc/sidecar/tls/svid-key.pem' } }],
-    validation_context: {
-      trusted_ca: { filename: '/etc/sidecar/tls/bundle.pem' },
-      match_typed_subject_alt_names: [{ san_type: 'URI', matcher: { exact: peerId } }],
+    // SVID and bundle from file-based SDS, reloaded when anything moves into /etc/sidecar/tls.
+    tls_certificate_sds_secret_configs: [sds('default', 'svid.yaml')],
+    combined_validation_context: {
+      default_validation_context: { match_typed_subject_alt_names: [{ san_type: 'URI', matcher: { exact: peerId } }] },
+      validation_context_sds_secret_config: sds('ROOTCA', 'bundle.yaml'),
     },
   };
 }
@@ -117,7 +124,35 @@ describe('renderEnvoyConfig with other TLS settings', () => {
   });
 });
 
+describe('renderEnvoyConfig for the SDS and stats readers', () => {
+  const config = parse(renderEnvoyConfig({ ...OPTIONS, tls: TLS13 })) as Record<string, unknown> & { static_resources: { listeners: { name: string; stat_prefix?: string }[] } };
+
+  it('names the node (file-based SDS needs an id and a cluster) and flushes stats when the admin interface is read', () => {
+    expect(config.node).toStrictEqual({ id: 'sidecar', cluster: 'sidecar-bench' });
+    expect(config.stats_flush_on_admin).toBe(true);
+    expect(config).not.toHaveProperty('stats_flush_interval');
+  });
+
+  it('gives each listener its name as stat prefix, so TLS and cx counters do not depend on the address', () => {
+    expect(config.static_resources.listeners.map((l) => [l.name, l.stat_prefix])).toStrictEqual([
+      ['outbound', 'outbound'],
+      ['inbound', 'inbound'],
+    ]);
+  });
+
+  it('reads SDS files from another directory when asked (validation against a host directory)', () => {
+    const text = renderEnvoyConfig({ ...OPTIONS, tls: TLS13 }, { directory: '/tmp/x/tls' });
+    expect(text).toContain('path: /tmp/x/tls/svid.yaml');
+    expect(text).not.toContain('/etc/sidecar/tls');
+  });
+});
+
 describe('envoyDriver with tls', () => {
+  it('mounts the SVID and bundle as a Kubernetes-style SDS volume owned by uid 1337', () => {
+    const svid = { certificatePem: 'CERT', privateKeyPem: 'KEY', serialNumber: '01' };
+    expect(envoyDriver.svidSecrets(svid, 'CA')).toStrictEqual(sdsSecretEntries(svid, 'CA', { uid: 1337, gid: 1337 }));
+  });
+
   it('passes the secret files to the sidecar container', () => {
     const secretFiles = [{ target: '/etc/sidecar/tls/svid-key.pem', content: 'KEY', uid: 1337, gid: 1337 }];
     const container = envoyDriver.sidecarContainer('my/envoy:1', { ...OPTIONS, tls: TLS13, secretFiles });

@@ -47,4 +47,8 @@ export async function readTlsCounters(sidecar: ProxyExec): Promise<TlsCounters> 
 }
 
 /** HAProxy's TLS operations through the runtime API (the socket exists in mtls sidecars only). */
-export const haproxyTlsAdmin: ProxyTlsAdmin = { readCounters: readTlsCounters, rotateSvid };
+export const haproxyTlsAdmin: ProxyTlsAdmin = {
+  readCounters: readTlsCounters,
+  // The CA does not change in a rotation; HAProxy's bundle file stays as it is.
+  rotateSvid: (sidecar, svid) => rotateSvid(sidecar, `${svid.certificatePem.trim()}\n${svid.privateKeyPem.trim()}\n`),
+};

@@ -3,7 +3,7 @@ import { calibrationCommand } from '../calibration-delay.js';
 import { supported, type ProxyDriver } from '../driver.js';
 import { haproxyTlsAdmin } from './admin.js';
 import { renderHaproxyConfig } from './config.js';
-import { renderSpiffeLua, SPIFFE_LUA_PATH } from './tls.js';
+import { haproxySvidSecrets, renderSpiffeLua, SPIFFE_LUA_PATH } from './tls.js';
 
 const CONFIG_PATH = '/etc/sidecar/haproxy.cfg';
 const HAPROXY_COMMAND = ['haproxy', '-db', '-f', CONFIG_PATH];
@@ -41,6 +41,7 @@ export const haproxyDriver: ProxyDriver = {
     ...(options.secretFiles ? { secretFiles: options.secretFiles } : {}),
     readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${options.inboundPort} && </dev/tcp/127.0.0.1/${options.outboundPort}'`,
   }),
+  svidSecrets: haproxySvidSecrets,
   tlsAdmin: haproxyTlsAdmin,
 };
 

@@ -3,7 +3,7 @@ import type { SidecarOptions } from '../driver.js';
 import type { SidecarTls } from '../sidecar-tls.js';
 import { renderHaproxyConfig } from './config.js';
 import { haproxyDriver } from './driver.js';
-import { renderSpiffeLua } from './tls.js';
+import { haproxySvidSecrets, renderSpiffeLua } from './tls.js';
 
 const OPTIONS: SidecarOptions = { workerThreads: 2, appPort: 8080, inboundPort: 15006, outboundPort: 15001 };
 const CLIENT_ID = 'spiffe://cluster.local/ns/bench/sa/loadgen';
@@ -199,5 +199,15 @@ describe('renderSpiffeLua', () => {
 
   it('searches for a URI SAN tag (0x86 = \\134) followed by spiffe://', () => {
     expect(renderSpiffeLua(TLS13)).toContain('string.find(der, "\\134[\\0-\\127]spiffe://", from)');
+  });
+});
+
+describe('haproxySvidSecrets', () => {
+  const svid = { certificatePem: '-----BEGIN CERTIFICATE-----\nC\n-----END CERTIFICATE-----\n', privateKeyPem: '-----BEGIN PRIVATE KEY-----\nK\n-----END PRIVATE KEY-----\n', serialNumber: '0a' };
+  it('gives HAProxy one file with the certificate then the key, and the bundle, owned by uid/gid 1337', () => {
+    expect(haproxySvidSecrets(svid, '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----')).toStrictEqual([
+      { target: '/etc/sidecar/tls/svid.pem', content: `${svid.certificatePem}${svid.privateKeyPem}`, uid: 1337, gid: 1337 },
+      { target: '/etc/sidecar/tls/bundle.pem', content: '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n', uid: 1337, gid: 1337 },
+    ]);
   });
 });

@@ -1,3 +1,6 @@
+import { PROXY_GID, PROXY_UID } from '../../interception/index.js';
+import type { SecretFile } from '../../runtime/secret-archive.js';
+import type { SvidPem } from '../driver.js';
 import { BUNDLE_PEM_PATH, SVID_PEM_PATH, type SidecarTls } from '../sidecar-tls.js';
 
 /**
@@ -12,6 +15,12 @@ import { BUNDLE_PEM_PATH, SVID_PEM_PATH, type SidecarTls } from '../sidecar-tls.
  * outbound) after the handshake.
  */
 export const SPIFFE_LUA_PATH = '/etc/sidecar/spiffe.lua';
+
+/** HAProxy reads certificate and key from one file, the bundle from another; both owner-only, uid 1337. */
+export function haproxySvidSecrets(svid: SvidPem, caCertificatePem: string): SecretFile[] {
+  const owned = (target: string, content: string): SecretFile => ({ target, content, uid: PROXY_UID, gid: PROXY_GID });
+  return [owned(SVID_PEM_PATH, `${svid.certificatePem.trim()}\n${svid.privateKeyPem.trim()}\n`), owned(BUNDLE_PEM_PATH, `${caCertificatePem.trim()}\n`)];
+}
 /** The runtime API socket, for rotating certificates without a restart. */
 export const ADMIN_SOCKET_PATH = '/tmp/sidecar-admin.sock';
 

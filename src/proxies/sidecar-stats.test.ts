@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HopStats, TrialProxyStats } from '../results/schema.js';
-import { serverHandshakesFromStats, tlsFailuresFromStats } from './tls-from-stats.js';
+import { serverHandshakesFromStats, tlsFailuresFromStats } from './sidecar-stats.js';
 
 const QUIET_SSL = { handshake: 0, sessionReused: 0, connectionError: 0, failVerifyNoCert: 0, failVerifyError: 0, failVerifySan: 0 };
 const hop = (ssl?: Partial<HopStats['ssl']>): HopStats => ({
