@@ -149,6 +149,17 @@ describe('checkBpf', () => {
       fix: 'Only the ebpf topology needs this: use a kernel built with CONFIG_BPF_SYSCALL=y and CONFIG_CGROUP_BPF=y, or leave ebpf out of the scenario.',
     });
   });
+
+  it('adds the ebpf image’s kernel probe, and warns naming what failed to attach', async () => {
+    const fs = memoryHostFs({ '/proc/kallsyms': '0000000000000000 t bpf_prog_load\n', '/proc/filesystems': 'nodev\tcgroup2\n' });
+    const docker = (lines: string[] | undefined) => ({ reachable: true as const, probe: { ebpfFeatures: async () => lines } as unknown as DockerProbe });
+    const notBuilt = await checkBpf(fs, docker(undefined));
+    expect(notBuilt.status).toBe('ok');
+    expect(notBuilt.detail).toContain('kernel probe not run: the ebpf image is not built');
+    const missing = await checkBpf(fs, docker(['cgroup2 yes', 'bpffs yes', 'load yes', 'sk_msg-attach yes', 'attach-sockops yes', 'attach-connect4 no', 'attach-getsockopt yes']));
+    expect(missing.status).toBe('warn');
+    expect(missing.detail).toContain('missing: attach-connect4: ebpf-connect and ebpf: cgroup/connect4');
+  });
 });
 
 describe('checkCpuFeatures', () => {

@@ -9,6 +9,7 @@ import { HOST_PATHS, onlineCpus, parseCpuInfo, readKernelRelease } from './finge
 import { nodeHostFs, type HostFs } from './host-fs.js';
 import { findExecutable, freeBytes, probeDocker, runCommand, type CommandResult, type DockerProbe } from './host-probes.js';
 import type { HostStalls } from '../results/schema.js';
+import { judgeFeatureProbe } from './ebpf-check.js';
 import { checkInterception } from './interception-check.js';
 import { checkLeftovers } from './leftovers-check.js';
 import { describeStalls, isStallingMachine, probeStalls } from './stall-probe.js';
@@ -126,7 +127,7 @@ async function readOrUndefined(fs: HostFs, hostPath: string): Promise<string | u
 }
 
 /** The kernel has the BPF syscall (bpffs or `bpf_prog_load` in kallsyms) and cgroup2, which the ebpf topology needs. */
-export async function checkBpf(fs: HostFs): Promise<CheckResult> {
+export async function checkBpf(fs: HostFs, docker?: DockerOutcome): Promise<CheckResult> {
   const name = 'BPF';
   let syscallEvidence: string | undefined;
   if (await fs.exists('/sys/fs/bpf')) syscallEvidence = '/sys/fs/bpf exists';
@@ -138,7 +139,13 @@ export async function checkBpf(fs: HostFs): Promise<CheckResult> {
     hasCgroup2 ? 'cgroup2 supported' : 'no cgroup2 in /proc/filesystems',
     ...(unprivileged === undefined ? [] : [`unprivileged_bpf_disabled=${unprivileged}`]),
   ];
-  const detail = parts.join(', ');
+  // With the ebpf image built, the loader proves it on this kernel: load + attach every program.
+  const probe = docker?.reachable && docker.probe.ebpfFeatures ? await docker.probe.ebpfFeatures() : undefined;
+  const judged = probe === undefined ? undefined : judgeFeatureProbe(probe);
+  const probeDetail =
+    docker?.reachable && docker.probe.ebpfFeatures ? (judged ? `; kernel probe: ${judged.summary}` : '; kernel probe not run: the ebpf image is not built (`sidecar-bench images` builds it)') : '';
+  const detail = `${parts.join(', ')}${probeDetail}`;
+  if (judged && judged.missing.length > 0) return warn(name, detail, 'Only the ebpf topologies need this: use a kernel ≥ 5.15 with CONFIG_BPF_SYSCALL, CONFIG_CGROUP_BPF, CONFIG_NET_SOCK_MSG and cgroup v2, or leave the ebpf topologies out of the scenario.');
   if (syscallEvidence && hasCgroup2) return ok(name, detail);
   return warn(name, detail, 'Only the ebpf topology needs this: use a kernel built with CONFIG_BPF_SYSCALL=y and CONFIG_CGROUP_BPF=y, or leave ebpf out of the scenario.');
 }
@@ -234,7 +241,7 @@ export async function runHostChecks(deps: HostCheckDeps): Promise<CheckResult[]>
     checkDocker(docker, deps.uid),
     guard('kernel', () => checkKernel(deps.fs)),
     guard('iptables nat', () => checkIptablesNat(deps)),
-    guard('BPF', () => checkBpf(deps.fs)),
+    guard('BPF', () => checkBpf(deps.fs, docker)),
     guard('AES-NI / AVX2', () => checkCpuFeatures(deps.fs)),
     guard('CPU cores', () => checkCores(deps.fs)),
     guard('base image', () => checkBaseImage(deps, docker)),

@@ -9,7 +9,11 @@ import { execa } from 'execa';
 import { connectDocker } from '../runtime/docker-env.js';
 import { findRunResources, type RunLeftovers } from '../runtime/orphans.js';
 import type { NetnsSandbox } from './interception-check.js';
-import { initContainerSandbox, newestInitImage } from './netns-sandbox.js';
+import { initContainerSandbox, newestImage, newestInitImage } from './netns-sandbox.js';
+import { randomBytes } from 'node:crypto';
+import { describeError } from '../errors.js';
+import { runLoader } from '../interception/ebpf-session.js';
+import { RunResources } from '../runtime/run-resources.js';
 
 /** What doctor needs to know about the Docker engine. Nothing here creates or removes anything. */
 export interface DockerProbe {
@@ -23,6 +27,8 @@ export interface DockerProbe {
   runResources(): Promise<RunLeftovers[]>;
   /** A throwaway namespace in a container of the newest init image, or undefined when none is built. */
   initSandbox(): Promise<NetnsSandbox | undefined>;
+  /** The ebpf image's kernel probe output ("feature yes|no" lines), or undefined when that image is not built (doctor builds nothing). */
+  ebpfFeatures?(): Promise<string[] | undefined>;
 }
 
 /** Connects with {@link connectDocker} and reads the engine's root directory. Rejects with its BenchError when unreachable. */
@@ -33,6 +39,15 @@ export async function probeDocker(env: NodeJS.ProcessEnv = process.env): Promise
     serverVersion,
     rootDir: info.DockerRootDir ?? '/var/lib/docker',
     runResources: () => findRunResources(dockerode),
+    ebpfFeatures: async () => {
+      const image = await newestImage(dockerode, 'ebpf');
+      if (!image) return undefined;
+      try {
+        return await runLoader(dockerode, image, ['features'], 'probe the kernel for the ebpf topologies', { labels: { ...new RunResources(dockerode, `doctor-${randomBytes(3).toString('hex')}`).labels, 'io.sidecar-bench.role': 'doctor-ebpf' } });
+      } catch (error) {
+        return [`load no: ${describeError(error)}`];
+      }
+    },
     initSandbox: async () => {
       const image = await newestInitImage(dockerode);
       return image ? initContainerSandbox(dockerode, image) : undefined;

@@ -19,7 +19,12 @@ const SANDBOX_TIMEOUT_MS = 30_000;
 
 /** The newest init image sidecar-bench has built on this engine, or undefined (doctor builds nothing). */
 export async function newestInitImage(dockerode: Dockerode): Promise<string | undefined> {
-  const images = await dockerode.listImages({ filters: { label: [`${IMAGE_LABEL}=init`] } });
+  return newestImage(dockerode, 'init');
+}
+
+/** The newest image of one name (init, ebpf, …) sidecar-bench has built on this engine, or undefined. */
+export async function newestImage(dockerode: Dockerode, name: string): Promise<string | undefined> {
+  const images = await dockerode.listImages({ filters: { label: [`${IMAGE_LABEL}=${name}`] } });
   const newest = images.filter((image) => image.RepoTags?.some((tag) => tag !== '<none>:<none>')).sort((a, b) => b.Created - a.Created)[0];
   return newest?.RepoTags?.find((tag) => tag !== '<none>:<none>');
 }

@@ -4,8 +4,8 @@ import { escapeHtml as e } from './escape.js';
 import { formatEstimateMs } from './format.js';
 import { formatEstimate } from './html-mtls.js';
 
-const percent = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(1)} %`;
-const vcpu = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(3)}`;
+const percent = (share: number) => `${share >= 0 ? '+' : '−'}${Math.abs(share * 100).toFixed(1)} %`;
+const vcpu = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(3)}`;
 
 /** "sockops + sk_msg" / "connect4 + getsockopt" / both. */
 export function mechanismsOf(arm: EbpfArmSummary): string {
