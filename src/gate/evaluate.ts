@@ -50,6 +50,8 @@ export interface GateResult {
   inconclusivePolicy: 'pass' | 'fail';
   /** The run did not complete, or trials failed: the gate cannot pass whatever its checks say. */
   runErrors: RunError[];
+  /** What differs between this run and the baseline it was judged against, one line each. */
+  baselineDifferences?: readonly string[];
   /**
    * Overall. "error": the run is unfit to judge (see runErrors). "fail": a check failed or was not
    * evaluated, or was inconclusive under the "fail" policy. "pass" otherwise.
@@ -192,8 +194,10 @@ export interface GateInputs {
   gates: GatesSpec;
   /** A baseline run: regressions are checked against it. */
   baseline?: { results: Results; summary: ResultsSummary };
-  /** How the baseline run differs from this one (allowed with --allow-different): every verdict against it says so. */
+  /** How the baseline run differs from this one, said plainly (see comparability.ts). */
   baselineDifferences?: readonly string[];
+  /** Some of those differences make the runs incomparable (allowed with --allow-different): every regression verdict then carries them. */
+  baselineIncomparable?: boolean;
   /** Overrides the scenario's policy (the --inconclusive flag). */
   inconclusivePolicy?: 'pass' | 'fail';
 }
@@ -226,7 +230,7 @@ export function runErrorsOf(results: Results): RunError[] {
   const errors: RunError[] = [];
   if (results.run.status !== 'complete') {
     const cause = results.run.error ? `: ${results.run.error.message}` : '';
-    errors.push({ subject: 'run', message: `the run is ${results.run.status}, not complete${cause}; its figures are partial and cannot pass a gate` });
+    errors.push({ subject: 'run', message: `${results.run.status === 'interrupted' ? 'the run was interrupted' : 'the run failed'}${cause}; it did not complete, so its figures are partial and cannot pass a gate` });
   }
   const perArm = new Map<string, number>();
   for (const trial of results.trials) {
@@ -248,7 +252,7 @@ export function evaluateGates(inputs: GateInputs): GateResult {
   if (!baseline) checks.push(...pairedRegressions(inputs));
   if (baseline) {
     const drift = referenceDrift(inputs);
-    const differs = inputs.baselineDifferences?.length ? `; the baseline run differs: ${inputs.baselineDifferences.join('; ')}` : '';
+    const differs = inputs.baselineIncomparable && inputs.baselineDifferences?.length ? `; judged although the baseline run is not comparable: ${inputs.baselineDifferences.join('; ')}` : '';
     for (const entry of expand(gates.regressions ?? DEFAULT_REGRESSIONS, summary, results)) {
       const { gate, arm } = entry;
       const baselineValues = 'unmeasured' in entry ? undefined : measureMetric(gate, baseline.results, baseline.summary, arm);
@@ -268,5 +272,5 @@ export function evaluateGates(inputs: GateInputs): GateResult {
   for (const check of checks) counts[check.verdict]++;
   const runErrors = runErrorsOf(results);
   const failed = counts.fail > 0 || counts['not-evaluated'] > 0 || (policy === 'fail' && counts.inconclusive > 0);
-  return { checks, inconclusivePolicy: policy, runErrors, verdict: runErrors.length > 0 ? 'error' : failed ? 'fail' : 'pass', counts };
+  return { checks, inconclusivePolicy: policy, runErrors, ...(inputs.baselineDifferences?.length ? { baselineDifferences: inputs.baselineDifferences } : {}), verdict: runErrors.length > 0 ? 'error' : failed ? 'fail' : 'pass', counts };
 }

@@ -52,7 +52,7 @@ export interface Unmeasured {
 export function whyNoOkTrial(results: Results, arm: string): string {
   const trials = results.trials.filter((trial) => trial.topology === arm);
   const failed = trials.filter((trial) => trial.state === 'failed');
-  const status = results.run.status === 'complete' ? '' : `; the run is ${results.run.status}`;
+  const status = results.run.status === 'complete' ? '' : results.run.status === 'interrupted' ? '; the run was interrupted' : '; the run failed';
   if (trials.length === 0) return `${arm} has no trial at all${status}`;
   const first = failed[0];
   return `${arm} has no successful trial (${failed.length} of ${trials.length} failed${first && first.state === 'failed' ? `, first: ${first.error.message}` : ''})${status}`;

@@ -40,10 +40,10 @@ describe('no check vanishes', () => {
     const result = judge(without('sidecar', 'interrupted'), gates(LATENCY_P99, SIDECAR_RSS));
     const sidecar = result.checks.filter((check) => check.arm === 'sidecar');
     expect(sidecar.map((check) => check.verdict)).toEqual(['not-evaluated', 'not-evaluated']);
-    expect(sidecar[0]?.reason).toBe('not evaluated: sidecar has no trial at all; the run is interrupted');
+    expect(sidecar[0]?.reason).toBe('not evaluated: sidecar has no trial at all; the run was interrupted');
     expect(sidecar[0]?.value).toBeUndefined();
     expect(result.counts).toEqual({ pass: 3, fail: 0, inconclusive: 0, 'not-evaluated': 2 });
-    expect(result.runErrors).toEqual([{ subject: 'run', message: 'the run is interrupted, not complete: interrupted by SIGINT; its figures are partial and cannot pass a gate' }]);
+    expect(result.runErrors).toEqual([{ subject: 'run', message: 'the run was interrupted: interrupted by SIGINT; it did not complete, so its figures are partial and cannot pass a gate' }]);
     expect(result.verdict).toBe('error');
   });
 

@@ -190,8 +190,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   };
   const summary = summarizeResults(results);
   results.summary = summary;
-  // A run that measured nothing leaves nothing behind; one that measured something keeps it.
-  const outputDir = trials.some((trial) => trial.state === 'ok') ? join(options.reportsDir, `${scenario.name}-${folderTimestamp(startedAt)}`) : undefined;
+  // A run that measured something keeps it; one that failed keeps its failure for CI (junit.xml); only an interrupted run that measured nothing leaves nothing.
+  const keep = trials.some((trial) => trial.state === 'ok') || (runError !== undefined && runError.code !== 'SB_INTERRUPTED');
+  const outputDir = keep ? join(options.reportsDir, `${scenario.name}-${folderTimestamp(startedAt)}`) : undefined;
   if (outputDir) {
     await writeResults(outputDir, results);
     await writeReports(outputDir, results, summary);

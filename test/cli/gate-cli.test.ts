@@ -58,7 +58,7 @@ describe('sidecar-bench gate (built CLI, results.json fixtures, no containers)',
     expect(gate.all).not.toContain('gate: PASS');
     expect(gate.all).toContain('sidecar-bench gate: ERROR (the run is unfit to judge)');
     expect(gate.all).toContain(`sidecar-bench: ${path} is not a complete run; it cannot pass a gate:`);
-    expect(gate.all).toContain('the run is interrupted, not complete: interrupted by SIGINT');
+    expect(gate.all).toContain('the run was interrupted: interrupted by SIGINT; it did not complete');
     const suite = await junitOf(dir);
     expect(suite.testcase[0].error).toMatchObject({ type: 'run-incomplete' });
   });
