@@ -1,7 +1,8 @@
 
 import type { ResultsSummary } from '../analysis/index.js';
 import { summarizeResults } from '../analysis/index.js';
-import { evaluateGates, runErrorsOf, writeGateOutputs, type GateResult } from '../gate/index.js';
+import { BenchError } from '../errors.js';
+import { compareRuns, describeDifference, evaluateGates, runErrorsOf, writeGateOutputs, type GateResult, type RunDifference } from '../gate/index.js';
 import { EXIT_CANNOT_RUN, EXIT_GATE_FAILED, EXIT_OK } from './exit-codes.js';
 import { readResults, type Results } from '../results/index.js';
 import type { GatesSpec } from '../scenario/index.js';
@@ -11,6 +12,24 @@ export const NO_GATES: GatesSpec = { inconclusive: 'pass', confidence: 0.95, thr
 export interface GateFlags {
   baseline?: string;
   inconclusive?: 'pass' | 'fail';
+  /** Judge against a baseline that is not comparable (other load, host…); every verdict then says what differs. */
+  allowDifferent?: boolean;
+}
+
+const INCOMPARABLE_HINT =
+  'Gate against a run of the same scenario (topologies, load, app, placement, sampling) on the same kind of host (CPU, cores, kernel); or pass --allow-different to judge anyway, and every verdict will carry the difference.';
+
+/**
+ * What differs between a run (or the scenario about to run) and its baseline: refused when they
+ * are incomparable, unless --allow-different; returns every difference, said plainly.
+ * @throws BenchError SB_BASELINE_INCOMPATIBLE naming each incomparable field and both values.
+ */
+export function checkComparable(differences: readonly RunDifference[], flags: GateFlags): RunDifference[] {
+  const incompatible = differences.filter((difference) => difference.kind === 'incompatible');
+  if (incompatible.length > 0 && !flags.allowDifferent) {
+    throw new BenchError('SB_BASELINE_INCOMPATIBLE', `--baseline ${flags.baseline} is not comparable with this run:`, incompatible.map(describeDifference), INCOMPARABLE_HINT);
+  }
+  return [...differences];
 }
 
 /** The gates a run was made with (results written before gates existed have none). */
@@ -22,11 +41,14 @@ export function gatesOf(results: Results): GatesSpec {
 export async function gateRun(results: Results, summary: ResultsSummary, outputDir: string, flags: GateFlags): Promise<{ result: GateResult; markdown: string }> {
   const gates = gatesOf(results);
   const baselineResults = flags.baseline ? await readResults(flags.baseline) : undefined;
+  const differences = baselineResults ? checkComparable(compareRuns(results, baselineResults), flags) : [];
   const result = evaluateGates({
     results,
     summary,
     gates,
     ...(baselineResults ? { baseline: { results: baselineResults, summary: summarizeResults(baselineResults) } } : {}),
+    ...(differences.length > 0 ? { baselineDifferences: differences.map(describeDifference) } : {}),
+    ...(differences.some((difference) => difference.kind === 'incompatible') ? { baselineIncomparable: true } : {}),
     ...(flags.inconclusive ? { inconclusivePolicy: flags.inconclusive } : {}),
   });
   const { markdown } = await writeGateOutputs(outputDir, result, results, gates.confidence);

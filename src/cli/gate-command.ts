@@ -14,6 +14,7 @@ export function registerGateCommand(program: Command): Command {
     .argument('<results>', 'the candidate run’s results.json')
     .option('--baseline <results>', 'a baseline run’s results.json: regressions are judged against it')
     .addOption(new Option('--inconclusive <policy>', 'exit code when a check is too noisy to judge').choices(['pass', 'fail']))
+    .option('--allow-different', 'judge against a baseline that is not comparable (other load, app, topologies or host); every verdict then says what differs')
     .option('--out <dir>', 'where junit.xml, summary.md and index.html go (default: next to the results)')
     .action(async (resultsPath: string, flags: GateFlags & { out?: string }) => {
       try {

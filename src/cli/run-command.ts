@@ -8,7 +8,9 @@ import { loadScenario } from '../scenario/index.js';
 import { EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, reportError } from './exit-codes.js';
 import { cleanBeforeRun } from './clean-command.js';
 import { DEFAULT_MAX_DURATION, planOrRefuse } from './plan-check.js';
-import { exitCodeOf, gateRun, wantsGate, type GateFlags } from './gate-check.js';
+import { checkComparable, exitCodeOf, gateRun, wantsGate, type GateFlags } from './gate-check.js';
+import { compareScenarios } from '../gate/index.js';
+import { readResults } from '../results/index.js';
 import { createProgressDisplay } from './progress-display.js';
 import { interruptibly } from './interrupts.js';
 import { TOOL_VERSION } from './version.js';
@@ -30,6 +32,7 @@ export function registerRunCommand(program: Command): Command {
     .argument('[scenario]', 'scenario file (YAML)', DEFAULT_SCENARIO)
     .option('--reports-dir <dir>', 'where the run folder is created', 'reports')
     .option('--baseline <results>', 'a baseline run’s results.json: the gate also judges regressions against it')
+    .option('--allow-different', 'judge against a --baseline that is not comparable (other load, app, topologies or host); every verdict then says what differs')
     .option('--interleave-with <scenario>', 'run this baseline configuration in the same run, round by round, and judge regressions against it (robust to machine drift)')
     .option('--no-clean', 'do not remove the containers and networks that killed runs left behind (they are still reported)')
     .option('--max-duration <duration>', 'refuse to start a run planned to take longer than this (e.g. 90m, 3h)', DEFAULT_MAX_DURATION)
@@ -42,6 +45,8 @@ export function registerRunCommand(program: Command): Command {
 async function runCommand(scenarioPath: string, flags: RunFlags): Promise<number> {
   try {
     const scenario = await loadScenario(scenarioPath);
+    // An incomparable --baseline is refused before anything starts, not after the whole run.
+    if (flags.baseline) checkComparable(compareScenarios(JSON.parse(JSON.stringify(scenario)) as Record<string, unknown>, (await readResults(flags.baseline)).scenario), flags);
     const baselineScenario = flags.interleaveWith ? await loadScenario(flags.interleaveWith) : undefined;
     const problems = baselineScenario ? pairingProblems(scenario, baselineScenario) : [];
     if (problems.length > 0) throw new BenchError('SB_SCENARIO_INVALID', `--interleave-with: ${flags.interleaveWith} cannot be run beside ${scenarioPath}:`, problems, 'Only proxy and mtls settings may differ between the two.');

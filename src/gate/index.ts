@@ -1,4 +1,5 @@
 export { evaluateGates, judgeRegression, judgeThreshold, runErrorsOf, type GateCheck, type GateInputs, type GateResult, type RunError, type Verdict } from './evaluate.js';
+export { compareRuns, compareScenarios, describeDifference, type RunDifference } from './comparability.js';
 export { DEFAULT_REGRESSIONS } from './default-regressions.js';
 export { renderJunit } from './junit.js';
 export { countsLine, renderMarkdownSummary } from './markdown.js';

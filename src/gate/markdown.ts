@@ -30,6 +30,9 @@ export function renderMarkdownSummary(result: GateResult, title: string, details
   if (result.runErrors.length > 0) {
     lines.push('**The run did not produce every trial it planned:**', '', ...result.runErrors.map((error) => `- ⛔ ${escapeCell(error.message)}`), '');
   }
+  if (result.baselineDifferences?.length) {
+    lines.push('**The baseline run differs:**', '', ...result.baselineDifferences.map((difference) => `- ${escapeCell(difference)}`), '');
+  }
   if (result.checks.length === 0) {
     lines.push('_No gate checks: the scenario has no thresholds and no baseline was given._', '');
     return lines.join('\n');
