@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BenchError } from '../errors.js';
 import { parseScenario } from './load-scenario.js';
@@ -196,5 +197,15 @@ describe('mtls: combinations that cannot work are refused', () => {
     expect(problemsOf(withMtls('{ cipher: TLS_AES_128_GCM_SHA256, rotateDuringTrial: true }', 'envoy'))).toStrictEqual([
       'bad.yaml:4:17  mtls.cipher: Envoy (BoringSSL) cannot restrict TLS 1.3 suites; remove the cipher or use tlsVersion "1.2"',
     ]);
+  });
+});
+
+describe('scenarios/envoy-mtls.yaml', () => {
+  it('loads: Envoy sidecars, strict mTLS with every SVID rotated under load, and a saturation burst', () => {
+    const scenario = parseScenario(readFileSync(new URL('../../scenarios/envoy-mtls.yaml', import.meta.url), 'utf8'), 'scenarios/envoy-mtls.yaml');
+    expect(scenario.proxy.profile).toBe('envoy');
+    expect(scenario.topologies).toStrictEqual(['app-only', 'sidecar', 'mtls', 'mtls-churn']);
+    expect(scenario.mtls).toMatchObject({ tlsVersion: '1.3', rotateDuringTrial: true });
+    expect(scenario.load.saturation).toStrictEqual({ connections: 32, durationUs: 3_000_000 });
   });
 });
