@@ -7,6 +7,19 @@ import type { ResultsSummary, TrialSummary } from './types.js';
 /** The seed's claim: strict mTLS costs 10–15 % of maximum throughput on AES-NI hardware. */
 export const SEED_MTLS_THROUGHPUT_DROP = [0.1, 0.15] as const;
 
+export type HandshakeKind = 'full' | 'resumed' | 'mixed' | 'unknown';
+
+/** Below this share of resumed handshakes the churn arm prices full handshakes; above 1 − it, resumed ones. */
+export const HANDSHAKE_KIND_TOLERANCE = 0.05;
+
+/** Which handshakes a churn arm made, from the median share that resumed. */
+export function handshakeKind(resumedShare: number | undefined): HandshakeKind {
+  if (resumedShare === undefined || !Number.isFinite(resumedShare)) return 'unknown';
+  if (resumedShare <= HANDSHAKE_KIND_TOLERANCE) return 'full';
+  if (resumedShare >= 1 - HANDSHAKE_KIND_TOLERANCE) return 'resumed';
+  return 'mixed';
+}
+
 export interface MtlsDiagnosis {
   symptom: 'certificate verify failed';
   /** What the sidecars logged (a few distinct lines). */
@@ -36,6 +49,18 @@ export interface MtlsSummary {
     steadyP50Us: MedianEstimate;
     firstRequestPenaltyUs: MedianEstimate;
     sessionReusePercent?: number;
+    /** The scenario's mtls.sessionResumption: false asks for full handshakes only. */
+    sessionResumption: boolean;
+    /** Inbound handshakes per second by kind, from the server sidecar's counters (when its proxy counts them). */
+    fullPerSecond?: MedianEstimate;
+    resumedPerSecond?: MedianEstimate;
+    /** Share of the churn arm's inbound handshakes that resumed a session. */
+    resumedShare?: MedianEstimate;
+    /**
+     * What cpuUsPerHandshake prices, from the counters: `full` when at most 5 % of the handshakes
+     * resumed, `resumed` when at least 95 % did, else `mixed`; `unknown` without counters.
+     */
+    kind: HandshakeKind;
   };
   rotation?: {
     rotations: number;
@@ -122,6 +147,15 @@ export function summarizeMtls(results: Results, summary: ResultsSummary, referen
       return churn !== undefined && keepAlive !== undefined && rate > 0 ? [(churn - keepAlive) / rate] : [];
     });
     const reuse = churnTrials.map((trial) => trial.tls?.frontendSessionReusePercent).filter((value): value is number => value !== undefined);
+    const counted = churnTrials.filter((trial) => trial.tls?.serverFullHandshakes !== undefined && trial.tls.serverResumedHandshakes !== undefined);
+    const kindRate = (pick: (tls: NonNullable<OkTrial['tls']>) => number) => byRound(counted, (trial) => (trial.tls ? pick(trial.tls) / trial.tls.spanSeconds : undefined));
+    const resumedShares = byRound(counted, (trial) => {
+      const full = trial.tls?.serverFullHandshakes ?? 0;
+      const resumed = trial.tls?.serverResumedHandshakes ?? 0;
+      return full + resumed > 0 ? resumed / (full + resumed) : undefined;
+    });
+    const resumedShare = resumedShares.size > 0 ? estimateMedian([...resumedShares.values()]) : undefined;
+    const sessionResumption = (results.scenario as { mtls?: { sessionResumption?: boolean } }).mtls?.sessionResumption ?? true;
     handshakes = {
       churnArm,
       perSecond: estimateMedian([...churnRate.values()]),
@@ -131,6 +165,15 @@ export function summarizeMtls(results: Results, summary: ResultsSummary, referen
       steadyP50Us: estimateMedian([...perRoundStatistic(mtlsTrials, 'latencyUs', 'p50Us').values()]),
       firstRequestPenaltyUs: pairedOverhead(churnTrials, mtlsTrials, 'latencyUs').p50Us,
       ...(reuse.length > 0 ? { sessionReusePercent: reuse[reuse.length - 1] as number } : {}),
+      sessionResumption,
+      ...(counted.length > 0
+        ? {
+            fullPerSecond: estimateMedian([...kindRate((tls) => tls.serverFullHandshakes ?? 0).values()]),
+            resumedPerSecond: estimateMedian([...kindRate((tls) => tls.serverResumedHandshakes ?? 0).values()]),
+          }
+        : {}),
+      ...(resumedShare ? { resumedShare } : {}),
+      kind: handshakeKind(resumedShare?.median),
     };
   }
   const rotation = rotationSummary(results, [arm, churnArm]);

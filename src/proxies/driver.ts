@@ -35,6 +35,8 @@ export interface ProxyCapabilities {
   svidRotation: Capability;
   /** Per-trial TLS handshake/connection counters of the server sidecar. */
   tlsCounters: Capability;
+  /** `mtls.sessionResumption: false`: full TLS handshakes only between the sidecars. */
+  sessionResumptionOff: Capability;
   /** `mtls.cipher` with TLS 1.3: restricting the TLS 1.3 suites. */
   tls13CipherChoice: Capability;
   /** Application protocols the sidecar carries (what the load agent may speak through it). */
@@ -55,6 +57,10 @@ export interface TlsCounters {
   cumulativeTlsConnections: number;
   /** Share of frontend handshakes that resumed a session, in %. */
   frontendSessionReusePercent?: number;
+  /** Inbound (server-side) TLS handshakes since start that made a new session: full handshakes. */
+  fullHandshakes?: number;
+  /** Inbound TLS handshakes since start that resumed a session (ticket or cache). */
+  resumedHandshakes?: number;
 }
 
 /** An SVID as a proxy is given it: PEM certificate chain, PKCS #8 key, and the leaf's serial (hex). */

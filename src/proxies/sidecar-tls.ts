@@ -22,4 +22,9 @@ export interface SidecarTls {
   allowedServerIds: string[];
   /** per-request: a new TLS connection between the sidecars for every request (handshake churn). */
   connectionReuse: 'keep-alive' | 'per-request';
+  /**
+   * false: every TLS connection between the sidecars is a full handshake (the client offers no
+   * session and the server issues no tickets), so handshake churn prices the handshake itself.
+   */
+  sessionResumption: boolean;
 }

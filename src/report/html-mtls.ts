@@ -1,4 +1,4 @@
-import { SEED_MTLS_THROUGHPUT_DROP, type MtlsSummary } from '../analysis/mtls.js';
+import { SEED_MTLS_THROUGHPUT_DROP, type HandshakeKind, type MtlsSummary } from '../analysis/mtls.js';
 import { DEFAULT_CONFIDENCE, type MedianEstimate } from '../analysis/statistics.js';
 import { escapeHtml as e } from './escape.js';
 import { formatCoverage, formatEstimateMs } from './format.js';
@@ -15,6 +15,11 @@ const rps = (value: number) => value.toFixed(0);
 const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
 const vcpu = (value: number) => value.toFixed(3);
 const us = (value: number) => `${value.toFixed(0)} µs`;
+
+/** "full handshake", "resumed handshake", or plain "handshake" when the kind is mixed or not counted. */
+export function handshakeNoun(kind: HandshakeKind): string {
+  return kind === 'full' || kind === 'resumed' ? `${kind} handshake` : 'handshake';
+}
 
 function row(label: string, value: string, note = ''): string {
   return `<tr><th scope="row">${e(label)}</th><td class="num">${e(value)}</td><td>${e(note)}</td></tr>`;
@@ -42,7 +47,14 @@ export function renderMtls(mtls: MtlsSummary | undefined): string {
       ? [
           row(`handshakes per second, ${handshakes.churnArm}`, formatEstimate(handshakes.perSecond, rps), 'TLS connections the server sidecar accepted'),
           row(`handshakes per second, ${mtls.arm} (connections kept alive)`, formatEstimate(handshakes.keepAlivePerSecond, (value) => value.toFixed(1))),
-          row('sidecar CPU per handshake', formatEstimate(handshakes.cpuUsPerHandshake, us), `extra CPU of ${handshakes.churnArm} over ${mtls.arm}, per handshake`),
+          ...(handshakes.fullPerSecond && handshakes.resumedPerSecond
+            ? [
+                row(`full handshakes per second, ${handshakes.churnArm}`, formatEstimate(handshakes.fullPerSecond, rps), 'new TLS sessions: certificates exchanged and verified, key exchange'),
+                row(`resumed handshakes per second, ${handshakes.churnArm}`, formatEstimate(handshakes.resumedPerSecond, rps), 'sessions resumed from a ticket: no certificate exchange'),
+                row('share of handshakes resumed', formatEstimate(handshakes.resumedShare, percent), `mtls.sessionResumption: ${handshakes.sessionResumption}`),
+              ]
+            : []),
+          row(`sidecar CPU per ${handshakeNoun(handshakes.kind)}`, formatEstimate(handshakes.cpuUsPerHandshake, us), `extra CPU of ${handshakes.churnArm} over ${mtls.arm}, per handshake${handshakes.kind === 'mixed' ? ' (a mix of full and resumed: set mtls.sessionResumption to price one kind)' : ''}`),
           row('P50 of a first request (new TLS connection)', formatEstimateMs(handshakes.firstRequestP50Us)),
           row('P50 in steady state (connection reused)', formatEstimateMs(handshakes.steadyP50Us)),
           row('handshake penalty on a first request (P50)', formatEstimateMs(handshakes.firstRequestPenaltyUs, { signed: true })),

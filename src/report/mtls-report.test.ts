@@ -111,7 +111,7 @@ describe('renderTerminalMtls', () => {
       '  latency at 16 connections (closed model): P50 +0.043 ms [+0.025, +0.060], P99 +0.105 ms [+0.080, +0.130]',
       '  throughput drop at saturation: 11.3 % [6.3 %, 14.1 %] (seed: 10.0 %–15.0 %)',
       '  extra sidecar vCPU per 1k RPS: 0.030 [0.030, 0.030]',
-      '  handshakes: 3000 [2900, 3100]/s in mtls-churn, 100 µs [90 µs, 110 µs] sidecar CPU each, first-request P50 penalty +0.303 ms [+0.280, +0.320]',
+      '  handshakes: 3000 [2900, 3100]/s in mtls-churn, 100 µs [90 µs, 110 µs] sidecar CPU per handshake, first-request P50 penalty +0.303 ms [+0.280, +0.320]',
       '  SVID rotation under load: 2 done, 1 failed, 7 failed requests',
       '  ✖ certificate verify failed: A peer certificate was refused. Check that both sidecars trust the same CA bundle, that every SVID was issued by it and is valid now (clock skew, expiry), that a rotation updated both sides, and that the TLS version and cipher are allowed on both.',
     ]);

@@ -1,6 +1,6 @@
 import { SEED_MTLS_THROUGHPUT_DROP, type MtlsSummary } from '../analysis/mtls.js';
 import { formatEstimateMs } from './format.js';
-import { formatEstimate } from './html-mtls.js';
+import { formatEstimate, handshakeNoun } from './html-mtls.js';
 
 /** The mTLS cost in a few lines under the terminal table (the report has the full section). */
 export function renderTerminalMtls(mtls: MtlsSummary): string[] {
@@ -15,8 +15,12 @@ export function renderTerminalMtls(mtls: MtlsSummary): string[] {
   }
   lines.push(`  extra sidecar vCPU per 1k RPS: ${formatEstimate(mtls.sidecarVcpuPer1kRps.delta, (value) => value.toFixed(3))}`);
   if (mtls.handshakes) {
+    const { handshakes } = mtls;
+    const kinds = handshakes.fullPerSecond && handshakes.resumedPerSecond
+      ? ` (${formatEstimate(handshakes.fullPerSecond, (value) => value.toFixed(0))}/s full, ${formatEstimate(handshakes.resumedPerSecond, (value) => value.toFixed(0))}/s resumed)`
+      : '';
     lines.push(
-      `  handshakes: ${formatEstimate(mtls.handshakes.perSecond, (value) => value.toFixed(0))}/s in ${mtls.handshakes.churnArm}, ${formatEstimate(mtls.handshakes.cpuUsPerHandshake, (value) => `${value.toFixed(0)} µs`)} sidecar CPU each, first-request P50 penalty ${formatEstimateMs(mtls.handshakes.firstRequestPenaltyUs, { signed: true })}`,
+      `  handshakes: ${formatEstimate(handshakes.perSecond, (value) => value.toFixed(0))}/s in ${handshakes.churnArm}${kinds}, ${formatEstimate(handshakes.cpuUsPerHandshake, (value) => `${value.toFixed(0)} µs`)} sidecar CPU per ${handshakeNoun(handshakes.kind)}, first-request P50 penalty ${formatEstimateMs(handshakes.firstRequestPenaltyUs, { signed: true })}`,
     );
   }
   if (mtls.rotation) lines.push(`  SVID rotation under load: ${mtls.rotation.rotations} done, ${mtls.rotation.failedRotations.length} failed, ${mtls.rotation.failedRequests} failed requests`);

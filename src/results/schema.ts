@@ -90,6 +90,9 @@ const trialTlsSchema = z.object({
   /** Seconds the counters span (warm-up + measured window). */
   spanSeconds: z.number().positive(),
   frontendSessionReusePercent: z.number().optional(),
+  /** Inbound handshakes during the trial that were full (a new session) and that resumed one (warm-up included). */
+  serverFullHandshakes: z.number().int().nonnegative().optional(),
+  serverResumedHandshakes: z.number().int().nonnegative().optional(),
   rotations: z.array(z.object({ epochMs: z.number(), ok: z.boolean(), error: z.string().optional(), newSerials: z.array(z.string()) })),
   /** TLS failures the sidecars logged during the trial ("SSL handshake failure …"). */
   handshakeFailures: z.array(z.string()),

@@ -63,7 +63,7 @@ describe('createMtlsMaterial with the scenario defaults', () => {
   });
 
   it('TLS 1.3 by default, no cipher, each side allowing only the other, connections kept alive', () => {
-    const tls = { version: 'TLSv1.3', allowedClientIds: [CLIENT_ID], allowedServerIds: [SERVER_ID], connectionReuse: 'keep-alive' };
+    const tls = { version: 'TLSv1.3', allowedClientIds: [CLIENT_ID], allowedServerIds: [SERVER_ID], connectionReuse: 'keep-alive', sessionResumption: true };
     expect(material.client.tls).toStrictEqual(tls);
     expect(material.server.tls).toStrictEqual(tls);
   });
@@ -102,6 +102,7 @@ describe('createMtlsMaterial TLS settings and keys', () => {
       allowedClientIds: [CLIENT_ID],
       allowedServerIds: [SERVER_ID],
       connectionReuse: 'keep-alive',
+      sessionResumption: true,
     });
   });
 
@@ -113,6 +114,7 @@ describe('createMtlsMaterial TLS settings and keys', () => {
       allowedClientIds: [CLIENT_ID],
       allowedServerIds: [SERVER_ID],
       connectionReuse: 'keep-alive',
+      sessionResumption: true,
     });
   });
 

@@ -33,7 +33,7 @@ export function svidPem(svid: Svid): SvidPem {
 function sidecarTls(spec: MtlsSpec, clientId: string, serverId: string, connectionReuse: SidecarTls['connectionReuse']): SidecarTls {
   const version = spec.tlsVersion === '1.3' ? 'TLSv1.3' : 'TLSv1.2';
   const cipher = spec.cipher ? (version === 'TLSv1.3' ? { ciphersuites: spec.cipher } : { ciphers: spec.cipher }) : {};
-  return { version, ...cipher, allowedClientIds: [clientId], allowedServerIds: [serverId], connectionReuse };
+  return { version, ...cipher, allowedClientIds: [clientId], allowedServerIds: [serverId], connectionReuse, sessionResumption: spec.sessionResumption };
 }
 
 /** The run's trust domain: a CA, and one SVID for the client workload and one for the server. */

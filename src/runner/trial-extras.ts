@@ -71,6 +71,9 @@ export async function watchTls(dockerode: Dockerode, admin: ProxyTlsAdmin, clien
         serverTlsConnections: Math.max(0, after.cumulativeTlsConnections - before.cumulativeTlsConnections),
         spanSeconds,
         ...(after.frontendSessionReusePercent !== undefined ? { frontendSessionReusePercent: after.frontendSessionReusePercent } : {}),
+        ...(after.fullHandshakes !== undefined && before.fullHandshakes !== undefined && after.resumedHandshakes !== undefined && before.resumedHandshakes !== undefined
+          ? { serverFullHandshakes: Math.max(0, after.fullHandshakes - before.fullHandshakes), serverResumedHandshakes: Math.max(0, after.resumedHandshakes - before.resumedHandshakes) }
+          : {}),
         rotations,
         handshakeFailures: failures,
       };

@@ -21,6 +21,7 @@ const DEFAULT_MTLS: MtlsSpec = {
   svidTtlUs: 3_600_000_000,
   tlsVersion: '1.3',
   rotateDuringTrial: false,
+  sessionResumption: true,
 };
 
 function rejection(text: string, path = FILE): BenchError {

@@ -174,6 +174,7 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
       tlsVersion: file.mtls.tlsVersion,
       ...(file.mtls.cipher ? { cipher: file.mtls.cipher } : {}),
       rotateDuringTrial: file.mtls.rotateDuringTrial,
+      sessionResumption: file.mtls.sessionResumption,
     },
     gates: resolveGates(file.gates),
     host: { keepCpusAwake: file.host.keepCpusAwake },

@@ -19,6 +19,7 @@ const DEFAULT_MTLS: MtlsSpec = {
   svidTtlUs: 3_600_000_000,
   tlsVersion: '1.3',
   rotateDuringTrial: false,
+  sessionResumption: true,
 };
 
 /** The problems parseScenario lists for a file it refuses. */
@@ -61,6 +62,7 @@ describe('scenario mtls section', () => {
       tlsVersion: '1.2',
       cipher: 'ECDHE-RSA-AES128-GCM-SHA256',
       rotateDuringTrial: true,
+      sessionResumption: true,
     } satisfies MtlsSpec);
   });
 

@@ -12,6 +12,8 @@ export interface MtlsSpec {
   tlsVersion: '1.2' | '1.3';
   cipher?: string;
   rotateDuringTrial: boolean;
+  /** false: no TLS session resumption between the sidecars; every new connection is a full handshake. */
+  sessionResumption: boolean;
 }
 
 /** What a gate looks at: a metric of a topology (or "*": every topology it applies to). */

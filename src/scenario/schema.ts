@@ -97,6 +97,8 @@ const mtlsSchema = z
     cipher: z.string().regex(/^[A-Z0-9_-]+$/, { error: 'expected one cipher name, e.g. ECDHE-ECDSA-AES128-GCM-SHA256' }).optional(),
     /** Re-issue every SVID in the middle of each mtls trial, under load. */
     rotateDuringTrial: z.boolean({ error: 'expected true or false' }).default(false),
+    /** false: every new TLS connection between the sidecars is a full handshake (no session reuse, no tickets). */
+    sessionResumption: z.boolean({ error: 'expected true or false' }).default(true),
   })
   .default({
     trustDomain: 'cluster.local',
@@ -107,6 +109,7 @@ const mtlsSchema = z
     svidTtl: 3_600_000_000,
     tlsVersion: '1.3',
     rotateDuringTrial: false,
+    sessionResumption: true,
   });
 
 /** The scenario file as written: units still in strings, every key known. */
@@ -192,6 +195,9 @@ export const checkedScenarioFileSchema = scenarioFileSchema.superRefine((file, c
     if ('reason' in versions) ctx.addIssue({ code: 'custom', path: ['proxy', 'version'], message: versions.reason });
     else if (file.proxy.image !== undefined) ctx.addIssue({ code: 'custom', path: ['proxy', 'version'], message: 'proxy.image already says which build runs; give proxy.image or proxy.version, not both' });
     else if (!versions.pinned.includes(file.proxy.version)) ctx.addIssue({ code: 'custom', path: ['proxy', 'version'], message: `${file.proxy.profile} ${file.proxy.version} is not pinned; pinned: ${versions.pinned.join(', ')}` });
+  }
+  if (usesMtls && !file.mtls.sessionResumption && !capabilities.sessionResumptionOff.supported) {
+    ctx.addIssue({ code: 'custom', path: ['mtls', 'sessionResumption'], message: capabilities.sessionResumptionOff.reason });
   }
   if (file.proxy.addedDelay !== undefined && !capabilities.addedDelay.supported) {
     ctx.addIssue({ code: 'custom', path: ['proxy', 'addedDelay'], message: capabilities.addedDelay.reason });

@@ -9,7 +9,7 @@ import { sdsSecretEntries } from './sds.js';
 const OPTIONS: SidecarOptions = { workerThreads: 2, appPort: 8080, inboundPort: 15006, outboundPort: 15001 };
 const CLIENT_ID = 'spiffe://cluster.local/ns/bench/sa/loadgen';
 const SERVER_ID = 'spiffe://cluster.local/ns/bench/sa/app';
-const TLS13: SidecarTls = { version: 'TLSv1.3', allowedClientIds: [CLIENT_ID], allowedServerIds: [SERVER_ID], connectionReuse: 'keep-alive' };
+const TLS13: SidecarTls = { version: 'TLSv1.3', allowedClientIds: [CLIENT_ID], allowedServerIds: [SERVER_ID], connectionReuse: 'keep-alive', sessionResumption: true };
 
 const DOWNSTREAM_TLS_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
 const UPSTREAM_TLS_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext';

@@ -42,8 +42,31 @@ export function parseTlsCounters(info: string): TlsCounters {
   return { cumulativeTlsConnections: field('CumSslConns') ?? 0, ...(reuse !== undefined ? { frontendSessionReusePercent: reuse } : {}) };
 }
 
+/**
+ * The inbound frontend's handshakes from `show stat` (CSV): the SSL stats module's `ssl_sess`
+ * (sessions established with a full handshake) and `ssl_reused_sess` (resumed). Measured on
+ * HAProxy 2.6 with mtls-churn for 2 s: 2 new + 488 reused of 490 connections with resumption,
+ * 406 new + 0 reused without.
+ */
+export function parseFrontendHandshakes(csv: string, frontend = 'inbound'): { fullHandshakes: number; resumedHandshakes: number } | undefined {
+  const lines = csv.split('\n');
+  const header = lines.find((line) => line.startsWith('# '))?.slice(2).split(',');
+  const row = lines.find((line) => line.startsWith(`${frontend},FRONTEND,`))?.split(',');
+  if (!header || !row) return undefined;
+  const value = (name: string) => {
+    const index = header.indexOf(name);
+    const text = index < 0 ? undefined : row[index];
+    return text === undefined || text === '' ? undefined : Number(text);
+  };
+  const full = value('ssl_sess');
+  const resumed = value('ssl_reused_sess');
+  return full === undefined || resumed === undefined || !Number.isFinite(full) || !Number.isFinite(resumed) ? undefined : { fullHandshakes: full, resumedHandshakes: resumed };
+}
+
 export async function readTlsCounters(sidecar: ProxyExec): Promise<TlsCounters> {
-  return parseTlsCounters(await haproxyAdmin(sidecar, 'show info'));
+  const counters = parseTlsCounters(await haproxyAdmin(sidecar, 'show info'));
+  const handshakes = parseFrontendHandshakes(await haproxyAdmin(sidecar, 'show stat'));
+  return { ...counters, ...(handshakes ?? {}) };
 }
 
 /** HAProxy's TLS operations through the runtime API (the socket exists in mtls sidecars only). */

@@ -16,6 +16,7 @@ export const haproxyDriver: ProxyDriver = {
     svidRotation: supported,
     tlsCounters: supported,
     tls13CipherChoice: supported,
+    sessionResumptionOff: supported,
     protocols: ['http1'],
   },
   versions: { reason: 'HAProxy comes from Debian bookworm’s package (2.6), one version; set proxy.image to run another build' },

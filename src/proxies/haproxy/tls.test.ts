@@ -9,7 +9,7 @@ const OPTIONS: SidecarOptions = { workerThreads: 2, appPort: 8080, inboundPort: 
 const CLIENT_ID = 'spiffe://cluster.local/ns/bench/sa/loadgen';
 const SERVER_ID = 'spiffe://cluster.local/ns/bench/sa/app';
 
-const TLS13: SidecarTls = { version: 'TLSv1.3', allowedClientIds: [CLIENT_ID], allowedServerIds: [SERVER_ID], connectionReuse: 'keep-alive' };
+const TLS13: SidecarTls = { version: 'TLSv1.3', allowedClientIds: [CLIENT_ID], allowedServerIds: [SERVER_ID], connectionReuse: 'keep-alive', sessionResumption: true };
 const TLS13_SUITE: SidecarTls = { ...TLS13, ciphersuites: 'TLS_AES_128_GCM_SHA256' };
 const TLS12_CIPHER: SidecarTls = { ...TLS13, version: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' };
 

@@ -29,8 +29,11 @@ function tlsOptions(tls: SidecarTls): string {
   return `ca-file ${BUNDLE_PEM_PATH} verify required ssl-min-ver ${tls.version} ssl-max-ver ${tls.version}${cipherOption}`;
 }
 
+/** Without resumption the server issues no session tickets (TLS 1.2 and 1.3 resumption both ride on them here). */
+const noTickets = (tls: SidecarTls): string => (tls.sessionResumption ? '' : ' no-tls-tickets');
+
 export function inboundBind(port: number, tls: SidecarTls | undefined): string {
-  return tls ? `bind :${port} ssl crt ${SVID_PEM_PATH} ${tlsOptions(tls)}` : `bind :${port}`;
+  return tls ? `bind :${port} ssl crt ${SVID_PEM_PATH} ${tlsOptions(tls)}${noTickets(tls)}` : `bind :${port}`;
 }
 
 /**
@@ -45,7 +48,9 @@ export function inboundIdentityCheck(tls: SidecarTls | undefined): string {
 }
 
 export function outboundServer(tls: SidecarTls | undefined): string {
-  return tls ? `server original 0.0.0.0:0 ssl crt ${SVID_PEM_PATH} ${tlsOptions(tls)}` : 'server original 0.0.0.0:0';
+  // no-ssl-reuse: the client sidecar offers no cached session, so each connection is a full handshake.
+  const reuse = tls && !tls.sessionResumption ? ` no-ssl-reuse${noTickets(tls)}` : '';
+  return tls ? `server original 0.0.0.0:0 ssl crt ${SVID_PEM_PATH} ${tlsOptions(tls)}${reuse}` : 'server original 0.0.0.0:0';
 }
 
 /** Checked on every response: pooled server connections change under a session, so no caching. */
