@@ -46,6 +46,9 @@ export interface ProxyCapabilities {
 /** The releases `proxy.version` may name, or why the proxy's version cannot be chosen. */
 export type VersionChoice = { pinned: readonly string[]; default: string } | { reason: string };
 
+/** Reads a sidecar's counters of traffic its own limits refused, cumulative since start, by the proxy's counter name. */
+export type ProxyLimitReader = (sidecar: ProxyExec) => Promise<Record<string, number>>;
+
 /** The smallest view of a running container a driver needs: `docker exec`. A StartedTestContainer fits. */
 export interface ProxyExec {
   exec(command: string[], options?: { env?: Record<string, string> }): Promise<{ exitCode: number; output: string; stdout: string }>;
@@ -133,6 +136,10 @@ export interface ProxyDriver {
   readStats?(sidecar: ProxyExec): Promise<SidecarStats>;
   /** Where readStats reads from, recorded with each trial's counters (e.g. "envoy admin /stats"). */
   statsSource?: string;
+  /** A connection count the proxy cannot go above here; the schema refuses scenarios that ask for more. */
+  connectionLimit?: { maxConnections: number; reason: string };
+  /** Counters of traffic refused by the proxy's own limits (Envoy's circuit-breaker overflows). */
+  readLimitCounters?: ProxyLimitReader;
 }
 
 /** A driver with its image resolved: what the planner puts in pods. */

@@ -124,6 +124,10 @@ export const sidecarStatsSchema = z.object({ inbound: hopStatsSchema, outbound: 
 /** What one sidecar's proxy counted during a trial (warm-up included), from its driver's stats reader. */
 const trialProxyStatsSchema = sidecarStatsSchema.extend({ pod: z.enum(['client', 'server']), source: z.string() });
 
+/** A proxy limit that refused traffic during a trial (e.g. Envoy's upstream_rq_pending_overflow): the cause of its errors. */
+const trialLimitHitSchema = z.object({ pod: z.enum(['client', 'server']), counter: z.string(), count: z.number().int().positive() });
+export type TrialLimitHit = z.infer<typeof trialLimitHitSchema>;
+
 /** Optional closed-model burst after the main load: the throughput the topology saturates at. */
 const trialSaturationSchema = z.object({
   connections: z.number().int().positive(),
@@ -141,6 +145,8 @@ const okTrialSchema = z.object({
   load: trialLoadSchema,
   tls: trialTlsSchema.optional(),
   proxyStats: z.array(trialProxyStatsSchema).optional(),
+  /** Proxy limits hit during the trial (absent: the proxy cannot tell, or none was hit). */
+  limitHits: z.array(trialLimitHitSchema).optional(),
   saturation: trialSaturationSchema.optional(),
   bpf: z.object({ counters: bpfCountersSchema }).optional(),
   resources: z.object({ intervalMs: z.number().positive(), samples: z.array(resourceSampleSchema) }),

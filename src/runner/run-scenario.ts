@@ -138,7 +138,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       started.push(topology);
       topologyRecords.push(topology.record);
     }
-    Object.assign(proxyVersions, await readProxyVersions(started, proxy.driver.versionCommand, proxy.driver.name));
+    Object.assign(proxyVersions, await readProxyVersions(started, proxyByArm));
     await runTrials({
       dockerode,
       topologies: started,
@@ -230,17 +230,22 @@ function folderTimestamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-async function readProxyVersions(topologies: readonly StartedTopology[], command: string[], proxyName: string): Promise<Record<string, string>> {
+/**
+ * Each proxy's version line, asked of a sidecar of an arm that runs it (an --interleave-with run
+ * has two proxies). A command that fails records nothing rather than its error text.
+ */
+async function readProxyVersions(topologies: readonly StartedTopology[], proxyByArm: ReadonlyMap<string, ProxyDriver>): Promise<Record<string, string>> {
+  const versions: Record<string, string> = {};
   for (const topology of topologies) {
-    for (const pod of [topology.server, topology.client]) {
-      const sidecar = pod.containers.find((container) => container.role === 'sidecar');
-      if (!sidecar) continue;
-      const result = await sidecar.handle.exec(command);
-      const firstLine = result.output.trim().split('\n')[0] ?? '';
-      return { [proxyName]: firstLine };
-    }
+    const driver = proxyByArm.get(topology.plan.arm);
+    if (!driver || versions[driver.name] !== undefined) continue;
+    const sidecar = [topology.server, topology.client].flatMap((pod) => pod.containers).find((container) => container.role === 'sidecar');
+    if (!sidecar) continue;
+    const result = await sidecar.handle.exec(driver.versionCommand);
+    const firstLine = result.output.trim().split('\n')[0] ?? '';
+    if (result.exitCode === 0 && firstLine) versions[driver.name] = firstLine;
   }
-  return {};
+  return versions;
 }
 
 

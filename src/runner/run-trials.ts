@@ -4,6 +4,7 @@ import { failedRequests, successfulResponses, type AgentSpec } from '../load/age
 import { runLoad } from '../load/run-agent.js';
 import type { Progress } from '../progress.js';
 import type { ProxyDriver, ProxyTlsAdmin } from '../proxies/driver.js';
+import { describeLimitHits, watchLimits } from './proxy-limits.js';
 import type { BpfCounters, TrialRecord } from '../results/schema.js';
 import { counterDelta, inactivityProblems, type BpfSession } from '../interception/index.js';
 import { APP_PORT } from '../runtime/topology.js';
@@ -74,6 +75,9 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
   let bpfCounters: BpfCounters | undefined;
   try {
     const bpfBefore = await bpf?.session.counters(topology.plan.arm);
+    // The proxy's own limit counters (Envoy's overflows), read around the trial.
+    const limitReader = options.proxyByArm?.get(topology.plan.arm)?.readLimitCounters;
+    const limitWatch = limitReader ? await watchLimits(topology, limitReader) : undefined;
     await sampler.start();
     // Mid-window: the agent takes ~0.2 s to start, then the warm-up, then half the window.
     const rotation = mtls?.rotateDuringTrial ? { material: mtls.material, afterMs: 200 + (spec.warmupUs + spec.durationUs / 2) / 1000 } : undefined;
@@ -94,6 +98,8 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
     const samples = await sampler.stop();
     const proxyStats = await statsWatch?.finish();
     const tls = await tlsWatch?.finish((spec.warmupUs + spec.durationUs) / 1e6, proxyStats);
+    const limitHits = await limitWatch?.finish();
+    if (limitHits && limitHits.length > 0) options.progress.warn(`${title}: ${describeLimitHits(limitHits)}`);
     if (bpf && bpfBefore) {
       bpfCounters = counterDelta(bpfBefore, await bpf.session.counters(topology.plan.arm));
       const idle = inactivityProblems(bpf.mechanisms, bpfCounters);
@@ -114,6 +120,7 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
       load: loadRecord,
       ...(tls ? { tls } : {}),
       ...(proxyStats ? { proxyStats } : {}),
+      ...(limitHits && limitHits.length > 0 ? { limitHits } : {}),
       ...(saturation ? { saturation } : {}),
       ...(bpfCounters ? { bpf: { counters: bpfCounters } } : {}),
       resources: { intervalMs: options.samplingIntervalMs, samples },

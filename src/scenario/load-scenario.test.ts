@@ -139,6 +139,12 @@ describe('parseScenario: proxy.version', () => {
     expect(rejection(withProxy('{ profile: envoy, version: 1.28.0 }')).details).toStrictEqual(['bad.yaml:2:35  proxy.version: envoy 1.28.0 is not pinned; pinned: 1.40.0, 1.36.2']);
   });
 
+  it('refuses more connections than HAProxy’s maxconn, rather than let it queue them unseen', () => {
+    const text = 'topologies: [sidecar]\nload: { connections: 9000, duration: 1s }\n';
+    expect(rejection(text).details[0]).toMatch(/^bad\.yaml:2:22  load\.connections: haproxy takes at most 8000 connections per sidecar here \(HAProxy’s maxconn/);
+    expect(parseScenario(text.replace('load:', 'proxy: { profile: envoy }\nload:'), FILE).load.connections).toBe(9000);
+  });
+
   it('refuses a version for HAProxy, and a version beside an image', () => {
     expect(rejection(withProxy('{ profile: haproxy, version: 2.6.12 }')).details[0]).toMatch(/^bad\.yaml:2:37  proxy\.version: HAProxy comes from Debian bookworm’s package/);
     expect(rejection(withProxy('{ profile: envoy, version: 1.40.0, image: my/envoy }')).details).toStrictEqual(['bad.yaml:2:35  proxy.version: proxy.image already says which build runs; give proxy.image or proxy.version, not both']);

@@ -190,6 +190,12 @@ export const checkedScenarioFileSchema = scenarioFileSchema.superRefine((file, c
   if (usesMtls && file.mtls.rotateDuringTrial && !capabilities.svidRotation.supported) {
     ctx.addIssue({ code: 'custom', path: ['mtls', 'rotateDuringTrial'], message: capabilities.svidRotation.reason });
   }
+  const connectionLimit = proxyDriver(file.proxy.profile).connectionLimit;
+  const connections = Math.max(file.load.connections, file.load.saturation?.connections ?? 0);
+  if (connectionLimit && connections > connectionLimit.maxConnections) {
+    const path = file.load.connections > connectionLimit.maxConnections ? ['load', 'connections'] : ['load', 'saturation', 'connections'];
+    ctx.addIssue({ code: 'custom', path, message: `${file.proxy.profile} takes at most ${connectionLimit.maxConnections} connections per sidecar here (${connectionLimit.reason}); ask for at most that, or use another proxy.profile` });
+  }
   const versions = proxyDriver(file.proxy.profile).versions;
   if (file.proxy.version !== undefined) {
     if ('reason' in versions) ctx.addIssue({ code: 'custom', path: ['proxy', 'version'], message: versions.reason });

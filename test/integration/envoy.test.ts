@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_SERVICE_TIME_HEADER, HOP_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from '../../src/load/headers.js';
 import { runProbe } from '../../src/load/run-agent.js';
 import { DEFAULT_ENVOY_VERSION } from '../../src/proxies/envoy/versions.js';
+import { readEnvoyOverflows } from '../../src/proxies/envoy/limits.js';
 import { readEnvoyStats } from '../../src/proxies/envoy/stats.js';
 import { createMtlsMaterial } from '../../src/runner/mtls-material.js';
 import { startPod, type PodContainerSpec, type StartedPod } from '../../src/runtime/pod.js';
@@ -92,9 +93,26 @@ describe.skipIf(!dockerode)('Envoy as the sidecar, its image built from the pinn
     expect(serverAfter.inbound.downstreamRqTotal - serverBefore.inbound.downstreamRqTotal).toBeGreaterThanOrEqual(1);
     expect(clientAfter.outbound.downstreamRqTotal - clientBefore.outbound.downstreamRqTotal).toBeGreaterThanOrEqual(1);
     expect(clientAfter.outbound.upstreamRqTotal - clientBefore.outbound.upstreamRqTotal).toBeGreaterThanOrEqual(1);
+    // Its circuit-breaker overflow counters are there to read, and nothing overflowed.
+    const overflows = await readEnvoyOverflows(sidecar(server) as NonNullable<ReturnType<typeof sidecar>>);
+    expect(overflows['cluster.local_app.upstream_rq_pending_overflow']).toBe(0);
+    expect(overflows['cluster.original_destination.upstream_cx_overflow']).toBe(0);
     // The admin listener is bound to loopback only (as Istio's): 127.0.0.1:15000 is the only socket listening on 15000.
     const listening = await sidecar(server)?.exec(['bash', '-c', "awk '$4 == \"0A\" && $2 ~ /:3A98$/ { print $2 }' /proc/net/tcp /proc/net/tcp6"]);
     expect(listening?.stdout.trim().split('\n')).toStrictEqual(['0100007F:3A98']);
+  });
+
+  it('adds the calibration delay with the relay in its image (addedDelay and calibrate work on Envoy)', async () => {
+    const plan = pods.plan('sidecar-inbound', SCENARIO, { arm: 'calibrating', calibrationDelayUs: 20_000 });
+    const delayedServer = await startPod(plan.server, pods.context);
+    const delayedClient = await startPod(plan.client, pods.context);
+    const loadgen = delayedClient.containers.find((container) => container.role === 'loadgen')?.id as string;
+    const answer = await runProbe(docker, loadgen, { ...PROBE, host: delayedServer.ip, port: APP_PORT });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers[HOP_HEADER]).toBe('inbound');
+    // Envoy's upstream time (whole ms) includes the relay's 20 ms hold; the app itself answers at once.
+    expect(Number(answer.headers[UPSTREAM_SERVICE_TIME_HEADER])).toBeGreaterThanOrEqual(20);
+    expect(Number(answer.headers[APP_SERVICE_TIME_HEADER])).toBeLessThan(20_000);
   });
 
   it('runs the pinned default release as uid 1337', async () => {

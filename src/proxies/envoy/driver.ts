@@ -5,6 +5,7 @@ import { renderEnvoyConfig } from './config.js';
 import { rotateEnvoySvid, sdsSecretEntries } from './sds.js';
 import { readEnvoyStats } from './stats.js';
 import { resolveEnvoyImage } from './image.js';
+import { readEnvoyOverflows } from './limits.js';
 import { DEFAULT_ENVOY_VERSION, PINNED_ENVOY_VERSIONS } from './versions.js';
 
 const CONFIG_PATH = '/etc/sidecar/envoy.yaml';
@@ -45,4 +46,6 @@ export const envoyDriver: ProxyDriver = {
   tlsAdmin: { rotateSvid: (sidecar, svid, caCertificatePem) => rotateEnvoySvid(sidecar, svid, caCertificatePem) },
   readStats: readEnvoyStats,
   statsSource: 'envoy admin /stats',
+  // Circuit breakers follow the scenario (config.ts), and a trial that still overflows says so.
+  readLimitCounters: readEnvoyOverflows,
 };

@@ -3,6 +3,9 @@ import { CALIBRATION_RELAY_PORT } from '../calibration-delay.js';
 import type { SidecarOptions } from '../driver.js';
 import { defaultsTlsLines, globalTlsLines, inboundBind, inboundIdentityCheck, outboundIdentityCheck, outboundServer } from './tls.js';
 
+/** HAProxy's global maxconn; the scenario schema refuses more connections than this (driver.connectionLimit). */
+export const HAPROXY_MAXCONN = 8000;
+
 /**
  * HAProxy 2.6 as a sidecar: inbound listener forwards to the local app, outbound listener forwards
  * to the connection's original destination (SO_ORIGINAL_DST through `server … 0.0.0.0:0`). Both
@@ -17,7 +20,7 @@ export function renderHaproxyConfig(options: SidecarOptions): string {
   nbthread ${options.workerThreads}${globalTlsLines(tls)}
   # Two sockets per proxied connection must fit under the engine's open-file limit (20000 here;
   # HAProxy refuses to start when it cannot raise its limit that far).
-  maxconn 8000
+  maxconn ${HAPROXY_MAXCONN}
 
 defaults
   mode http${defaultsTlsLines(tls)}
