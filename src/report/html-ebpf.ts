@@ -39,6 +39,6 @@ ${savings}
 <table><thead><tr><th>arm</th>${BPF_COUNTER_NAMES.map((name) => `<th>${e(name)}</th>`).join('')}<th>redirected per response</th><th>trials failed: programs idle</th></tr></thead><tbody>
 ${counters}
 </tbody></table>
-<p class="note">A trial whose programs did nothing fails (SB_BPF_INACTIVE) and is never counted as a saving. With sockops + sk_msg every request and every response crosses three socket pairs (loadgen ↔ client sidecar, client sidecar ↔ server sidecar, server sidecar ↔ app): 6 messages redirected per response means every hop skipped the TCP stack. With mTLS the sidecar ↔ sidecar messages would be ciphertext: sk_msg moves bytes and does not care, but this run's eBPF arms are plaintext.</p>
+<p class="note">A trial whose programs did nothing fails (SB_BPF_INACTIVE) and is never counted as a saving. With sockops + sk_msg every request and every response crosses three socket pairs (loadgen ↔ client sidecar, client sidecar ↔ server sidecar, server sidecar ↔ app): at least 6 messages redirected per response (a response written in two parts counts twice) and no message left to TCP mean every hop skipped the TCP stack. With mTLS the sidecar ↔ sidecar messages would be ciphertext: sk_msg moves bytes and does not care, but this run's eBPF arms are plaintext.</p>
 </section>`;
 }

@@ -115,6 +115,53 @@ describe.skipIf(!dockerode)('the ebpf topology on real containers', () => {
   });
 });
 
+describe.skipIf(!dockerode).each([
+  { topology: 'ebpf-sockmap' as const, mechanisms: { sockmap: true, connect: false } },
+  { topology: 'ebpf-connect' as const, mechanisms: { sockmap: false, connect: true } },
+])('$topology alone', ({ topology, mechanisms }) => {
+  const docker = dockerode as Dockerode;
+  let pods: TestPods;
+  let client: StartedPod;
+  let server: StartedPod;
+  let session: BpfSession;
+
+  beforeAll(async () => {
+    const image = await ebpfImage(docker);
+    pods = await setUpTestPods(docker, topology);
+    const plan = pods.plan(topology, SCENARIO);
+    server = await startPod(plan.server, pods.context);
+    client = await startPod(plan.client, pods.context);
+    session = await BpfSession.open({ dockerode: docker, resources: pods.resources, image, keeperImage: pods.image('pause') });
+    await session.attach(topology, await planAttachments(mechanisms, [...client.containers, ...server.containers]));
+  });
+
+  afterAll(async () => {
+    expect(await pods.resources.removeAll()).toEqual([]);
+  });
+
+  it('moves only its own counters, with the other mechanism’s path left to iptables', async () => {
+    const loadgen = client.containers.find((container) => container.role === 'loadgen')?.id as string;
+    const countersBefore = await session.counters(topology);
+    const load = await runLoad(docker, loadgen, { ...LOAD, host: server.ip, port: APP_PORT });
+    expect(load.responses).toBeGreaterThan(10);
+    expect(load.connectionErrors + load.timeouts).toBe(0);
+    const delta = counterDelta(countersBefore, await session.counters(topology));
+    if (mechanisms.sockmap) {
+      // Paired through the outbound and inbound REDIRECTs: every hop of request and response.
+      expect(client.interceptionTable).toContain('-A SIDECAR_OUTBOUND -p tcp -j REDIRECT --to-ports 15001');
+      expect(delta.messagesRedirected).toBeGreaterThanOrEqual(6 * load.responses);
+      expect(delta.messagesPassed).toBe(0);
+      expect(delta.connectsRewritten).toBe(0);
+    } else {
+      expect(client.interceptionTable).not.toContain('SIDECAR_OUTBOUND');
+      expect(delta.connectsRewritten).toBeGreaterThanOrEqual(LOAD.connections);
+      expect(delta.originalDstAnswered).toBe(delta.connectsRewritten);
+      expect(delta.messagesRedirected).toBe(0);
+      expect(delta.socketsAdded).toBe(0);
+    }
+  });
+});
+
 describe.skipIf(!dockerode)('Ctrl-C during an ebpf run', () => {
   it('detaches and unpins every program, removes the bpffs volume, exits 130', async () => {
     const docker = dockerode as Dockerode;
