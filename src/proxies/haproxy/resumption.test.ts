@@ -65,3 +65,14 @@ describe('mtls.sessionResumption in a scenario', () => {
     expect(() => parseScenario(`${base}mtls: { sessionResumption: "no" }\n`, 's.yaml')).toThrow(expect.objectContaining({ details: [expect.stringContaining('mtls.sessionResumption: expected true or false')] }));
   });
 });
+
+describe('scenarios/mtls-full-handshakes.yaml', () => {
+  it('is scenarios/mtls.yaml with session resumption off, and nothing else changed', async () => {
+    const { loadScenario } = await import('../../scenario/index.js');
+    const resumed = await loadScenario('scenarios/mtls.yaml');
+    const full = await loadScenario('scenarios/mtls-full-handshakes.yaml');
+    expect([resumed.mtls.sessionResumption, full.mtls.sessionResumption]).toEqual([true, false]);
+    const comparable = (s: typeof full) => ({ ...s, name: '', description: '', sourceFile: '', mtls: { ...s.mtls, sessionResumption: true } });
+    expect(comparable(full)).toEqual(comparable(resumed));
+  });
+});
