@@ -89,12 +89,13 @@ const trialTlsSchema = z.object({
   serverTlsConnections: z.number().nonnegative(),
   /** Seconds the counters span (warm-up + measured window). */
   spanSeconds: z.number().positive(),
+  /** Share of the server sidecar's inbound handshakes that resumed a session, in % (HAProxy: since it started; Envoy: in the trial). */
   frontendSessionReusePercent: z.number().optional(),
   /** Inbound handshakes during the trial that were full (a new session) and that resumed one (warm-up included). */
   serverFullHandshakes: z.number().int().nonnegative().optional(),
   serverResumedHandshakes: z.number().int().nonnegative().optional(),
   rotations: z.array(z.object({ epochMs: z.number(), ok: z.boolean(), error: z.string().optional(), newSerials: z.array(z.string()) })),
-  /** TLS failures the sidecars logged during the trial ("SSL handshake failure …"). */
+  /** TLS failures of the trial: lines the sidecars logged (HAProxy: "SSL handshake failure …"), or the ssl.* failure counters that moved (Envoy). */
   handshakeFailures: z.array(z.string()),
 });
 
