@@ -48,11 +48,11 @@ async function calibrate(scenarioPath: string, flags: CalibrateFlags): Promise<n
   try {
     const delaysUs = parseDelays(flags.delays);
     const scenario = await loadScenario(scenarioPath);
-    const topology = scenario.topologies.find((name) => topologyDefinition(name).serverSidecar);
-    if (!topology) throw new BenchError('SB_SCENARIO_INVALID', `${scenarioPath}: topologies: calibration needs a topology with a sidecar (sidecar-inbound or sidecar)`);
-    const addedDelay = proxyDriver(scenario.proxy.profile).capabilities.addedDelay;
-    if (!addedDelay.supported) throw new BenchError('SB_SCENARIO_INVALID', `${scenarioPath}: proxy.profile: calibration adds a known delay inside the sidecar, which ${scenario.proxy.profile} cannot: ${addedDelay.reason}`);
-    const { arms, plan } = calibrationArms(topology, delaysUs);
+    const arm = scenario.arms.find((candidate) => candidate.proxy !== undefined && topologyDefinition(candidate.topology).serverSidecar);
+    if (!arm?.proxy) throw new BenchError('SB_SCENARIO_INVALID', `${scenarioPath}: topologies: calibration needs a topology with a sidecar (sidecar-inbound or sidecar)`);
+    const addedDelay = proxyDriver(arm.proxy.profile).capabilities.addedDelay;
+    if (!addedDelay.supported) throw new BenchError('SB_SCENARIO_INVALID', `${scenarioPath}: proxy.profile: calibration adds a known delay inside the sidecar, which ${arm.proxy.profile} cannot: ${addedDelay.reason}`);
+    const { arms, plan } = calibrationArms(arm.topology, delaysUs, arm.proxy);
     const progress = createProgressDisplay();
     planOrRefuse(scenario, { count: arms.length, label: 'arms' }, flags.maxDuration, progress);
     const outcome = await interruptibly((signal, onCleanup) =>

@@ -72,6 +72,21 @@ const topologyBpfSchema = z.object({
   attachments: z.array(z.object({ kind: z.enum(['sockops', 'sockops-origin', 'connect4', 'getsockopt']), container: z.string(), cgroup: z.string() })),
 });
 
+
+/** An arm's own sidecar proxy, as the scenario asked for it and as the running sidecar reports itself. */
+const armProxyRecordSchema = z.object({
+  profile: z.string(),
+  /** The release the scenario pinned (proxy.version), when it pinned one. */
+  requestedVersion: z.string().optional(),
+  /** The first line of the sidecar's own version command, run in this arm's sidecar. */
+  version: z.string(),
+  image: z.string(),
+  workerThreads: z.number().int().positive(),
+  addedDelayUs: z.number().nonnegative().optional(),
+});
+export type ArmProxyRecord = z.infer<typeof armProxyRecordSchema>;
+
+/** One arm of the run (named after its topology unless the scenario names its arms). */
 const topologyRecordSchema = z.object({
   name: z.string(),
   description: z.string(),
@@ -79,6 +94,8 @@ const topologyRecordSchema = z.object({
   interception: z.string().optional(),
   bpf: topologyBpfSchema.optional(),
   pods: z.array(podRecordSchema),
+  /** Absent for arms without a sidecar (app-only). */
+  proxy: armProxyRecordSchema.optional(),
 });
 
 const trialLoadSchema = agentResultSchema.omit({ event: true });
@@ -220,7 +237,7 @@ export const resultsSchema = z.object({
   scenario: z.looseObject({ name: z.string(), topologies: z.array(z.string()) }),
   host: hostFingerprintSchema,
   images: z.record(z.string(), z.object({ tag: z.string(), id: z.string() })),
-  /** Versions of the proxies as they report themselves. */
+  /** Versions of the proxies as they report themselves: per profile, or per arm when arms of one profile differ (each arm's own is in topologies[].proxy). */
   proxyVersions: z.record(z.string(), z.string()),
   topologies: z.array(topologyRecordSchema),
   /** The topology every overhead is measured against; "app-only" when absent. */

@@ -15,8 +15,8 @@ describe('scenarioArms', () => {
   it('is one arm per topology, named after it', () => {
     expect(scenarioArms(CANDIDATE)).toStrictEqual([
       { name: 'app-only', topology: 'app-only', description: TOPOLOGY_DESCRIPTIONS['app-only'] },
-      { name: 'sidecar', topology: 'sidecar', description: TOPOLOGY_DESCRIPTIONS.sidecar },
-      { name: 'mtls', topology: 'mtls', description: TOPOLOGY_DESCRIPTIONS.mtls },
+      { name: 'sidecar', topology: 'sidecar', description: TOPOLOGY_DESCRIPTIONS.sidecar, proxy: CANDIDATE.proxy },
+      { name: 'mtls', topology: 'mtls', description: TOPOLOGY_DESCRIPTIONS.mtls, proxy: CANDIDATE.proxy },
     ]);
   });
 });
@@ -51,9 +51,50 @@ describe('pairedArms', () => {
     expect(arms.every((arm) => arm.calibrationDelayUs === undefined)).toBe(true);
   });
 
+  it('each side runs its own proxy: the baseline arm the baseline’s (here Envoy), the candidate arm the candidate’s', () => {
+    expect(arms.map((arm) => [arm.name, arm.proxy])).toStrictEqual([
+      ['app-only', undefined],
+      ['sidecar-baseline', { profile: 'envoy', workerThreads: 1 }],
+      ['sidecar', { profile: 'haproxy', workerThreads: 2 }],
+      ['mtls-baseline', { profile: 'envoy', workerThreads: 1 }],
+      ['mtls', { profile: 'haproxy', workerThreads: 2 }],
+    ]);
+  });
+
+  it('pairs named arms by name, each twin with the baseline arm’s own proxy', () => {
+    const arms = (file: string, delay: string) =>
+      scenario(file, ['arms:', '  - { name: bare, topology: app-only }', `  - { name: h, topology: sidecar, proxy: { addedDelay: ${delay} } }`, '  - { name: e, topology: sidecar, proxy: { profile: envoy, version: "1.36.2" } }', ...LOAD]);
+    const paired = pairedArms(arms('c.yaml', '1ms'), arms('b.yaml', '2ms'));
+    expect(paired.map((arm) => [arm.name, arm.proxy?.addedDelayUs ?? arm.proxy?.version])).toStrictEqual([
+      ['bare', undefined],
+      ['h-baseline', 2000],
+      ['h', 1000],
+      ['e-baseline', '1.36.2'],
+      ['e', '1.36.2'],
+    ]);
+    expect(paired.map((arm) => arm.description)).toStrictEqual([
+      TOPOLOGY_DESCRIPTIONS['app-only'],
+      `${TOPOLOGY_DESCRIPTIONS.sidecar} (haproxy, +2ms added delay; baseline: b.yaml)`,
+      `${TOPOLOGY_DESCRIPTIONS.sidecar} (haproxy, +1ms added delay; candidate: c.yaml)`,
+      `${TOPOLOGY_DESCRIPTIONS.sidecar} (envoy 1.36.2; baseline: b.yaml)`,
+      `${TOPOLOGY_DESCRIPTIONS.sidecar} (envoy 1.36.2; candidate: c.yaml)`,
+    ]);
+  });
+
   it('follows the candidate’s topologies', () => {
     const candidate = scenario('c.yaml', ['topologies: [mtls-churn]', ...LOAD]);
     expect(pairedArms(candidate, BASELINE).map((arm) => arm.name)).toStrictEqual(['mtls-churn-baseline', 'mtls-churn']);
+  });
+});
+
+describe('scenarioArms with an arms list', () => {
+  it('names each arm’s proxy in its description when it is not the scenario’s default', () => {
+    const listed = scenario('arms.yaml', ['arms:', '  - { topology: app-only }', '  - { name: h, topology: sidecar }', '  - { name: e, topology: sidecar, proxy: { profile: envoy, version: "1.40.0", workerThreads: 2 } }', ...LOAD]);
+    expect(scenarioArms(listed).map((arm) => [arm.name, arm.description])).toStrictEqual([
+      ['app-only', TOPOLOGY_DESCRIPTIONS['app-only']],
+      ['h', TOPOLOGY_DESCRIPTIONS.sidecar],
+      ['e', `${TOPOLOGY_DESCRIPTIONS.sidecar} (envoy 1.40.0, 2 threads)`],
+    ]);
   });
 });
 
@@ -79,6 +120,12 @@ describe('pairingProblems', () => {
   it('refuses a different app (app-only is shared by both sides)', () => {
     const other = scenario('other.yaml', ['topologies: [app-only, sidecar, mtls]', 'app: { responseBody: 2KiB }', ...LOAD]);
     expect(pairingProblems(CANDIDATE, other)).toStrictEqual(['app differs between candidate.yaml and other.yaml: app-only is shared by both sides']);
+  });
+
+  it('names arms by name and topology when the two sides’ arms differ', () => {
+    const a = scenario('a.yaml', ['arms:', '  - { name: x, topology: sidecar }', ...LOAD]);
+    const b = scenario('b.yaml', ['arms:', '  - { name: y, topology: sidecar }', ...LOAD]);
+    expect(pairingProblems(a, b)).toStrictEqual(['arms differ: a.yaml has [x: sidecar], b.yaml has [y: sidecar]']);
   });
 
   it('lists every problem at once', () => {

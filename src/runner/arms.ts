@@ -1,38 +1,63 @@
 import type { CalibrationPlan } from '../results/schema.js';
-import type { Scenario } from '../scenario/index.js';
+import type { ProxySpec, Scenario, ScenarioArm } from '../scenario/index.js';
 import { hasSidecar, TOPOLOGY_DESCRIPTIONS, type TopologyName } from '../topology/index.js';
 
-/** One measured thing in a run: a topology, possibly with a calibration delay in its server sidecar. */
+/** One measured thing in a run: a topology with its own proxy, possibly with a calibration delay in its server sidecar. */
 export interface Arm {
   name: string;
   topology: TopologyName;
   description: string;
+  /** The sidecar proxy this arm runs (profile, version, threads, added delay); absent for app-only. */
+  proxy?: ProxySpec;
   calibrationDelayUs?: number;
-  /** Whose proxy and mTLS settings the arm runs with (the baseline side of a paired run); default the run's scenario. */
+  /** Whose mTLS settings the arm runs with (the baseline side of a paired run); default the run's scenario. */
   settingsFrom?: Scenario;
 }
 
-/** An ordinary run: one arm per scenario topology, named after it. */
+/** "envoy 1.36.2, 2 threads, +1ms added delay": what sets an arm's proxy apart, for its description. */
+export function describeProxy(proxy: ProxySpec): string {
+  const parts = [`${proxy.profile}${proxy.version ? ` ${proxy.version}` : ''}`];
+  if (proxy.image) parts.push(`image ${proxy.image}`);
+  if (proxy.workerThreads !== 1) parts.push(`${proxy.workerThreads} threads`);
+  if (proxy.addedDelayUs !== undefined) parts.push(`+${delayLabel(proxy.addedDelayUs)} added delay`);
+  return parts.join(', ');
+}
+
+function armOf(spec: ScenarioArm, defaults: ProxySpec, note?: string): Arm {
+  // An arm's proxy is named when it is not the scenario's default, so the report tells arms apart.
+  const own = spec.proxy && JSON.stringify(spec.proxy) !== JSON.stringify(defaults) ? describeProxy(spec.proxy) : undefined;
+  const extra = [own, note].filter(Boolean).join('; ');
+  return {
+    name: spec.name,
+    topology: spec.topology,
+    description: extra ? `${TOPOLOGY_DESCRIPTIONS[spec.topology]} (${extra})` : TOPOLOGY_DESCRIPTIONS[spec.topology],
+    ...(spec.proxy ? { proxy: spec.proxy } : {}),
+  };
+}
+
+/** An ordinary run: the scenario's arms (one per topology in the simple form, named after it). */
 export function scenarioArms(scenario: Scenario): Arm[] {
-  return scenario.topologies.map((topology) => ({ name: topology, topology, description: TOPOLOGY_DESCRIPTIONS[topology] }));
+  return scenario.arms.map((spec) => armOf(spec, scenario.proxy));
 }
 
 export const BASELINE_ARM_SUFFIX = '-baseline';
 
 /**
- * A candidate and a baseline configuration in one run: each topology without a proxy (app-only) once (it is the
- * same for both), and each other topology twice, as the candidate (its own name) and as the baseline
- * (name + "-baseline"), next to each other in every round. Both sides see the same machine at the
- * same time, so their difference is the change, not drift.
+ * A candidate and a baseline configuration in one run: each arm without a proxy (app-only) once (it
+ * is the same for both), and each other arm twice, as the candidate (its own name, its own proxy) and as the
+ * baseline (name + "-baseline", with the proxy and mTLS settings of the baseline scenario's arm of
+ * that name), next to each other in every round. Both sides see the same machine at the same
+ * time, so their difference is the change, not drift. The two sides may run different proxies.
  */
 export function pairedArms(candidate: Scenario, baseline: Scenario): Arm[] {
-  return candidate.topologies.flatMap((topology): Arm[] => {
-    const own = { name: topology, topology, description: `${TOPOLOGY_DESCRIPTIONS[topology]} (candidate: ${candidate.sourceFile})` };
+  const baselineArms = new Map(baseline.arms.map((spec) => [spec.name, spec]));
+  return candidate.arms.flatMap((spec): Arm[] => {
     // Without a proxy the arm is the same on both sides: it runs once.
-    if (!hasSidecar(topology)) return [{ ...own, description: TOPOLOGY_DESCRIPTIONS[topology] }];
+    if (!hasSidecar(spec.topology)) return [armOf(spec, candidate.proxy)];
+    const twin = baselineArms.get(spec.name) ?? spec;
     return [
-      { name: `${topology}${BASELINE_ARM_SUFFIX}`, topology, description: `${TOPOLOGY_DESCRIPTIONS[topology]} (baseline: ${baseline.sourceFile})`, settingsFrom: baseline },
-      own,
+      { ...armOf(twin, baseline.proxy, `baseline: ${baseline.sourceFile}`), name: `${spec.name}${BASELINE_ARM_SUFFIX}`, settingsFrom: baseline },
+      armOf(spec, candidate.proxy, `candidate: ${candidate.sourceFile}`),
     ];
   });
 }
@@ -48,17 +73,18 @@ function delayLabel(delayUs: number): string {
  * Calibration arms over one topology: D = 0 (the reference), D = 0 again (the A/A check: the
  * harness must not see a difference where there is none), and one arm per delay.
  */
-export function calibrationArms(topology: TopologyName, delaysUs: readonly number[]): { arms: Arm[]; plan: CalibrationPlan } {
+export function calibrationArms(topology: TopologyName, delaysUs: readonly number[], proxy: ProxySpec): { arms: Arm[]; plan: CalibrationPlan } {
   const base = TOPOLOGY_DESCRIPTIONS[topology];
   const delayed = delaysUs.map((delayUs) => ({
     name: `calibration-d${delayLabel(delayUs)}`,
     topology,
+    proxy,
     description: `${base}; server sidecar holds each request ${delayLabel(delayUs)}`,
     calibrationDelayUs: delayUs,
   }));
   const arms: Arm[] = [
-    { name: CALIBRATION_REFERENCE_ARM, topology, description: `${base}; calibration path, no delay (reference)`, calibrationDelayUs: 0 },
-    { name: CALIBRATION_AA_ARM, topology, description: `${base}; calibration path, no delay (A/A check)`, calibrationDelayUs: 0 },
+    { name: CALIBRATION_REFERENCE_ARM, topology, proxy, description: `${base}; calibration path, no delay (reference)`, calibrationDelayUs: 0 },
+    { name: CALIBRATION_AA_ARM, topology, proxy, description: `${base}; calibration path, no delay (A/A check)`, calibrationDelayUs: 0 },
     ...delayed,
   ];
   return {
@@ -67,11 +93,13 @@ export function calibrationArms(topology: TopologyName, delaysUs: readonly numbe
   };
 }
 
-/** Two scenarios can be interleaved only if they measure the same topologies under the same load. */
+/** Two scenarios can be interleaved only if they measure the same arms (names and topologies) under the same load. */
 export function pairingProblems(candidate: Scenario, baseline: Scenario): string[] {
   const problems: string[] = [];
-  if (candidate.topologies.join(',') !== baseline.topologies.join(',')) {
-    problems.push(`topologies differ: ${candidate.sourceFile} has [${candidate.topologies.join(', ')}], ${baseline.sourceFile} has [${baseline.topologies.join(', ')}]`);
+  const list = (scenario: Scenario) => scenario.arms.map((arm) => (arm.name === arm.topology ? arm.name : `${arm.name}: ${arm.topology}`)).join(', ');
+  if (list(candidate) !== list(baseline)) {
+    const what = candidate.arms.some((arm) => arm.name !== arm.topology) || baseline.arms.some((arm) => arm.name !== arm.topology) ? 'arms' : 'topologies';
+    problems.push(`${what} differ: ${candidate.sourceFile} has [${list(candidate)}], ${baseline.sourceFile} has [${list(baseline)}]`);
   }
   if (JSON.stringify(candidate.load) !== JSON.stringify(baseline.load)) problems.push(`load differs between ${candidate.sourceFile} and ${baseline.sourceFile}: both sides must see the same load`);
   if (JSON.stringify(candidate.app) !== JSON.stringify(baseline.app)) problems.push(`app differs between ${candidate.sourceFile} and ${baseline.sourceFile}: app-only is shared by both sides`);

@@ -9,13 +9,13 @@ import { ensureImages, type ImageName } from '../images/index.js';
 import type { Progress } from '../progress.js';
 import { writeResults, RESULTS_SCHEMA_VERSION, type CalibrationPlan, type HostStalls, type Results, type TopologyRecord, type TrialRecord } from '../results/index.js';
 import type { ProxyDriver } from '../proxies/driver.js';
-import { resolveSidecarProxy } from '../proxies/registry.js';
 import { connectDocker } from '../runtime/docker-env.js';
 import { RunResources } from '../runtime/run-resources.js';
 import { planTopology } from '../runtime/topology.js';
 import { readClockTicksPerSecond } from '../sampling/index.js';
 import type { Scenario } from '../scenario/index.js';
-import { hasPeerTls, topologyDefinition } from '../topology/index.js';
+import { hasPeerTls, hasSidecar } from '../topology/index.js';
+import { proxyVersionsOf, readArmProxy, resolveArmProxies } from './arm-proxies.js';
 import { needsBpf, openBpf } from './bpf-arms.js';
 import { BASELINE_ARM_SUFFIX, pairedArms, scenarioArms, type Arm } from './arms.js';
 import { createMtlsMaterial, type MtlsMaterial } from './mtls-material.js';
@@ -64,7 +64,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const placement = resolvePlacement(scenario, cpus);
   if (placement.note) progress.warn(placement.note);
 
-  const withBpf = needsBpf(options.arms?.map((arm) => arm.topology) ?? scenario.topologies);
+  const arms = options.arms ?? (options.baselineScenario ? pairedArms(scenario, options.baselineScenario) : scenarioArms(scenario));
+  // Overheads are measured against the app-only arm, whatever the scenario named it.
+  const baseline = options.baseline ?? arms.find((arm) => !hasSidecar(arm.topology) && arm.name !== 'app-only')?.name;
+  const withBpf = needsBpf(arms.map((arm) => arm.topology));
   const imageSet = await ensureImages({ dockerode, progress, names: ['pause', 'init', 'app', 'loadgen', ...(withBpf ? (['ebpf'] as const) : [])] });
   const image = (name: ImageName) => imageSet.images[name]?.tag as string;
   // Each proxy driver finds, pulls or builds its own image; the ones built from docker/ are recorded.
@@ -77,15 +80,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       return built.images[name] as { tag: string; id: string };
     },
   };
-  // Calibration arms and proxy.addedDelay run the delay relay, which only sidecar-bench's images carry.
-  const needsDelayRelay = (side: Scenario) => side.proxy.addedDelayUs !== undefined || (side === scenario && (options.arms ?? []).some((arm) => arm.calibrationDelayUs !== undefined));
-  const proxy = await resolveSidecarProxy({ ...scenario.proxy, needsDelayRelay: needsDelayRelay(scenario) }, proxyContext);
-  const baselineProxy = options.baselineScenario ? await resolveSidecarProxy({ ...options.baselineScenario.proxy, needsDelayRelay: needsDelayRelay(options.baselineScenario) }, proxyContext) : undefined;
-  const proxyImages = Object.fromEntries(
-    [[proxy.driver.name, proxy] as const, ...(baselineProxy ? [[`${baselineProxy.driver.name}${BASELINE_ARM_SUFFIX}`, baselineProxy] as const] : [])].flatMap(([key, resolved]) =>
-      resolved.resolved?.id ? [[key, { tag: resolved.image, id: resolved.resolved.id }]] : [],
-    ),
-  );
+  const proxies = await resolveArmProxies(arms, scenario.proxy, proxyContext);
   throwIfAborted(signal);
 
   const stalls = await probeMachineStalls(cpus, progress);
@@ -96,7 +91,6 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   options.onCleanup?.(() => resources.removeAll());
   const trials: TrialRecord[] = [];
   const topologyRecords: TopologyRecord[] = [];
-  const proxyVersions: Record<string, string> = {};
   let runError: BenchError | undefined;
   let mtlsRecord: Results['mtls'];
   try {
@@ -105,40 +99,38 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     const bpf = withBpf ? await openBpf(dockerode, resources, { ebpf: image('ebpf'), pause: image('pause') }) : undefined;
     const podContext = { dockerode, resources, networkName, pauseImage: image('pause'), initImage: image('init'), startupTimeoutMs: STARTUP_TIMEOUT_MS };
     const load = agentLoadOf(scenario);
-    const arms = options.arms ?? (options.baselineScenario ? pairedArms(scenario, options.baselineScenario) : scenarioArms(scenario));
     const needsMtls = (side: Scenario) => arms.some((arm) => (arm.settingsFrom ?? scenario) === side && hasPeerTls(arm.topology));
     const mtlsMaterial = needsMtls(scenario) ? await createMtlsMaterial(scenario.mtls) : undefined;
     const baselineMtls = options.baselineScenario && needsMtls(options.baselineScenario) ? await createMtlsMaterial(options.baselineScenario.mtls) : undefined;
-    if (mtlsMaterial) mtlsRecord = mtlsResultsRecord(scenario, mtlsMaterial, proxy.driver);
     const started: StartedTopology[] = [];
     const mtlsByArm = new Map<string, MtlsArm>();
     const proxyByArm = new Map<string, ProxyDriver>();
     for (const arm of arms) {
       throwIfAborted(signal);
-      const baselineSide = arm.settingsFrom !== undefined;
-      const armMtls = baselineSide ? baselineMtls : mtlsMaterial;
+      const side = arm.settingsFrom ?? scenario;
+      const armMtls = arm.settingsFrom ? baselineMtls : mtlsMaterial;
+      const armProxy = proxies.of(arm);
       const plan = planTopology(arm.topology, {
-        scenario: arm.settingsFrom ?? scenario,
+        // The arm's own proxy settings (threads, added delay) over its side's scenario.
+        scenario: { ...side, proxy: arm.proxy ?? side.proxy },
         images: { app: image('app'), loadgen: image('loadgen') },
-        proxy: baselineSide && baselineProxy ? baselineProxy : proxy,
+        // An arm without a sidecar renders none: any profile will do.
+        proxy: armProxy ?? proxies.any,
         ...placement,
         arm: arm.name,
         ...(arm.calibrationDelayUs !== undefined ? { calibrationDelayUs: arm.calibrationDelayUs } : {}),
         ...(armMtls ? { mtls: armMtls } : {}),
       });
-      const armDriver = (baselineSide && baselineProxy ? baselineProxy : proxy).driver;
-      const definition = topologyDefinition(arm.topology);
-      if (definition.clientSidecar || definition.serverSidecar) proxyByArm.set(arm.name, armDriver);
-      if (armMtls && hasPeerTls(arm.topology)) {
-        const side = arm.settingsFrom ?? scenario;
-        const armProxy = baselineSide && baselineProxy ? baselineProxy : proxy;
+      if (armProxy && hasSidecar(arm.topology)) proxyByArm.set(arm.name, armProxy.driver);
+      if (armMtls && armProxy && hasPeerTls(arm.topology)) {
         mtlsByArm.set(arm.name, { material: armMtls, rotateDuringTrial: side.mtls.rotateDuringTrial, ...(armProxy.driver.tlsAdmin ? { tlsAdmin: armProxy.driver.tlsAdmin } : {}) });
+        if (side === scenario && mtlsMaterial) mtlsRecord ??= mtlsResultsRecord(scenario, mtlsMaterial, armProxy.driver);
       }
       const topology = await startTopology(plan, arm.description, podContext, progress, load, bpf?.attach);
       started.push(topology);
-      topologyRecords.push(topology.record);
+      const proxyRecord = arm.proxy && armProxy ? await readArmProxy(topology, arm.proxy, armProxy) : undefined;
+      topologyRecords.push({ ...topology.record, ...(proxyRecord ? { proxy: proxyRecord } : {}) });
     }
-    Object.assign(proxyVersions, await readProxyVersions(started, proxyByArm));
     await runTrials({
       dockerode,
       topologies: started,
@@ -176,10 +168,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     },
     scenario: { ...scenario },
     host: { ...host, ...(stalls ? { stalls } : {}) },
-    images: Object.fromEntries([['base', { tag: imageSet.base.reference, id: imageSet.base.id }], ...Object.entries(imageSet.images).map(([name, built]) => [name, { tag: built.tag, id: built.id }]), ...Object.entries(proxyImages)]),
-    proxyVersions,
+    images: Object.fromEntries([['base', { tag: imageSet.base.reference, id: imageSet.base.id }], ...Object.entries(imageSet.images).map(([name, built]) => [name, { tag: built.tag, id: built.id }]), ...Object.entries(proxies.images())]),
+    proxyVersions: proxyVersionsOf(topologyRecords.map((record) => ({ name: record.name, proxy: record.proxy }))),
     topologies: topologyRecords,
-    ...(options.baseline ? { baseline: options.baseline } : {}),
+    ...(baseline ? { baseline } : {}),
     ...(options.calibration ? { calibration: options.calibration } : {}),
     ...(mtlsRecord ? { mtls: mtlsRecord } : {}),
     ...(options.baselineScenario
@@ -229,25 +221,6 @@ function throwIfAborted(signal: AbortSignal): void {
 function folderTimestamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
-
-/**
- * Each proxy's version line, asked of a sidecar of an arm that runs it (an --interleave-with run
- * has two proxies). A command that fails records nothing rather than its error text.
- */
-async function readProxyVersions(topologies: readonly StartedTopology[], proxyByArm: ReadonlyMap<string, ProxyDriver>): Promise<Record<string, string>> {
-  const versions: Record<string, string> = {};
-  for (const topology of topologies) {
-    const driver = proxyByArm.get(topology.plan.arm);
-    if (!driver || versions[driver.name] !== undefined) continue;
-    const sidecar = [topology.server, topology.client].flatMap((pod) => pod.containers).find((container) => container.role === 'sidecar');
-    if (!sidecar) continue;
-    const result = await sidecar.handle.exec(driver.versionCommand);
-    const firstLine = result.output.trim().split('\n')[0] ?? '';
-    if (result.exitCode === 0 && firstLine) versions[driver.name] = firstLine;
-  }
-  return versions;
-}
-
 
 /** What results.json keeps of the trust domain: identities and the CA certificate, never a key. */
 function mtlsResultsRecord(scenario: Scenario, material: MtlsMaterial, driver: ProxyDriver): NonNullable<Results['mtls']> {

@@ -1,13 +1,16 @@
 import type { z } from 'zod';
 import { trialsForConfidence } from '../analysis/statistics.js';
-import { REFERENCE_TOPOLOGY, topologyHasSidecar, whyGateCannotApply } from './gate-applicability.js';
+import { REFERENCE_TOPOLOGY, whyGateCannotApply, type ArmFacts } from './gate-applicability.js';
 import type { GatesFile } from './gates-schema.js';
 
 type GateEntry = GatesFile['thresholds'][number] | NonNullable<GatesFile['regressions']>[number];
 
 /** The parts of a scenario file the gate checks read. */
 interface GatedFile {
-  topologies: readonly string[];
+  /** The run's arms (one per topology in the simple form), and whether each has a sidecar. */
+  arms: readonly ArmFacts[];
+  /** The arm overheads are measured against (the app-only arm); absent when the run has none. */
+  reference?: string;
   trials: number;
   gates: GatesFile;
 }
@@ -23,16 +26,18 @@ export function checkGateApplicability(file: GatedFile, ctx: z.RefinementCtx): v
     ['thresholds', file.gates.thresholds],
     ['regressions', file.gates.regressions ?? []],
   ] as const;
+  const names = file.arms.map((arm) => arm.name);
+  const hasSidecarByName = new Map(file.arms.map((arm) => [arm.name, arm.hasSidecar]));
   for (const [section, entries] of sections) {
     entries.forEach((entry: GateEntry, index) => {
       const at = (field: string) => ['gates', section, index, field];
-      if (entry.metric === 'overhead' && !file.topologies.includes(REFERENCE_TOPOLOGY)) {
-        ctx.addIssue({ code: 'custom', path: at('metric'), message: `overhead is measured against ${REFERENCE_TOPOLOGY}, which this scenario does not run; add ${REFERENCE_TOPOLOGY} to topologies` });
+      if (entry.metric === 'overhead' && file.reference === undefined) {
+        ctx.addIssue({ code: 'custom', path: at('metric'), message: `overhead is measured against ${REFERENCE_TOPOLOGY}, which this scenario does not run; add ${REFERENCE_TOPOLOGY} to topologies (or an arm of topology ${REFERENCE_TOPOLOGY})` });
         return;
       }
-      const named = entry.topology === '*' ? file.topologies : [entry.topology];
-      // Unknown names are reported by the schema's own check; judge only the topologies of the run.
-      const reasons = named.filter((name) => file.topologies.includes(name)).map((name) => whyGateCannotApply(entry, { name, hasSidecar: topologyHasSidecar(name) }));
+      const named = entry.topology === '*' ? names : [entry.topology];
+      // Unknown names are reported by the schema's own check; judge only the arms of the run.
+      const reasons = named.filter((name) => hasSidecarByName.has(name)).map((name) => whyGateCannotApply(entry, { name, hasSidecar: hasSidecarByName.get(name) as boolean }, file.reference));
       if (entry.topology !== '*' && reasons[0]) {
         ctx.addIssue({ code: 'custom', path: at('topology'), message: `${entry.metric} can never apply here: ${reasons[0]}` });
       } else if (entry.topology === '*' && reasons.length > 0 && reasons.every((reason) => reason !== undefined)) {

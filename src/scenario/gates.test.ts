@@ -65,7 +65,7 @@ describe('gates in a scenario', () => {
       'gates.yaml:6:19  gates.thresholds[1].topology: overhead can never apply here: app-only is the reference overhead is measured against (its overhead is 0 by definition)',
     ]);
     const noReference = rejection('topologies: [sidecar]\nload: { connections: 4, duration: 2s }\ngates:\n  regressions:\n    - { metric: overhead, statistic: p50 }\n');
-    expect(noReference.details).toStrictEqual(['gates.yaml:5:17  gates.regressions[0].metric: overhead is measured against app-only, which this scenario does not run; add app-only to topologies']);
+    expect(noReference.details).toStrictEqual(['gates.yaml:5:17  gates.regressions[0].metric: overhead is measured against app-only, which this scenario does not run; add app-only to topologies (or an arm of topology app-only)']);
     const nothing = rejection('topologies: [app-only]\nload: { connections: 4, duration: 2s }\ngates:\n  thresholds:\n    - { metric: sidecar-vcpu-per-1k-rps, max: 0.5 }\n    - { metric: ctx-switches-per-second-per-core, role: app, max: 5000 }\n');
     expect(nothing.details).toStrictEqual([
       'gates.yaml:5:17  gates.thresholds[0].metric: sidecar-vcpu-per-1k-rps applies to none of this scenario\'s topologies: app-only has no sidecar and sidecar-vcpu-per-1k-rps reads a sidecar',

@@ -46,6 +46,11 @@ describe('parseScenario: valid files', () => {
       sourceFile: 'scenarios/quickstart.yaml',
       topologies: ['app-only', 'sidecar-inbound', 'sidecar'],
       proxy: { profile: 'haproxy', workerThreads: 1 },
+      arms: [
+        { name: 'app-only', topology: 'app-only' },
+        { name: 'sidecar-inbound', topology: 'sidecar-inbound', proxy: { profile: 'haproxy', workerThreads: 1 } },
+        { name: 'sidecar', topology: 'sidecar', proxy: { profile: 'haproxy', workerThreads: 1 } },
+      ],
       app: { responseBodyBytes: 1024, serviceTimeUs: 0 },
       load: {
         model: 'closed',
@@ -83,6 +88,7 @@ describe('parseScenario: valid files', () => {
       sourceFile: 'scenarios/my-run.yml',
       topologies: ['app-only'],
       proxy: { profile: 'haproxy', workerThreads: 1 },
+      arms: [{ name: 'app-only', topology: 'app-only' }],
       app: { responseBodyBytes: 1024, serviceTimeUs: 0 },
       load: {
         model: 'closed',

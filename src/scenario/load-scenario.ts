@@ -2,10 +2,11 @@ import { basename, extname } from 'node:path';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { BenchError, describeError, isBenchError } from '../errors.js';
+import { fileArms, type FileProxy } from './arms-schema.js';
 import { readScenarioText } from './read-scenario-file.js';
 import { checkedScenarioFileSchema, type ScenarioFile } from './schema.js';
 import { GATE_METRICS, parseLimit, type GatesFile } from './gates-schema.js';
-import type { GateSelector, GatesSpec, LoadSpec, Scenario } from './scenario.js';
+import type { GateSelector, GatesSpec, LoadSpec, ProxySpec, Scenario, ScenarioArm } from './scenario.js';
 
 /** Reads, parses and validates a scenario file; every problem is reported at once, with its line. */
 export async function loadScenario(path: string): Promise<Scenario> {
@@ -148,18 +149,14 @@ function formatFieldPath(fieldPath: readonly PropertyKey[]): string {
 
 function resolveScenario(file: ScenarioFile, path: string): Scenario {
   const { cpusets } = file.placement;
+  const arms = fileArms(file).map((arm): ScenarioArm => ({ name: arm.name, topology: arm.topology, ...(arm.proxy ? { proxy: resolveProxy(arm.proxy) } : {}) }));
   return {
     name: file.name ?? basename(path, extname(path)),
     description: file.description ?? '',
     sourceFile: path,
-    topologies: file.topologies,
-    proxy: {
-      profile: file.proxy.profile,
-      workerThreads: file.proxy.workerThreads,
-      ...(file.proxy.image ? { image: file.proxy.image } : {}),
-      ...(file.proxy.version !== undefined ? { version: file.proxy.version } : {}),
-      ...(file.proxy.addedDelay !== undefined ? { addedDelayUs: file.proxy.addedDelay } : {}),
-    },
+    topologies: [...new Set(arms.map((arm) => arm.topology))],
+    proxy: resolveProxy(file.proxy),
+    arms,
     app: { responseBodyBytes: file.app.responseBody, serviceTimeUs: file.app.serviceTime },
     load: resolveLoad(file.load),
     trials: file.trials,
@@ -179,6 +176,16 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
     gates: resolveGates(file.gates),
     host: { keepCpusAwake: file.host.keepCpusAwake },
     placement: { cpusets },
+  };
+}
+
+function resolveProxy(proxy: FileProxy): ProxySpec {
+  return {
+    profile: proxy.profile,
+    ...(proxy.version ? { version: proxy.version } : {}),
+    workerThreads: proxy.workerThreads,
+    ...(proxy.image ? { image: proxy.image } : {}),
+    ...(proxy.addedDelay !== undefined ? { addedDelayUs: proxy.addedDelay } : {}),
   };
 }
 

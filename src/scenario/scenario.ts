@@ -89,24 +89,42 @@ export interface OpenLoadSpec extends Omit<ClosedLoadSpec, 'model'> {
 
 export type LoadSpec = ClosedLoadSpec | OpenLoadSpec;
 
+/** A sidecar proxy as an arm runs it. */
+export interface ProxySpec {
+  profile: ProxyProfileName;
+  /** The proxy's release to run (a pinned version of the profile); absent: the profile's default. */
+  version?: string;
+  /** HAProxy nbthread, Envoy --concurrency. */
+  workerThreads: number;
+  /** Overrides the profile's image (a pullable reference for Envoy). */
+  image?: string;
+  /** A known fixed delay the server sidecar adds to every request (profiles that can add one). */
+  addedDelayUs?: number;
+}
+
+/**
+ * One measured configuration of a run: a topology with its proxy. Arms are named (the name is
+ * what gates and reports call it); an app-only arm has no proxy.
+ */
+export interface ScenarioArm {
+  name: string;
+  topology: TopologyName;
+  /** Absent for app-only (no sidecar). */
+  proxy?: ProxySpec;
+}
+
 /** A validated scenario with every unit resolved; downstream code never sees raw YAML. */
 export interface Scenario {
   name: string;
   description: string;
   /** Path of the file it was read from, as given. */
   sourceFile: string;
+  /** The distinct topologies of the arms, in order. */
   topologies: TopologyName[];
-  proxy: {
-    profile: ProxyProfileName;
-    /** HAProxy nbthread, Envoy --concurrency. */
-    workerThreads: number;
-    /** Overrides the profile's image (present locally or pullable). */
-    image?: string;
-    /** A pinned release (Envoy); absent: the driver's default, the newest pinned. */
-    version?: string;
-    /** A known fixed delay the server sidecar adds to every request (HAProxy profile only). */
-    addedDelayUs?: number;
-  };
+  /** The run's default proxy: every arm that does not name its own runs this one. */
+  proxy: ProxySpec;
+  /** What is measured, interleaved round by round: from `arms:`, or one arm per entry of `topologies:`. */
+  arms: ScenarioArm[];
   app: {
     responseBodyBytes: number;
     /** Fixed delay inside the app before it answers; 0 answers at once. */

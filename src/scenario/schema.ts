@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { checkGateApplicability } from './gate-checks.js';
 import { gatesSchema } from './gates-schema.js';
-import { hasPeerTls } from '../topology/catalog.js';
-import { PROXY_PROFILE_NAMES, TOPOLOGY_NAMES } from './topologies.js';
+import { hasPeerTls, hasSidecar } from '../topology/catalog.js';
+import { REFERENCE_TOPOLOGY } from './gate-applicability.js';
 import { proxyDriver } from '../proxies/registry.js';
+import { armCapabilityProblems, armListProblems, armsSchema, armVersionProblems, fileArms } from './arms-schema.js';
+import { PROXY_PROFILE_NAMES, TOPOLOGY_NAMES } from './topologies.js';
 import { DURATION_FORMS, RATE_FORMS, SIZE_FORMS, parseDurationUs, parseRatePerSecond, parseSizeBytes } from './units.js';
 
 function withUnit(parse: (text: string) => number | undefined, forms: string) {
@@ -119,10 +121,14 @@ export const scenarioFileSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'expected lower-case letters, digits and dashes (it names the report folder)' })
     .optional(),
   description: z.string().optional(),
+  /** The simple form: one arm per topology, each with the scenario's proxy. */
   topologies: z
     .array(topologyName, { error: 'expected a list of topology names' })
     .min(1, { error: 'expected at least one topology' })
-    .refine((names) => new Set(names).size === names.length, { error: 'a topology is listed twice' }),
+    .refine((names) => new Set(names).size === names.length, { error: 'a topology is listed twice' })
+    .optional(),
+  /** Instead of topologies: named arms, each a topology with its own proxy settings over `proxy:`. */
+  arms: armsSchema(topologyName, { durationUs, workerThreads: wholeNumber(1, 64) }).optional(),
   proxy: z
     .strictObject({
       profile: z.enum(PROXY_PROFILE_NAMES, {
@@ -178,41 +184,40 @@ export const checkedScenarioFileSchema = scenarioFileSchema.superRefine((file, c
   if (file.mtls.cipher && file.mtls.tlsVersion === '1.3' && !file.mtls.cipher.startsWith('TLS_')) {
     ctx.addIssue({ code: 'custom', path: ['mtls', 'cipher'], message: 'TLS 1.3 takes a suite like TLS_AES_128_GCM_SHA256; OpenSSL cipher names like ECDHE-… are for tlsVersion "1.2"' });
   }
-  const usesMtls = file.topologies.some(hasPeerTls);
+  const listProblems = armListProblems(file);
+  for (const issue of listProblems) ctx.addIssue({ code: 'custom', ...issue });
+  if (listProblems.length > 0) return;
+  const arms = fileArms(file);
+  const usesMtls = arms.some((arm) => hasPeerTls(arm.topology));
   if (usesMtls && file.mtls.cipher) {
     const rsa = file.mtls.keyAlgorithm === 'rsa-2048';
     if (/ECDSA/.test(file.mtls.cipher) && rsa) ctx.addIssue({ code: 'custom', path: ['mtls', 'cipher'], message: 'an ECDSA cipher cannot authenticate RSA keys; use ECDHE-RSA-… or keyAlgorithm: ecdsa-p256' });
     if (/-RSA-/.test(file.mtls.cipher) && !rsa) ctx.addIssue({ code: 'custom', path: ['mtls', 'cipher'], message: 'an RSA cipher cannot authenticate ECDSA keys; use ECDHE-ECDSA-… or keyAlgorithm: rsa-2048' });
-    const cipherChoice = proxyDriver(file.proxy.profile).capabilities.tls13CipherChoice;
-    if (!cipherChoice.supported && file.mtls.tlsVersion === '1.3') ctx.addIssue({ code: 'custom', path: ['mtls', 'cipher'], message: cipherChoice.reason });
   }
-  const capabilities = proxyDriver(file.proxy.profile).capabilities;
-  if (usesMtls && file.mtls.rotateDuringTrial && !capabilities.svidRotation.supported) {
-    ctx.addIssue({ code: 'custom', path: ['mtls', 'rotateDuringTrial'], message: capabilities.svidRotation.reason });
-  }
-  const connectionLimit = proxyDriver(file.proxy.profile).connectionLimit;
+  // Every arm's proxy must be able to do what the scenario asks of it, in a release it pins.
+  for (const issue of armCapabilityProblems(arms, file.mtls, (profile) => proxyDriver(profile).capabilities)) ctx.addIssue({ code: 'custom', ...issue });
+  for (const issue of armVersionProblems(arms, (profile) => proxyDriver(profile).versions)) ctx.addIssue({ code: 'custom', ...issue });
+  const armProfiles = [...new Set(arms.flatMap((arm) => (arm.proxy ? [arm.proxy.profile] : [])))];
   const connections = Math.max(file.load.connections, file.load.saturation?.connections ?? 0);
-  if (connectionLimit && connections > connectionLimit.maxConnections) {
-    const path = file.load.connections > connectionLimit.maxConnections ? ['load', 'connections'] : ['load', 'saturation', 'connections'];
-    ctx.addIssue({ code: 'custom', path, message: `${file.proxy.profile} takes at most ${connectionLimit.maxConnections} connections per sidecar here (${connectionLimit.reason}); ask for at most that, or use another proxy.profile` });
+  for (const profile of armProfiles) {
+    const connectionLimit = proxyDriver(profile).connectionLimit;
+    if (connectionLimit && connections > connectionLimit.maxConnections) {
+      const path = file.load.connections > connectionLimit.maxConnections ? ['load', 'connections'] : ['load', 'saturation', 'connections'];
+      ctx.addIssue({ code: 'custom', path, message: `${profile} takes at most ${connectionLimit.maxConnections} connections per sidecar here (${connectionLimit.reason}); ask for at most that, or use another proxy.profile` });
+    }
   }
-  const versions = proxyDriver(file.proxy.profile).versions;
-  if (file.proxy.version !== undefined) {
-    if ('reason' in versions) ctx.addIssue({ code: 'custom', path: ['proxy', 'version'], message: versions.reason });
-    else if (file.proxy.image !== undefined) ctx.addIssue({ code: 'custom', path: ['proxy', 'version'], message: 'proxy.image already says which build runs; give proxy.image or proxy.version, not both' });
-    else if (!versions.pinned.includes(file.proxy.version)) ctx.addIssue({ code: 'custom', path: ['proxy', 'version'], message: `${file.proxy.profile} ${file.proxy.version} is not pinned; pinned: ${versions.pinned.join(', ')}` });
+  for (const profile of new Set(arms.flatMap((arm) => (arm.proxy && hasPeerTls(arm.topology) ? [arm.proxy.profile] : [])))) {
+    const resumptionOff = proxyDriver(profile).capabilities.sessionResumptionOff;
+    if (!file.mtls.sessionResumption && !resumptionOff.supported) ctx.addIssue({ code: 'custom', path: ['mtls', 'sessionResumption'], message: resumptionOff.reason });
   }
-  if (usesMtls && !file.mtls.sessionResumption && !capabilities.sessionResumptionOff.supported) {
-    ctx.addIssue({ code: 'custom', path: ['mtls', 'sessionResumption'], message: capabilities.sessionResumptionOff.reason });
-  }
-  if (file.proxy.addedDelay !== undefined && !capabilities.addedDelay.supported) {
-    ctx.addIssue({ code: 'custom', path: ['proxy', 'addedDelay'], message: capabilities.addedDelay.reason });
-  }
-  checkGateApplicability(file, ctx);
-  const known = new Set<string>(file.topologies);
+  const names = arms.map((arm) => arm.name);
+  const reference = arms.find((arm) => arm.topology === REFERENCE_TOPOLOGY)?.name;
+  checkGateApplicability({ ...file, arms: arms.map((arm) => ({ name: arm.name, hasSidecar: hasSidecar(arm.topology) })), ...(reference ? { reference } : {}) }, ctx);
+  const known = new Set<string>(names);
+  const kind = file.arms ? 'arms' : 'topologies';
   const check = (section: 'thresholds' | 'regressions', index: number, field: 'topology' | 'vs', name: string | undefined) => {
     if (name === undefined || (field === 'topology' && name === '*') || known.has(name)) return;
-    ctx.addIssue({ code: 'custom', path: ['gates', section, index, field], message: `"${name}" is not one of this scenario's topologies (${file.topologies.join(', ')})${field === 'topology' ? ' or "*"' : ''}` });
+    ctx.addIssue({ code: 'custom', path: ['gates', section, index, field], message: `"${name}" is not one of this scenario's ${kind} (${names.join(', ')})${field === 'topology' ? ' or "*"' : ''}` });
   };
   file.gates.thresholds.forEach((entry, index) => {
     check('thresholds', index, 'topology', entry.topology);

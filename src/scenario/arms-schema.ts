@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { hasPeerTls, hasSidecar } from '../topology/catalog.js';
+import type { ProxyCapabilities, VersionChoice } from '../proxies/driver.js';
+import { PROXY_PROFILE_NAMES, type ProxyProfileName, type TopologyName } from './topologies.js';
+
+/** Arm names name pods and containers, report rows and gate entries. */
+const ARM_NAME = /^[a-z0-9][a-z0-9.-]{0,39}$/;
+/** The baseline side of a paired run (--interleave-with) is "<arm>-baseline". */
+export const RESERVED_ARM_SUFFIX = '-baseline';
+
+/** A proxy section as the file's schema outputs it (units resolved, defaults filled). */
+export interface FileProxy {
+  profile: ProxyProfileName;
+  version?: string | undefined;
+  workerThreads: number;
+  image?: string | undefined;
+  addedDelay?: number | undefined;
+}
+
+/**
+ * The `arms:` list: each arm a topology with, optionally, its own proxy settings over the
+ * scenario's `proxy:`. Takes the file schema's unit-aware field types so both sections parse alike.
+ */
+export function armsSchema<T extends z.ZodType>(topologyName: T, fields: { durationUs: z.ZodType<number, string>; workerThreads: z.ZodType<number, number> }) {
+  const proxyOverride = z.strictObject({
+    profile: z.enum(PROXY_PROFILE_NAMES, { error: `expected one of ${PROXY_PROFILE_NAMES.join(', ')}` }).optional(),
+    /** A release of that proxy, e.g. "1.36.2"; absent: the profile's default. */
+    version: z.string({ error: 'expected a release like "1.40.0" (quote it)' }).regex(/^\d+\.\d+\.\d+$/, { error: 'expected a release like "1.40.0"' }).optional(),
+    workerThreads: fields.workerThreads.optional(),
+    image: z.string().min(1).optional(),
+    /** A known fixed delay this arm's server sidecar adds to every request. */
+    addedDelay: fields.durationUs.optional(),
+  });
+  return z
+    .array(
+      z.strictObject({
+        /** Default: the topology's name. */
+        name: z.string().regex(ARM_NAME, { error: 'expected lower-case letters, digits, "." and "-", at most 40 (it names pods and report rows)' }).optional(),
+        topology: topologyName,
+        proxy: proxyOverride.optional(),
+      }),
+      { error: 'expected a list of arms, each { name, topology, proxy }' },
+    )
+    .min(1, { error: 'expected at least one arm' });
+}
+
+type Path = (string | number)[];
+
+/** One arm of the file, with the proxy it will run and where in the file that proxy is written. */
+export interface FileArm {
+  name: string;
+  topology: TopologyName;
+  /** Absent for app-only. */
+  proxy?: FileProxy;
+  /** Where this arm's proxy fields are written (`proxy` for the simple form). */
+  proxyPath: Path;
+  /** Where the arm itself is written. */
+  path: Path;
+}
+
+interface ArmsFile {
+  topologies?: TopologyName[] | undefined;
+  arms?: { name?: string | undefined; topology: TopologyName; proxy?: Partial<FileProxy> | undefined }[] | undefined;
+  proxy: FileProxy;
+}
+
+/**
+ * An arm's proxy: its own fields over the scenario's `proxy:`. An arm that names another profile
+ * keeps only workerThreads from the scenario's proxy (a version or image of one proxy means
+ * nothing to another).
+ */
+export function mergeProxy(defaults: FileProxy, own: Partial<FileProxy> | undefined): FileProxy {
+  if (!own) return defaults;
+  const sameProfile = own.profile === undefined || own.profile === defaults.profile;
+  const base: FileProxy = sameProfile ? defaults : { profile: own.profile as ProxyProfileName, workerThreads: defaults.workerThreads };
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(own)) if (value !== undefined) merged[key] = value;
+  return merged as unknown as FileProxy;
+}
+
+/** The arms a file describes: its `arms:` list, or one arm per topology named after it. */
+export function fileArms(file: ArmsFile): FileArm[] {
+  if (file.arms) {
+    return file.arms.map((arm, index) => ({
+      name: arm.name ?? arm.topology,
+      topology: arm.topology,
+      ...(hasSidecar(arm.topology) ? { proxy: mergeProxy(file.proxy, arm.proxy) } : {}),
+      proxyPath: arm.proxy ? ['arms', index, 'proxy'] : ['proxy'],
+      path: ['arms', index],
+    }));
+  }
+  return (file.topologies ?? []).map((topology, index) => ({
+    name: topology,
+    topology,
+    ...(hasSidecar(topology) ? { proxy: file.proxy } : {}),
+    proxyPath: ['proxy'],
+    path: ['topologies', index],
+  }));
+}
+
+export interface Issue {
+  path: Path;
+  message: string;
+}
+
+/** Problems of the arms list as a whole: one of topologies/arms, unique names, app-only once and proxy-less. */
+export function armListProblems(file: ArmsFile): Issue[] {
+  if (file.topologies && file.arms) return [{ path: ['arms'], message: 'give either topologies (one arm per topology, all with the scenario’s proxy) or arms, not both' }];
+  if (!file.topologies && !file.arms) return [{ path: ['topologies'], message: 'missing; expected topologies: [app-only, sidecar, …] or an arms: list' }];
+  if (!file.arms) return [];
+  const issues: Issue[] = [];
+  const firstByName = new Map<string, number>();
+  let appOnly: number | undefined;
+  file.arms.forEach((arm, index) => {
+    const name = arm.name ?? arm.topology;
+    const where = arm.name === undefined ? ['arms', index, 'topology'] : ['arms', index, 'name'];
+    const first = firstByName.get(name);
+    if (first !== undefined) {
+      issues.push({ path: where, message: `arm name "${name}" is already used by arms[${first}]; give each arm its own name${arm.name === undefined ? ' (an arm without a name is named after its topology)' : ''}` });
+    } else firstByName.set(name, index);
+    if (name.endsWith(RESERVED_ARM_SUFFIX)) issues.push({ path: where, message: `arm names ending in "${RESERVED_ARM_SUFFIX}" are reserved for the baseline side of --interleave-with` });
+    if (!hasSidecar(arm.topology)) {
+      if (arm.proxy) issues.push({ path: ['arms', index, 'proxy'], message: 'app-only has no sidecar; remove proxy from this arm' });
+      if (appOnly !== undefined) issues.push({ path: ['arms', index, 'topology'], message: `only one app-only arm (arms[${appOnly}] is already the baseline every overhead is measured against)` });
+      appOnly ??= index;
+    }
+  });
+  return issues;
+}
+
+/**
+ * Capability problems of each arm's proxy, named at the field that asks for the capability, with
+ * the driver's own reason (prefixed by the arm when the arm chose that proxy).
+ */
+export function armCapabilityProblems(
+  arms: readonly FileArm[],
+  mtls: { tlsVersion: string; cipher?: string | undefined; rotateDuringTrial: boolean },
+  capabilities: (profile: ProxyProfileName) => ProxyCapabilities,
+): Issue[] {
+  const issues: Issue[] = [];
+  const seen = new Set<string>();
+  // Arms sharing the scenario's proxy would repeat the same problem at the same field.
+  const add = (arm: FileArm, path: Path, capability: ProxyCapabilities[keyof Omit<ProxyCapabilities, 'protocols'>]) => {
+    if (capability.supported) return;
+    const message = arm.proxyPath[0] === 'arms' ? `arm "${arm.name}" runs ${arm.proxy?.profile}: ${capability.reason}` : capability.reason;
+    const key = `${path.join('.')}|${message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    issues.push({ path, message });
+  };
+  for (const arm of arms) {
+    if (!arm.proxy) continue;
+    const can = capabilities(arm.proxy.profile);
+    if (arm.proxy.addedDelay !== undefined) add(arm, [...arm.proxyPath, 'addedDelay'], can.addedDelay);
+    if (!hasPeerTls(arm.topology)) continue;
+    if (mtls.cipher && mtls.tlsVersion === '1.3') add(arm, ['mtls', 'cipher'], can.tls13CipherChoice);
+    if (mtls.rotateDuringTrial) add(arm, ['mtls', 'rotateDuringTrial'], can.svidRotation);
+  }
+  return issues;
+}
+
+/**
+ * Each arm's proxy.version must be a release its driver pins, and not given beside proxy.image
+ * (the image already says which build runs). Named where the version is written.
+ */
+export function armVersionProblems(arms: readonly FileArm[], versionsOf: (profile: ProxyProfileName) => VersionChoice): Issue[] {
+  const issues: Issue[] = [];
+  const seen = new Set<string>();
+  for (const arm of arms) {
+    if (arm.proxy?.version === undefined) continue;
+    const { profile, version, image } = arm.proxy;
+    const versions = versionsOf(profile);
+    const path = [...arm.proxyPath, 'version'];
+    const who = arm.proxyPath[0] === 'arms' ? `arm "${arm.name}": ` : '';
+    let message: string | undefined;
+    if ('reason' in versions) message = `${who}${versions.reason}`;
+    else if (image !== undefined) message = `${who}proxy.image already says which build runs; give proxy.image or proxy.version, not both`;
+    else if (!versions.pinned.includes(version)) message = `${who}${profile} ${version} is not pinned; pinned: ${versions.pinned.join(', ')}`;
+    const key = `${path.join('.')}|${message}`;
+    if (message === undefined || seen.has(key)) continue;
+    seen.add(key);
+    issues.push({ path, message });
+  }
+  return issues;
+}
