@@ -2,6 +2,7 @@
 import type { ResultsSummary } from '../analysis/index.js';
 import { summarizeResults } from '../analysis/index.js';
 import { BenchError } from '../errors.js';
+import { comparesArms } from '../gate/arm-comparisons.js';
 import { compareRuns, describeDifference, evaluateGates, runErrorsOf, writeGateOutputs, type GateResult, type RunDifference } from '../gate/index.js';
 import { EXIT_CANNOT_RUN, EXIT_GATE_FAILED, EXIT_OK } from './exit-codes.js';
 import { readResults, type Results } from '../results/index.js';
@@ -60,7 +61,7 @@ export async function gateRun(results: Results, summary: ResultsSummary, outputD
  * did not run cleanly (a failed trial or an incomplete run is reported to CI as a JUnit <error>).
  */
 export function wantsGate(results: Results, flags: GateFlags): boolean {
-  return gatesOf(results).thresholds.length > 0 || flags.baseline !== undefined || results.pairing !== undefined || runErrorsOf(results).length > 0;
+  return gatesOf(results).thresholds.length > 0 || (gatesOf(results).regressions ?? []).some(comparesArms) || flags.baseline !== undefined || results.pairing !== undefined || runErrorsOf(results).length > 0;
 }
 
 /** 0 pass · 1 a check failed or was not evaluated · 2 the run is unfit to judge (incomplete, a trial failed). */

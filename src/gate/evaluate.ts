@@ -5,6 +5,7 @@ import type { Results } from '../results/schema.js';
 import { GATE_METRICS, type GateMetric } from '../scenario/gates-schema.js';
 import { REFERENCE_TOPOLOGY, whyGateCannotApply } from '../scenario/gate-applicability.js';
 import type { GateSelector, GatesSpec, RegressionGate, ThresholdGate } from '../scenario/scenario.js';
+import { armRegressions, armThresholds, comparesArms } from './arm-comparisons.js';
 import { DEFAULT_REGRESSIONS } from './default-regressions.js';
 import { describeRegressionResolution, describeThresholdBlindSpot, describeThresholdResolution, regressionResolution, thresholdResolution, type Resolution } from './detectable.js';
 import { formatMetricEstimate, formatMetricValue } from './format-value.js';
@@ -79,7 +80,7 @@ function tooFewTrials(estimate: MedianEstimate, confidence: number, what: string
   return `too few trials to decide: ${what} reaches only ${(estimate.coverage * 100).toFixed(1)} % coverage with ${estimate.n}, and a ${percent(confidence)} interval needs at least ${trialsForConfidence(confidence)} successful trials`;
 }
 
-const thresholdName = (gate: ThresholdGate, arm: string) => `${arm}: ${label(gate)} ${gate.bound === 'max' ? '≤' : '≥'} ${gate.limitText}`;
+export const thresholdName = (gate: ThresholdGate, arm: string): string => `${arm}: ${label(gate)} ${gate.bound === 'max' ? '≤' : '≥'} ${gate.limitText}`;
 
 /** An absolute limit, judged by the confidence bound on the unsafe side. */
 export function judgeThreshold(gate: ThresholdGate, arm: string, values: number[], confidence: number): GateCheck {
@@ -150,11 +151,11 @@ export function judgeRegression(gate: RegressionGate, arm: string, candidate: nu
 }
 
 /** A check the run cannot judge, with why: it stays in the verdict and never counts as a pass. */
-function notEvaluated(kind: GateCheck['kind'], gate: GateSelector, name: string, arm: string, reason: string): GateCheck {
+export function notEvaluated(kind: GateCheck['kind'], gate: GateSelector, name: string, arm: string, reason: string): GateCheck {
   return { kind, name, arm, metric: gate.metric, verdict: 'not-evaluated', reason: `not evaluated: ${reason}` };
 }
 
-const regressionName = (gate: RegressionGate, arm: string) =>
+export const regressionName = (gate: RegressionGate, arm: string): string =>
   `${arm}: ${label(gate)} no worse than baseline + ${percent(gate.toleranceShare)}${gate.floor > 0 ? ` (at least ${formatMetricValue(gate.metric, gate.floor)})` : ''}`;
 
 type Expanded<T> = { gate: T; arm: string } & ({ values: number[]; byRound: RoundValues } | { unmeasured: string });
@@ -172,12 +173,23 @@ function expand<T extends GateSelector>(gates: readonly T[], summary: ResultsSum
   );
 }
 
+/**
+ * The regressions judged against a baseline (another run, or the "-baseline" side of a paired
+ * run): the scenario's entries without `vs: <arm>`, or the default set when it lists none (or only
+ * arm-against-arm entries, which are judged within the run).
+ */
+function crossRunRegressions(gates: GatesSpec): RegressionGate[] {
+  if (!gates.regressions) return DEFAULT_REGRESSIONS;
+  const plain = gates.regressions.filter((gate) => !comparesArms(gate));
+  return plain.length === 0 && gates.regressions.length > 0 ? DEFAULT_REGRESSIONS : plain;
+}
+
 /** A paired run: every candidate arm against its "-baseline" twin, round by round. */
 function pairedRegressions(inputs: GateInputs): GateCheck[] {
   const { results, summary, gates } = inputs;
   const suffix = results.pairing?.suffix;
   if (!suffix) return [];
-  return expand(gates.regressions ?? DEFAULT_REGRESSIONS, summary, results).map((entry) => {
+  return expand(crossRunRegressions(gates), summary, results).map((entry) => {
     const { gate, arm } = entry;
     if ('unmeasured' in entry) return notEvaluated('regression', gate, regressionName(gate, arm), arm, entry.unmeasured);
     const twin = measureMetric(gate, results, summary, `${arm}${suffix}`);
@@ -246,14 +258,16 @@ export function runErrorsOf(results: Results): RunError[] {
 /** Every threshold of the scenario, and every regression when a baseline is given; none vanishes. */
 export function evaluateGates(inputs: GateInputs): GateResult {
   const { results, summary, gates, baseline } = inputs;
-  const checks: GateCheck[] = expand(gates.thresholds, summary, results).map((entry) =>
+  const checks: GateCheck[] = expand(gates.thresholds.filter((gate) => !comparesArms(gate)), summary, results).map((entry) =>
     'unmeasured' in entry ? notEvaluated('threshold', entry.gate, thresholdName(entry.gate, entry.arm), entry.arm, entry.unmeasured) : judgeThreshold(entry.gate, entry.arm, entry.values, gates.confidence),
   );
+  // `vs: <arm>` entries compare two arms of this run, round by round, with or without a baseline.
+  checks.push(...armThresholds(gates.thresholds, inputs), ...armRegressions(gates.regressions ?? [], inputs));
   if (!baseline) checks.push(...pairedRegressions(inputs));
   if (baseline) {
     const drift = referenceDrift(inputs);
     const differs = inputs.baselineIncomparable && inputs.baselineDifferences?.length ? `; judged although the baseline run is not comparable: ${inputs.baselineDifferences.join('; ')}` : '';
-    for (const entry of expand(gates.regressions ?? DEFAULT_REGRESSIONS, summary, results)) {
+    for (const entry of expand(crossRunRegressions(gates), summary, results)) {
       const { gate, arm } = entry;
       const baselineValues = 'unmeasured' in entry ? undefined : measureMetric(gate, baseline.results, baseline.summary, arm);
       let check: GateCheck;

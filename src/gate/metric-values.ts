@@ -150,7 +150,9 @@ export function armHasSidecar(results: Results, arm: string): boolean {
  * topologies (not for calibration, whose arms have their own names) and every arm the run started.
  */
 export function plannedArms(results: Results, summary: ResultsSummary): string[] {
-  const planned = results.calibration ? [] : results.scenario.topologies;
+  // A scenario with an arms list names its arms; the simple form's arms are its topologies.
+  const scenario = results.scenario as { topologies: string[]; arms?: { name: string }[] };
+  const planned = results.calibration ? [] : (scenario.arms?.map((arm) => arm.name) ?? scenario.topologies);
   return [...new Set([...planned, ...summary.topologies.map((topology) => topology.topology)])];
 }
 

@@ -43,7 +43,8 @@ async function ensureImage(dockerode: Dockerode, progress: Progress, name: Image
   const tag = `${IMAGE_REPOSITORY_PREFIX}${name}:${context.hash.slice(0, 12)}`;
   const existingId = await imageExists(dockerode, tag);
   if (existingId) return { tag, id: existingId, built: false };
-  return buildStagedImage({ dockerode, progress, name, tag, context, buildArgs });
+  // Awaited here: returning the promise would dispose the staged context while the build still reads it.
+  return await buildStagedImage({ dockerode, progress, name, tag, context, buildArgs });
 }
 
 export interface StagedBuild {
