@@ -6,6 +6,7 @@ import { summarizeEbpf } from './ebpf.js';
 import { summarizeMtls } from './mtls.js';
 import { overheadEstimators, statisticsOverTrials } from './estimators.js';
 import { summarizeOpenModel } from './open-model.js';
+import { latencyProblems } from './trial-validity.js';
 import { DEFAULT_CONFIDENCE, trialsForConfidence } from './statistics.js';
 import type { ContainerWindowResources, ResultsSummary, TopologySummary, TrialSummary } from './types.js';
 import { containerResourceSeries, containerWindowResources, cpusetSize, type ContainerIdentity } from './window-resources.js';
@@ -36,6 +37,7 @@ function summarizeTrial(trial: OkTrial, topology: TopologyRecord, hostCores: num
     responses: okResponses,
     attempts: attemptedRequests(trial.load),
     failed: failedRequests(trial.load),
+    latencyProblems: latencyProblems(trial),
     windowSeconds: seconds,
     rps,
     latency: summarizeUs(decodeHistogram(trial.load.histograms.latencyUs)),
@@ -101,6 +103,7 @@ function summarizeTopology(results: Results, topology: TopologyRecord): Topology
       messages: [...new Set(ok.flatMap((trial) => trial.load.errorMessages))],
       ...(failedLatency.totalCount > 0 ? { failedLatency: summarizeUs(failedLatency) } : {}),
     },
+    latencyProblems: trials.flatMap((trial) => trial.latencyProblems.map((problem) => `round ${trial.round + 1}: ${problem}`)),
     latenciesAboveRange,
     latency: summarizeUs(latencyHistogram),
     latencyOverTrials: statisticsOverTrials(ok, 'latencyUs'),

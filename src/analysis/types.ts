@@ -59,6 +59,8 @@ export interface TrialSummary {
   attempts: number;
   /** Requests without a 2xx answer. */
   failed: number;
+  /** Why this trial's latency means nothing (too many failures, rate not kept); empty when it is sound. */
+  latencyProblems: string[];
   windowSeconds: number;
   rps: number;
   latency: LatencySummaryUs;
@@ -90,6 +92,8 @@ export interface TopologySummary {
     /** How long the failed requests took, where known (never part of the latency figures). */
     failedLatency?: LatencySummaryUs;
   };
+  /** Trials whose latency means nothing, as "round N: reason"; latency and overhead gates on them fail. */
+  latencyProblems: string[];
   /** Latencies beyond the histogram's 60 s range (recorded at 60 s; a percentile there means "at least"). */
   latenciesAboveRange: number;
   /** All ok trials' histograms of successful responses merged (pooled figures). */

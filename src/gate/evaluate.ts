@@ -10,6 +10,7 @@ import { DEFAULT_REGRESSIONS } from './default-regressions.js';
 import { describeRegressionResolution, describeThresholdBlindSpot, describeThresholdResolution, regressionResolution, thresholdResolution, type Resolution } from './detectable.js';
 import { formatMetricEstimate, formatMetricValue } from './format-value.js';
 import { armHasSidecar, measureMetric, metricByRound, selectedArms, type RoundValues } from './metric-values.js';
+import { withLatencyValidity } from './latency-validity.js';
 
 /**
  * A check's outcome. "not-evaluated": the run has no value to judge (no successful trial, no data
@@ -281,6 +282,7 @@ export function evaluateGates(inputs: GateInputs): GateResult {
       checks.push({ ...check, reason: `${check.reason}${differs}` });
     }
   }
+  checks.splice(0, checks.length, ...checks.map((check) => withLatencyValidity(check, summary)));
   const policy = inputs.inconclusivePolicy ?? gates.inconclusive;
   const counts: Record<Verdict, number> = { pass: 0, fail: 0, inconclusive: 0, 'not-evaluated': 0 };
   for (const check of checks) counts[check.verdict]++;

@@ -116,6 +116,8 @@ ${LATENCY_STATISTICS.map((statistic) => cell(t, statistic)).join('')}</tr>`,
 export function renderProblems(summary: ResultsSummary): string {
   const items = summary.topologies.flatMap((t) => [
     ...t.failures.map((failure) => `<li><strong>${e(t.topology)}</strong>: trial failed: ${e(failure)}</li>`),
+    ...t.latencyProblems.map((problem) => `<li><strong>${e(t.topology)}</strong>: latency not meaningful in ${e(problem)} (latency and overhead gates on it fail)</li>`),
+    ...(t.latenciesAboveRange > 0 ? [`<li><strong>${e(t.topology)}</strong>: ${t.latenciesAboveRange} latencies beyond the histogram's 60 s range, recorded at 60 s (a percentile at 60 s means "at least")</li>`] : []),
     ...t.errors.messages.map((message) => `<li><strong>${e(t.topology)}</strong>: ${e(message)}</li>`),
   ]);
   if (items.length === 0) return '';
