@@ -7,6 +7,8 @@ import { summarizeMtls } from './mtls.js';
 import { overheadEstimators, statisticsOverTrials } from './estimators.js';
 import { summarizeOpenModel } from './open-model.js';
 import { latencyProblems } from './trial-validity.js';
+import { summarizeClosedCheck } from './closed-check.js';
+import { summarizeSaturation } from './saturation.js';
 import { DEFAULT_CONFIDENCE, trialsForConfidence } from './statistics.js';
 import type { ContainerWindowResources, ResultsSummary, TopologySummary, TrialSummary } from './types.js';
 import { containerResourceSeries, containerWindowResources, cpusetSize, type ContainerIdentity } from './window-resources.js';
@@ -142,6 +144,13 @@ export function summarizeResults(results: Results): ResultsSummary {
     for (const topology of topologies) {
       if (topology !== baseline && topology.okTrials > 0) topology.estimators = overheadEstimators(okTrialsOf(results, topology.topology), baselineTrials);
     }
+  }
+  for (const topology of topologies) {
+    const isBaseline = topology === baseline;
+    const check = summarizeClosedCheck(okTrialsOf(results, topology.topology), baseline && !isBaseline ? okTrialsOf(results, baseline.topology) : undefined, topology.estimators?.differential.p50Us);
+    if (check) topology.closedCheck = check;
+    const saturation = summarizeSaturation(okTrialsOf(results, topology.topology), baseline && !isBaseline ? okTrialsOf(results, baseline.topology) : undefined);
+    if (saturation) topology.saturation = saturation;
   }
   const summary: ResultsSummary = { ...(baseline ? { baseline: baseline.topology } : {}), topologies, ciMethod: CI_METHOD };
   const calibration = results.calibration ? summarizeCalibration(results.calibration, summary, results.host.stalls) : undefined;

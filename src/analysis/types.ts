@@ -5,6 +5,8 @@ import type { OpenModelSummary } from './open-model.js';
 import type { CalibrationSummary } from './calibration.js';
 import type { MtlsSummary } from './mtls.js';
 import type { EbpfSummary } from './ebpf.js';
+import type { ClosedCheckSummary } from './closed-check.js';
+import type { SaturationSummary } from './saturation.js';
 
 export const LATENCY_STATISTICS = ['p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs'] as const;
 export type LatencyStatistic = (typeof LATENCY_STATISTICS)[number];
@@ -103,6 +105,10 @@ export interface TopologySummary {
   percentileCurve: { percentile: number; valueUs: number }[];
   /** The overhead over the baseline by each estimator, paired by round; absent for the baseline. */
   estimators?: OverheadEstimators;
+  /** load.saturation: the throughput ceiling, its own figure (never an overhead). */
+  saturation?: SaturationSummary;
+  /** load.closedCheck: the same pods under a closed loop after each trial, and whether the headline agrees. */
+  closedCheck?: ClosedCheckSummary;
   /** Open model: the schedule, whether it was kept, and the uncorrected figures. */
   open?: OpenModelSummary;
   perRequest: {

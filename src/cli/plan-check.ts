@@ -22,6 +22,7 @@ export function planOrRefuse(scenario: Scenario, arms: { count: number; label?: 
   const maxUs = parseMaxDuration(maxDurationText);
   const plan = planWallTime({
     rounds: scenario.trials,
+    warmupRounds: scenario.warmupRounds,
     arms: arms.count,
     ...(arms.label ? { armsLabel: arms.label } : {}),
     load: scenario.load,

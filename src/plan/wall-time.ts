@@ -32,7 +32,7 @@ export interface WallTimeInput {
   arms: number;
   /** What the arms are called in the printed arithmetic, e.g. "topologies". */
   armsLabel?: string;
-  load: { warmupUs: number; durationUs: number; saturation?: { durationUs: number } };
+  load: { warmupUs: number; durationUs: number; saturation?: { durationUs: number }; closedCheck?: { durationUs: number } };
 }
 
 /** One term of the arithmetic, e.g. { label: 'start-up', us: 14e6, formula: '5 s + 3 × 3 s' }. */
@@ -56,9 +56,11 @@ export function planWallTime(input: WallTimeInput): WallTimePlan {
   const armsLabel = input.armsLabel ?? (input.arms === 1 ? 'topology' : 'topologies');
   const { warmupUs, durationUs, saturation } = input.load;
   const saturationUs = saturation ? SATURATION_WARMUP_US + saturation.durationUs : 0;
-  const trialUs = warmupUs + durationUs + saturationUs + TRIAL_OVERHEAD_US;
+  const closedCheckUs = input.load.closedCheck ? SATURATION_WARMUP_US + input.load.closedCheck.durationUs + TRIAL_OVERHEAD_US : 0;
+  const trialUs = warmupUs + durationUs + saturationUs + closedCheckUs + TRIAL_OVERHEAD_US;
   const trialParts = [`${formatDuration(warmupUs)} warm-up`, `${formatDuration(durationUs)} measured`];
   if (saturation) trialParts.push(`${formatDuration(saturationUs)} saturation burst`);
+  if (closedCheckUs > 0) trialParts.push(`${formatDuration(closedCheckUs)} closed-loop check`);
   trialParts.push(`${formatDuration(TRIAL_OVERHEAD_US)} per-trial overhead`);
   const roundsText = warmupRounds > 0 ? `(${warmupRounds} warm-up + ${input.rounds}) rounds` : `${input.rounds} round${input.rounds === 1 ? '' : 's'}`;
   const trials = (warmupRounds + input.rounds) * input.arms;

@@ -25,7 +25,7 @@ function scenarioDescription(results: Results): string | undefined {
 }
 
 export function renderHeader(results: Results): string {
-  const { run, host } = results;
+  const { run } = results;
   const description = scenarioDescription(results);
   const banner =
     run.status === 'complete'
@@ -34,12 +34,22 @@ export function renderHeader(results: Results): string {
         `It did not finish every planned trial: the figures below come from the trials that did, and may be missing topologies or rounds.` +
         (run.error ? ` <br>Reason: ${e(run.error.code ? `${run.error.code}: ` : '')}${e(run.error.message)}` : '') +
         `</div>`;
-  const proxies = Object.entries(results.proxyVersions).map(([name, version]) => `${e(name)}: ${e(version)}`).join('<br>') || DASH;
-  const images = Object.entries(results.images).map(([name, image]) => `${e(name)}: <code>${e(image.tag)}</code> <code>${e(image.id)}</code>`).join('<br>') || DASH;
   return `<header>
 <h1>${e(results.scenario.name)}</h1>
 ${description === undefined ? '' : `<p class="lead">${e(description)}</p>`}
 ${banner}
+</header>`;
+}
+
+/**
+ * The run, the host and the images, folded: a reader comes for the verdict and the answer, which
+ * come first; these say where and with what the figures were made (compare runs of the same host).
+ */
+export function renderRunDetails(results: Results): string {
+  const { run, host } = results;
+  const proxies = Object.entries(results.proxyVersions).map(([name, version]) => `${e(name)}: ${e(version)}`).join('<br>') || DASH;
+  const images = Object.entries(results.images).map(([name, image]) => `${e(name)}: <code>${e(image.tag)}</code> <code>${e(image.id)}</code>`).join('<br>') || DASH;
+  return `<details id="run-details"><summary>Run, host and images (${e(host.cpuModel)}, ${host.logicalCores} cores, ${e(durationText(run.startedAt, run.finishedAt))})</summary>
 ${definitionList([
   ['Run id', `<code>${e(run.id)}</code>`],
   ['Started', e(run.startedAt)],
@@ -63,5 +73,5 @@ ${definitionList([
   ['Images', images],
 ])}
 <details><summary>Scenario as run</summary><pre>${e(JSON.stringify(results.scenario, null, 2))}</pre></details>
-</header>`;
+</details>`;
 }

@@ -48,6 +48,16 @@ describe('renderHtmlReport', () => {
     expectNotContains(html, 'id="calibration"');
   });
 
+  it('answers first: the answer table right after the title, the run, host and images folded below it', () => {
+    expect(html.indexOf('id="answer"')).toBeGreaterThan(0);
+    expect(html.indexOf('id="answer"')).toBeLessThan(html.indexOf('<details id="run-details">'));
+    expect(html.indexOf('<details id="run-details">')).toBeLessThan(html.indexOf('<dt>CPU</dt>'));
+    const answer = html.slice(html.indexOf('id="answer"'), html.indexOf('</table>', html.indexOf('id="answer"')));
+    expect(answer).toContain('<th scope="col">overhead P50 (ms)</th><th scope="col">overhead P99 (ms)</th>');
+    expect(answer).toContain('<td class="num">+0.235 [+0.226, +0.278]</td>');
+    expect(answer).toContain('<td class="num muted">baseline</td>');
+  });
+
   it('names every topology, the run and the host', () => {
     for (const topology of fixture.summary.topologies) expectContains(html, `>${topology.topology}<`);
     expectContains(html, fixture.results.run.id);

@@ -13,7 +13,8 @@ import { buildReportCharts, type ReportChart } from './charts.js';
 import { escapeHtml as e, jsonForScript } from './escape.js';
 import { renderCalibration } from './html-calibration.js';
 import { renderEstimators } from './html-estimators.js';
-import { renderHeader } from './html-header.js';
+import { renderHeader, renderRunDetails } from './html-header.js';
+import { renderAnswer } from './html-answer.js';
 import { renderOpenModelAlerts, renderOpenModelSection } from './html-open-model.js';
 import { renderHowToRead, renderResourceTable } from './html-resources.js';
 import { renderKeyFigures, renderLatencyOverTrialsTable, renderOverheadTable, renderProblems, renderTopologyTable } from './html-sections.js';
@@ -97,7 +98,8 @@ ${renderHeader(results)}
 ${renderGate(gate)}
 ${renderOpenModelAlerts(summary)}
 ${renderCalibration(results, summary)}
-<section id="key-figures"><h2>At a glance</h2>${renderKeyFigures(summary)}</section>
+<section id="key-figures"><h2>The answer</h2>${renderAnswer(results, summary)}${renderKeyFigures(summary)}</section>
+${renderRunDetails(results)}
 ${renderMtls(summary.mtls)}
 ${renderEbpf(summary.ebpf)}
 ${renderProblems(summary)}

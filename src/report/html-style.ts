@@ -43,6 +43,9 @@ table.data tr.group-start > * { border-top: 2px solid var(--line); }
 .nowrap { white-space: nowrap; }
 .small { font-size: 12px; font-weight: 400; }
 .bad { color: var(--bad); font-weight: 600; }
+.good { color: #1a7f37; font-weight: 600; }
+#run-details { margin: 1.5rem 0; }
+#run-details > summary { cursor: pointer; font-weight: 600; }
 .note { color: var(--muted); font-size: 13.5px; }
 figure.chart { margin: 18px 0 28px; }
 figure.chart figcaption { color: var(--muted); font-size: 13.5px; max-width: 900px; margin-top: 6px; }

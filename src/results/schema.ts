@@ -155,6 +155,9 @@ const trialSaturationSchema = z.object({
   errors: z.number().int().nonnegative(),
 });
 
+/** Optional closed loop on the same pods after the main load (load.closedCheck): the overhead re-checked without a rate. */
+const trialClosedCheckSchema = z.object({ connections: z.number().int().positive(), load: trialLoadSchema });
+
 const okTrialSchema = z.object({
   state: z.literal('ok'),
   topology: z.string(),
@@ -167,6 +170,7 @@ const okTrialSchema = z.object({
   limitHits: z.array(trialLimitHitSchema).optional(),
   saturation: trialSaturationSchema.optional(),
   bpf: z.object({ counters: bpfCountersSchema }).optional(),
+  closedCheck: trialClosedCheckSchema.optional(),
   resources: z.object({ intervalMs: z.number().positive(), samples: z.array(resourceSampleSchema) }),
 });
 
@@ -275,6 +279,7 @@ export type SslCounters = NonNullable<HopStats['ssl']>;
 export type RqTimeBucket = HopStats['upstreamRqTimeMs'][number];
 export type TrialProxyStats = z.infer<typeof trialProxyStatsSchema>;
 export type TrialSaturation = z.infer<typeof trialSaturationSchema>;
+export type TrialClosedCheck = z.infer<typeof trialClosedCheckSchema>;
 export type TopologyRecord = z.infer<typeof topologyRecordSchema>;
 export type TopologyBpf = z.infer<typeof topologyBpfSchema>;
 export type BpfCounters = z.infer<typeof bpfCountersSchema>;

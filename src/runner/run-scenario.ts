@@ -135,6 +135,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       dockerode,
       topologies: started,
       rounds: scenario.trials,
+      warmupRounds: scenario.warmupRounds,
       load,
       samplingIntervalMs: scenario.sampling.intervalUs / 1000,
       clockTicksPerSecond: await readClockTicksPerSecond(),
@@ -145,6 +146,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       ...(bpf ? { bpfSession: bpf.session } : {}),
       proxyByArm,
       ...(scenario.load.saturation ? { saturation: scenario.load.saturation } : {}),
+      ...(scenario.load.closedCheck ? { closedCheck: scenario.load.closedCheck } : {}),
     });
   } catch (error) {
     runError = isBenchError(error) ? error : new BenchError('SB_CONTAINER_FAILED', describeError(error), [], undefined, { cause: error });

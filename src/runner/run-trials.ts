@@ -12,7 +12,7 @@ import { ResourceSampler } from '../sampling/index.js';
 import { hasPeerTls } from '../topology/index.js';
 import type { MtlsMaterial } from './mtls-material.js';
 import { loadgenOf, type StartedTopology } from './pods-for-run.js';
-import { measureSaturation, watchProxyStats, watchTls } from './trial-extras.js';
+import { measureClosedCheck, measureSaturation, watchProxyStats, watchTls } from './trial-extras.js';
 
 /** An mtls arm: its trust domain, whether to rotate every SVID mid-trial, and its proxy's TLS operations (if it has any). */
 export interface MtlsArm {
@@ -25,6 +25,8 @@ export interface TrialsOptions {
   dockerode: Dockerode;
   topologies: readonly StartedTopology[];
   rounds: number;
+  /** Rounds run first, every arm once, and discarded (their trials are not reported). */
+  warmupRounds?: number;
   load: Omit<AgentSpec, 'host' | 'port'>;
   samplingIntervalMs: number;
   clockTicksPerSecond: number;
@@ -40,6 +42,8 @@ export interface TrialsOptions {
   proxyByArm?: Map<string, ProxyDriver>;
   /** After each trial's main load, a closed-model burst (the throughput ceiling). */
   saturation?: { connections: number; durationUs: number };
+  /** After each trial's main load, before saturation: a closed loop on the same pods (the overhead re-checked). */
+  closedCheck?: { connections: number; durationUs: number };
 }
 
 /**
@@ -47,16 +51,19 @@ export interface TrialsOptions {
  * drifts (thermal, page cache, neighbours), and interleaving spreads the drift over every topology.
  */
 export async function runTrials(options: TrialsOptions): Promise<void> {
-  const total = options.rounds * options.topologies.length;
+  const warmupRounds = options.warmupRounds ?? 0;
+  const total = (warmupRounds + options.rounds) * options.topologies.length;
   let index = 0;
-  for (let round = 0; round < options.rounds; round++) {
+  for (let round = -warmupRounds; round < options.rounds; round++) {
     for (const topology of options.topologies) {
       index++;
       if (options.signal.aborted) throw new BenchError('SB_INTERRUPTED', 'interrupted');
-      const trial = await runTrial(options, topology, round, `Trial ${index}/${total}: ${topology.plan.arm} (round ${round + 1}/${options.rounds})`);
+      const what = round < 0 ? `warm-up round ${round + warmupRounds + 1}/${warmupRounds}, discarded` : `round ${round + 1}/${options.rounds}`;
+      const trial = await runTrial(options, topology, round, `Trial ${index}/${total}: ${topology.plan.arm} (${what})`);
       // A trial cut short by Ctrl-C is not a failure of its topology: it is dropped, the rest kept.
       if (trial.state === 'failed' && trial.error.code === 'SB_INTERRUPTED') throw new BenchError('SB_INTERRUPTED', 'interrupted');
-      options.onTrial(trial);
+      // Warm-up rounds are whole trials, measured and thrown away: only measured rounds are data.
+      if (round >= 0) options.onTrial(trial);
     }
   }
 }
@@ -66,8 +73,8 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
   const task = options.progress.start(title);
   const containers = [topology.client, topology.server].flatMap((pod) => pod.containers.map((container) => ({ name: container.name, hostPid: container.hostPid })));
   const sampler = new ResourceSampler({ containers, intervalMs: options.samplingIntervalMs, clockTicksPerSecond: options.clockTicksPerSecond });
-  // Each round draws its own Poisson schedule; every arm of a round gets the same one.
-  const spec: AgentSpec = { ...options.load, host: topology.server.ip, port: APP_PORT, seed: round + 1 };
+  // Each round draws its own Poisson schedule; every arm of a round gets the same one (warm-up rounds their own).
+  const spec: AgentSpec = { ...options.load, host: topology.server.ip, port: APP_PORT, seed: round >= 0 ? round + 1 : 1_000 - round };
   const warmupS = spec.warmupUs / 1e6;
   const totalS = (spec.warmupUs + spec.durationUs) / 1e6;
   const mtls = hasPeerTls(topology.plan.name) ? options.mtlsByArm?.get(topology.plan.arm) : undefined;
@@ -106,6 +113,8 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
       // A "saving" measured while the programs did nothing would be the iptables path mislabelled.
       if (idle.length > 0) throw new BenchError('SB_BPF_INACTIVE', `the eBPF programs of ${topology.plan.arm} did nothing in this trial: ${idle.join('; ')}`);
     }
+    if (options.closedCheck) task.update(`closed-loop check, ${options.closedCheck.connections} connection(s)`);
+    const closedCheck = options.closedCheck ? await measureClosedCheck(options.dockerode, loadgenOf(topology), spec, options.closedCheck, options.signal) : undefined;
     if (options.saturation) task.update('saturation burst');
     const saturation = options.saturation ? await measureSaturation(options.dockerode, loadgenOf(topology), spec, options.saturation, options.signal) : undefined;
     const { event: _event, ...loadRecord } = load;
@@ -121,6 +130,7 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
       ...(tls ? { tls } : {}),
       ...(proxyStats ? { proxyStats } : {}),
       ...(limitHits && limitHits.length > 0 ? { limitHits } : {}),
+      ...(closedCheck ? { closedCheck } : {}),
       ...(saturation ? { saturation } : {}),
       ...(bpfCounters ? { bpf: { counters: bpfCounters } } : {}),
       resources: { intervalMs: options.samplingIntervalMs, samples },

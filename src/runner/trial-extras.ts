@@ -2,7 +2,7 @@ import type Dockerode from 'dockerode';
 import { describeError } from '../errors.js';
 import { failedRequests, successfulResponses, type AgentSpec } from '../load/agent-protocol.js';
 import { runLoad } from '../load/run-agent.js';
-import type { TrialProxyStats, TrialSaturation, TrialTls } from '../results/schema.js';
+import type { TrialClosedCheck, TrialProxyStats, TrialSaturation, TrialTls } from '../results/schema.js';
 import type { ProxyDriver, ProxyTlsAdmin } from '../proxies/driver.js';
 import { diffSidecarStats, serverHandshakesFromStats, tlsFailuresFromStats } from '../proxies/sidecar-stats.js';
 import type { RunningContainer, StartedPod } from '../runtime/pod.js';
@@ -115,4 +115,13 @@ export async function measureSaturation(dockerode: Dockerode, loadgenId: string,
     rps: seconds > 0 ? successfulResponses(result) / seconds : 0,
     errors: failedRequests(result),
   };
+}
+
+/**
+ * The closed-loop check after a trial's main load, on the same pods: N connections (usually 1), no
+ * rate, so no queueing in front of any hop. Its overhead should agree with the open model's.
+ */
+export async function measureClosedCheck(dockerode: Dockerode, loadgenId: string, spec: AgentSpec, check: { connections: number; durationUs: number }, signal: AbortSignal): Promise<TrialClosedCheck> {
+  const { event: _event, ...load } = await runLoad(dockerode, loadgenId, { ...spec, model: 'closed', connections: check.connections, warmupUs: 500_000, durationUs: check.durationUs }, { signal });
+  return { connections: check.connections, load };
 }

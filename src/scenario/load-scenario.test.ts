@@ -38,11 +38,23 @@ function rejection(text: string, path = FILE): BenchError {
 }
 
 describe('parseScenario: valid files', () => {
+  it('resolves scenarios/overhead-check.yaml: quickstart plus a 1-connection closed loop on the same pods', () => {
+    const quickstart = parseScenario(readFileSync(QUICKSTART_PATH, 'utf8'), 'scenarios/quickstart.yaml');
+    const check = parseScenario(readFileSync(QUICKSTART_PATH.replace('quickstart.yaml', 'overhead-check.yaml'), 'utf8'), 'scenarios/overhead-check.yaml');
+    expect(check.load).toStrictEqual({ ...quickstart.load, closedCheck: { connections: 1, durationUs: 3_000_000 } });
+    expect({ ...check, name: '', description: '', sourceFile: '', load: quickstart.load }).toStrictEqual({ ...quickstart, name: '', description: '', sourceFile: '' });
+  });
+
+  it('takes warmupRounds from 0 to 10', () => {
+    expect(parseScenario(`${MINIMAL}warmupRounds: 0\n`, FILE).warmupRounds).toBe(0);
+    expect(() => parseScenario(`${MINIMAL}warmupRounds: 11\n`, FILE)).toThrow();
+  });
+
   it('resolves scenarios/quickstart.yaml to exact values', () => {
     const scenario = parseScenario(readFileSync(QUICKSTART_PATH, 'utf8'), 'scenarios/quickstart.yaml');
     const expected: Scenario = {
       name: 'quickstart',
-      description: 'App alone vs one inbound sidecar vs both sidecars (HAProxy), closed model.',
+      description: 'App alone vs one inbound sidecar vs both sidecars (HAProxy), open model at 1000 req/s.',
       sourceFile: 'scenarios/quickstart.yaml',
       topologies: ['app-only', 'sidecar-inbound', 'sidecar'],
       proxy: { profile: 'haproxy', workerThreads: 1 },
@@ -53,14 +65,18 @@ describe('parseScenario: valid files', () => {
       ],
       app: { responseBodyBytes: 1024, serviceTimeUs: 0 },
       load: {
-        model: 'closed',
+        model: 'open',
+        ratePerSecond: 1000,
+        arrivals: 'uniform',
         connections: 16,
         warmupUs: 1_000_000,
-        durationUs: 5_000_000,
+        durationUs: 3_000_000,
         timeoutUs: 10_000_000,
         request: { method: 'GET', path: '/', bodyBytes: 0 },
+        saturation: { connections: 16, durationUs: 1_000_000 },
       },
       trials: 6,
+      warmupRounds: 1,
       sampling: { intervalUs: 250_000 },
       mtls: DEFAULT_MTLS,
       gates: {
@@ -99,6 +115,7 @@ describe('parseScenario: valid files', () => {
         request: { method: 'GET', path: '/', bodyBytes: 0 },
       },
       trials: 6,
+      warmupRounds: 1,
       sampling: { intervalUs: 250_000 },
       mtls: DEFAULT_MTLS,
       gates: { inconclusive: 'pass', confidence: 0.95, thresholds: [] },
@@ -268,7 +285,7 @@ describe('loadScenario', () => {
   it('reads quickstart.yaml from disk', async () => {
     const scenario = await loadScenario(QUICKSTART_PATH);
     expect(scenario.sourceFile).toBe(QUICKSTART_PATH);
-    expect(scenario.load.durationUs).toBe(5_000_000);
+    expect(scenario.load.durationUs).toBe(3_000_000);
   });
 
   it('throws SB_SCENARIO_NOT_FOUND for a missing file', async () => {

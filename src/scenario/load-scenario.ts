@@ -160,6 +160,7 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
     app: { responseBodyBytes: file.app.responseBody, serviceTimeUs: file.app.serviceTime },
     load: resolveLoad(file.load),
     trials: file.trials,
+    warmupRounds: file.warmupRounds,
     sampling: { intervalUs: file.sampling.interval },
     mtls: {
       trustDomain: file.mtls.trustDomain,
@@ -197,6 +198,7 @@ function resolveLoad(load: ScenarioFile['load']): LoadSpec {
     timeoutUs: load.timeout,
     request: { method: load.request.method, path: load.request.path, bodyBytes: load.request.body },
     ...(load.saturation ? { saturation: { connections: load.saturation.connections, durationUs: load.saturation.duration } } : {}),
+    ...(load.closedCheck ? { closedCheck: { connections: load.closedCheck.connections, durationUs: load.closedCheck.duration } } : {}),
   };
   return load.model === 'open' ? { model: 'open', ratePerSecond: load.rate, arrivals: load.arrivals, ...common } : { model: 'closed', ...common };
 }

@@ -75,6 +75,11 @@ export interface ClosedLoadSpec {
   request: RequestSpec;
   /** After each trial's main load, a closed-model burst with this many connections (throughput ceiling). */
   saturation?: { connections: number; durationUs: number };
+  /**
+   * After each trial's main load (before saturation), a closed loop with this many connections on
+   * the same pods: an independent reading of the overhead (one connection: no queueing, no rate).
+   */
+  closedCheck?: { connections: number; durationUs: number };
 }
 
 export interface OpenLoadSpec extends Omit<ClosedLoadSpec, 'model'> {
@@ -133,6 +138,8 @@ export interface Scenario {
   load: LoadSpec;
   /** Trials per topology, interleaved across topologies. */
   trials: number;
+  /** Rounds run before the measured ones and discarded (caches, JIT, connection pools warm up). */
+  warmupRounds: number;
   sampling: { intervalUs: number };
   mtls: MtlsSpec;
   gates: GatesSpec;

@@ -49,9 +49,16 @@ const saturationSchema = z.strictObject({
   duration: durationUs.refine((us) => us >= 1_000_000, { error: 'expected at least 1s' }),
 });
 
+/** A closed loop on the same pods after each trial's main load: the headline overhead re-checked without a rate. */
+const closedCheckSchema = z.strictObject({
+  connections: wholeNumber(1, 10_000).default(1),
+  duration: durationUs.refine((us) => us >= 1_000_000, { error: 'expected at least 1s' }),
+});
+
 const commonLoadFields = {
   /** After the main load of each trial, a closed-model burst that finds the throughput ceiling. */
   saturation: saturationSchema.optional(),
+  closedCheck: closedCheckSchema.optional(),
   warmup: durationUs.default(2_000_000),
   duration: durationUs.refine((us) => us >= 1_000_000, { error: 'expected at least 1s' }),
   // Honoured exactly by the load agent, whose timers have 1 ms resolution.
@@ -152,6 +159,8 @@ export const scenarioFileSchema = z.strictObject({
   load: loadSchema,
   /** Rounds; 6 is the fewest for which a 95 % interval over trials exists (src/analysis/statistics.ts). */
   trials: wholeNumber(1, 100).default(6),
+  /** Whole rounds (every topology once) run first and discarded: the first round after pods start is not data. */
+  warmupRounds: wholeNumber(0, 10).default(1),
   sampling: z
     .strictObject({
       interval: durationUs
