@@ -40,15 +40,16 @@ const spec = (port: number, fields: Partial<AgentSpec>): AgentSpec => ({
 describe('the closed model', () => {
   it('counts the requests sent inside the window, waiting for those still on the wire when it ends', async () => {
     // Each answer takes 400 ms: each connection sends at ~0, 400, 800, 1200 ms. The window is
-    // 200-1300 ms, so 400, 800 and 1200 are in it, and 1200 is still on the wire at its end.
+    // 200-1000 ms (200 ms from every send, for a loaded machine), so 400 and 800 are in it, and
+    // 800 is still on the wire at its end: it is waited for and counted.
     const port = await serve((_request, response) => setTimeout(() => response.end('ok'), 400));
     const startedMs = performance.now();
-    const result = await runClosedModel(spec(port, {}), nowEpochMs, () => {});
-    expect(performance.now() - startedMs).toBeGreaterThanOrEqual(1_550);
+    const result = await runClosedModel(spec(port, { durationUs: 800_000 }), nowEpochMs, () => {});
+    expect(performance.now() - startedMs).toBeGreaterThanOrEqual(1_150);
     expect(result.closed).toStrictEqual({ inFlightAtWindowEnd: 2 });
-    expect(result).toMatchObject({ responses: 6, okResponses: 6, connectionErrors: 0, timeouts: 0, unansweredAtEnd: 0 });
+    expect(result).toMatchObject({ responses: 4, okResponses: 4, connectionErrors: 0, timeouts: 0, unansweredAtEnd: 0 });
     const latency = decodeHistogram(result.histograms.latencyUs);
-    expect(latency.totalCount).toBe(6);
+    expect(latency.totalCount).toBe(4);
     expect(latency.minNonZeroValue).toBeGreaterThanOrEqual(390_000);
   });
 
