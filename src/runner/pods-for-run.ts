@@ -7,12 +7,16 @@ import type { Progress } from '../progress.js';
 import type { TopologyRecord } from '../results/schema.js';
 import { startPod, type PodContext, type StartedPod } from '../runtime/pod.js';
 import { APP_PORT, type TopologyPlan } from '../runtime/topology.js';
+import type { ProxyDriver } from '../proxies/driver.js';
+import { expectedHops, missingHops, readHopRequests } from './path-check.js';
 
 export interface StartedTopology {
   plan: TopologyPlan;
   client: StartedPod;
   server: StartedPod;
   record: TopologyRecord;
+  /** The arm's proxy's counters: the path check reads them around the probe and every trial. */
+  readStats?: ProxyDriver['readStats'];
 }
 
 /** What attaches an interception outside the pods' network namespaces (eBPF), once both pods run; returns its record. */
@@ -32,6 +36,7 @@ export async function startTopology(
   progress: Progress,
   probeSpec: Omit<AgentSpec, 'host' | 'port'>,
   attach?: AttachInterception,
+  readStats?: ProxyDriver['readStats'],
 ): Promise<StartedTopology> {
   const task = progress.start(`Starting ${plan.arm}`);
   try {
@@ -40,7 +45,7 @@ export async function startTopology(
     const client = await startPod(plan.client, context);
     if (attach && plan.interception.bpf) task.update('attaching the eBPF programs to the pods’ cgroups');
     const bpf = attach && plan.interception.bpf ? await attach(plan, client, server) : undefined;
-    const topology: StartedTopology = { plan, client, server, record: { ...toRecord(plan, description, client, server), ...(bpf ? { bpf } : {}) } };
+    const topology: StartedTopology = { plan, client, server, record: { ...toRecord(plan, description, client, server), ...(bpf ? { bpf } : {}) }, ...(readStats ? { readStats } : {}) };
     task.update('probing the request path');
     await checkPath(context.dockerode, topology, probeSpec);
     task.succeed(`${plan.arm} up; request path checked`);
@@ -52,12 +57,17 @@ export async function startTopology(
 }
 
 /**
- * One request from the load generator must come back 200 with the app's header, and with the
- * proxy's header exactly when the topology has a sidecar: otherwise interception is not what the
- * topology claims, and every figure would be mislabelled.
+ * One request from the load generator must come back 200 with the app's header, with the proxy's
+ * header exactly when the topology has a sidecar, and counted by every sidecar it should cross
+ * (their own request counters, see path-check.ts): otherwise interception is not what the topology
+ * claims, and every figure would be mislabelled. `user` runs the probe as another uid (tests: the
+ * proxy's uid 1337 bypasses outbound interception).
  */
-async function checkPath(dockerode: Dockerode, topology: StartedTopology, probeSpec: Omit<AgentSpec, 'host' | 'port'>): Promise<void> {
-  const answer = await runProbe(dockerode, loadgenOf(topology), { ...probeSpec, host: topology.server.ip, port: APP_PORT });
+export async function checkPath(dockerode: Dockerode, topology: StartedTopology, probeSpec: Omit<AgentSpec, 'host' | 'port'>, options: { user?: string } = {}): Promise<void> {
+  const hops = topology.readStats ? expectedHops(topology.client, topology.server) : [];
+  const before = topology.readStats ? await readHopRequests(topology.readStats, hops) : [];
+  const answer = await runProbe(dockerode, loadgenOf(topology), { ...probeSpec, host: topology.server.ip, port: APP_PORT }, options);
+  const after = topology.readStats ? await readHopRequests(topology.readStats, hops) : [];
   const expectProxy = topology.plan.definition.clientSidecar || topology.plan.definition.serverSidecar;
   const problems: string[] = [];
   if (answer.statusCode !== 200) problems.push(`status ${answer.statusCode}, expected 200`);
@@ -65,6 +75,7 @@ async function checkPath(dockerode: Dockerode, topology: StartedTopology, probeS
   const proxied = answer.headers[UPSTREAM_SERVICE_TIME_HEADER] !== undefined;
   if (expectProxy && !proxied) problems.push(`no ${UPSTREAM_SERVICE_TIME_HEADER} header: the request bypassed the sidecar`);
   if (!expectProxy && proxied) problems.push(`${UPSTREAM_SERVICE_TIME_HEADER} present: a proxy answered in a topology without one`);
+  problems.push(...missingHops(hops, before, after, 1, 'probe requests'));
   if (problems.length > 0) {
     throw new BenchError('SB_PATH_CHECK_FAILED', `the request path of ${topology.plan.arm} is not as built:`, problems, 'Check the init container rules (results.json keeps them) and the sidecar logs.');
   }

@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import { BenchError, describeError, isBenchError } from '../errors.js';
-import { failedRequests, successfulResponses, type AgentSpec } from '../load/agent-protocol.js';
+import { attemptedRequests, failedRequests, successfulResponses, type AgentSpec } from '../load/agent-protocol.js';
+import { missingTrialHops } from './path-check.js';
 import { runLoad } from '../load/run-agent.js';
 import type { Progress } from '../progress.js';
 import type { ProxyDriver, ProxyTlsAdmin } from '../proxies/driver.js';
@@ -104,6 +105,9 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
     });
     const samples = await sampler.stop();
     const proxyStats = await statsWatch?.finish();
+    // Every hop on the path must have carried at least the requests the trial sent (path-check.ts).
+    const bypassed = proxyStats ? missingTrialHops(proxyStats, attemptedRequests(load)) : [];
+    if (bypassed.length > 0) throw new BenchError('SB_PATH_CHECK_FAILED', `the proxies of ${topology.plan.arm} did not carry this trial's requests: ${bypassed.join('; ')}`);
     const tls = await tlsWatch?.finish((spec.warmupUs + spec.durationUs) / 1e6, proxyStats);
     const limitHits = await limitWatch?.finish();
     if (limitHits && limitHits.length > 0) options.progress.warn(`${title}: ${describeLimitHits(limitHits)}`);

@@ -1,3 +1,4 @@
+import type { HopStats, SidecarStats } from '../../results/schema.js';
 import type { ProxyExec, ProxyTlsAdmin, TlsCounters } from '../driver.js';
 import { SVID_PEM_PATH } from '../sidecar-tls.js';
 import { ADMIN_SOCKET_PATH } from './tls.js';
@@ -69,9 +70,39 @@ export async function readTlsCounters(sidecar: ProxyExec): Promise<TlsCounters> 
   return { ...counters, ...(handshakes ?? {}) };
 }
 
-/** HAProxy's TLS operations through the runtime API (the socket exists in mtls sidecars only). */
+/** HAProxy's TLS operations through the runtime API. */
 export const haproxyTlsAdmin: ProxyTlsAdmin = {
   readCounters: readTlsCounters,
   // The CA does not change in a rotation; HAProxy's bundle file stays as it is.
   rotateSvid: (sidecar, svid) => rotateSvid(sidecar, `${svid.certificatePem.trim()}\n${svid.privateKeyPem.trim()}\n`),
 };
+
+/**
+ * `show stat` (CSV, one row per frontend/backend/server) as per-hop counters in Envoy's
+ * vocabulary: the inbound/outbound frontends are the listeners (downstream), the local_app and
+ * original_destination backends the clusters (upstream). Columns are found by name.
+ */
+export function parseHaproxyStats(csv: string): SidecarStats {
+  const [headerLine, ...lines] = csv.split('\n').filter((line) => line.trim() !== '');
+  const columns = (headerLine ?? '').replace(/^#\s*/, '').split(',');
+  const index = (name: string) => columns.indexOf(name);
+  const rows = lines.map((line) => line.split(','));
+  const value = (proxy: string, server: string, column: string) => {
+    const row = rows.find((cells) => cells[0] === proxy && cells[1] === server);
+    const cell = row?.[index(column)];
+    return cell === undefined || cell === '' ? 0 : Number(cell);
+  };
+  const hop = (frontend: string, backend: string): HopStats => ({
+    downstreamCxTotal: value(frontend, 'FRONTEND', 'stot'),
+    downstreamRqTotal: value(frontend, 'FRONTEND', 'req_tot'),
+    upstreamCxTotal: value(backend, 'BACKEND', 'connect'),
+    upstreamRqTotal: value(backend, 'BACKEND', 'req_tot'),
+    upstreamRqTimeMs: [],
+  });
+  return { inbound: hop('inbound', 'local_app'), outbound: hop('outbound', 'original_destination') };
+}
+
+/** HAProxy's per-hop counters through the runtime API (`show stat`): the driver's stats reader. */
+export async function readHaproxyStats(sidecar: ProxyExec): Promise<SidecarStats> {
+  return parseHaproxyStats(await haproxyAdmin(sidecar, 'show stat'));
+}

@@ -1,7 +1,7 @@
 import { HOP_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from '../../load/headers.js';
 import { CALIBRATION_RELAY_PORT } from '../calibration-delay.js';
 import type { SidecarOptions } from '../driver.js';
-import { defaultsTlsLines, globalTlsLines, inboundBind, inboundIdentityCheck, outboundIdentityCheck, outboundServer } from './tls.js';
+import { ADMIN_SOCKET_PATH, defaultsTlsLines, globalTlsLines, inboundBind, inboundIdentityCheck, outboundIdentityCheck, outboundServer } from './tls.js';
 
 /** HAProxy's global maxconn; the scenario schema refuses more connections than this (driver.connectionLimit). */
 export const HAPROXY_MAXCONN = 8000;
@@ -17,7 +17,9 @@ export function renderHaproxyConfig(options: SidecarOptions): string {
   const appPort = options.calibrationDelayUs === undefined ? options.appPort : CALIBRATION_RELAY_PORT;
   const { tls } = options;
   return `global
-  nbthread ${options.workerThreads}${globalTlsLines(tls)}
+  nbthread ${options.workerThreads}
+  # The runtime API: request counters per hop (the path check), TLS counters and SVID rotation.
+  stats socket ${ADMIN_SOCKET_PATH} mode 600 level admin${globalTlsLines(tls)}
   # Two sockets per proxied connection must fit under the engine's open-file limit (20000 here;
   # HAProxy refuses to start when it cannot raise its limit that far).
   maxconn ${HAPROXY_MAXCONN}

@@ -1,7 +1,7 @@
 import { PROXY_GID, PROXY_UID } from '../../interception/index.js';
 import { calibrationCommand } from '../calibration-delay.js';
 import { supported, type ProxyDriver } from '../driver.js';
-import { haproxyTlsAdmin } from './admin.js';
+import { readHaproxyStats, haproxyTlsAdmin } from './admin.js';
 import { HAPROXY_MAXCONN, renderHaproxyConfig } from './config.js';
 import { haproxySvidSecrets, renderSpiffeLua, SPIFFE_LUA_PATH } from './tls.js';
 
@@ -46,5 +46,7 @@ export const haproxyDriver: ProxyDriver = {
   tlsAdmin: haproxyTlsAdmin,
   // Above maxconn, HAProxy would leave connections waiting in the kernel's accept queue: a hidden cap.
   connectionLimit: { maxConnections: HAPROXY_MAXCONN, reason: 'HAProxy’s maxconn: two sockets per proxied connection must fit under the engine’s open-file limit (20000 here)' },
+  readStats: readHaproxyStats,
+  statsSource: 'haproxy runtime API show stat',
 };
 

@@ -16,6 +16,8 @@ const TLS12_CIPHER: SidecarTls = { ...TLS13, version: 'TLSv1.2', ciphers: 'ECDHE
 /** The plaintext config as it was before mTLS existed: adding TLS must not change it. */
 const PLAINTEXT = `global
   nbthread 2
+  # The runtime API: request counters per hop (the path check), TLS counters and SVID rotation.
+  stats socket /tmp/sidecar-admin.sock mode 600 level admin
   # Two sockets per proxied connection must fit under the engine's open-file limit (20000 here;
   # HAProxy refuses to start when it cannot raise its limit that far).
   maxconn 8000
@@ -49,7 +51,7 @@ backend original_destination
   http-response add-header x-sidecar-bench-hop outbound
 `;
 
-const TLS_WORDS = ['ssl', 'lua', 'spiffe', 'stats socket', 'log ', 'dontlog', 'http-server-close', 'http-reuse never', 'deny'];
+const TLS_WORDS = ['ssl', 'lua', 'spiffe', 'log ', 'dontlog', 'http-server-close', 'http-reuse never', 'deny'];
 
 /** The lines of one section ("global", "frontend inbound", …), trimmed, up to the next blank line. */
 function section(config: string, header: string): string[] {
@@ -72,11 +74,12 @@ describe('renderHaproxyConfig without tls', () => {
 describe('renderHaproxyConfig with TLS 1.3 and a ciphersuite', () => {
   const config = renderHaproxyConfig({ ...OPTIONS, tls: TLS13_SUITE });
 
-  it('loads the Lua checks, opens the admin socket and logs errors to stdout (global)', () => {
+  it('opens the admin socket, loads the Lua checks and logs errors to stdout (global)', () => {
     expect(section(config, 'global')).toStrictEqual([
       'nbthread 2',
-      'lua-load /etc/sidecar/spiffe.lua',
+      '# The runtime API: request counters per hop (the path check), TLS counters and SVID rotation.',
       'stats socket /tmp/sidecar-admin.sock mode 600 level admin',
+      'lua-load /etc/sidecar/spiffe.lua',
       'tune.ssl.default-dh-param 2048',
       'log stdout format raw local0 info',
       "# Two sockets per proxied connection must fit under the engine's open-file limit (20000 here;",

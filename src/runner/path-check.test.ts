@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { parseHaproxyStats } from '../proxies/haproxy/admin.js';
+import type { RunningContainer } from '../runtime/pod.js';
+import { missingHops, type Hop } from './path-check.js';
+
+// `show stat` of HAProxy 2.6 (Debian bookworm), trimmed to the columns the reader uses plus a few, in
+// their real order; one request went through the inbound frontend, whose backend could not connect.
+const SHOW_STAT = `# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,hrsp_2xx,req_tot,connect,reuse
+inbound,FRONTEND,,,1,1,9986,7,0,0,0,5,,
+local_app,app,0,0,0,1,,1,0,0,0,,4,0
+local_app,BACKEND,0,0,1,1,999,3,0,0,0,4,4,1
+outbound,FRONTEND,,,0,0,9986,0,0,0,0,0,,
+original_destination,BACKEND,0,0,0,0,999,0,0,0,0,,0,0
+`;
+
+describe('parseHaproxyStats', () => {
+  it('reads the frontends as listeners and the backends as clusters, by column name', () => {
+    expect(parseHaproxyStats(SHOW_STAT)).toStrictEqual({
+      inbound: { downstreamCxTotal: 7, downstreamRqTotal: 5, upstreamCxTotal: 4, upstreamRqTotal: 4, upstreamRqTimeMs: [] },
+      outbound: { downstreamCxTotal: 0, downstreamRqTotal: 0, upstreamCxTotal: 0, upstreamRqTotal: 0, upstreamRqTimeMs: [] },
+    });
+  });
+});
+
+describe('missingHops', () => {
+  const hop = (label: string, direction: 'inbound' | 'outbound'): Hop => ({ label, direction, sidecar: {} as RunningContainer });
+  const hops = [hop('client sidecar (outbound)', 'outbound'), hop('server sidecar (inbound)', 'inbound')];
+
+  it('passes when every hop counted at least the requests sent (warm-up may add more)', () => {
+    expect(missingHops(hops, [10, 20], [3010, 3025], 3000, 'requests the trial sent')).toStrictEqual([]);
+  });
+
+  it('names each hop that carried fewer, with its count', () => {
+    expect(missingHops(hops, [10, 20], [10, 3020], 3000, 'requests the trial sent')).toStrictEqual([
+      'the client sidecar (outbound) counted 0 of the 3000 requests the trial sent: the path bypassed it',
+    ]);
+    expect(missingHops(hops, [0, 0], [0, 0], 1, 'probe requests')).toHaveLength(2);
+  });
+});
