@@ -94,7 +94,7 @@ export function renderAnswer(results: Results, summary: ResultsSummary): string 
   return `${closedModelCaveat(results)}
 <div class="table-wrap"><table class="data" id="answer">
 <thead><tr><th scope="col">topology</th><th scope="col">overhead P50 (ms)</th><th scope="col">overhead P99 (ms)</th>
-<th scope="col">throughput at saturation (req/s; drop)</th><th scope="col">sidecar vCPU per 1k req/s</th><th scope="col">sidecar MiB</th></tr></thead>
+<th scope="col">throughput at saturation (req/s; change)</th><th scope="col">sidecar vCPU per 1k req/s</th><th scope="col">sidecar MiB</th></tr></thead>
 <tbody>${summary.topologies.map((topology) => answerRow(topology, baseline)).join('')}</tbody></table></div>
 ${methodLine(results, summary)}
 ${anySaturation ? '<p class="note">Throughput at saturation comes from a separate closed-model burst after each trial; it is never part of the overheads, which are measured at the rate.</p>' : ''}

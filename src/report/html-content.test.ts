@@ -89,14 +89,16 @@ describe('HTML report: open model', () => {
     html = await renderHtmlReport(fixture.results, fixture.summary);
   });
 
-  it('puts a red banner near the top for the topology that did not sustain its rate', () => {
+  it('puts a red banner under the answer for the topology that did not sustain its rate', () => {
     const banner =
       '<div class="banner" role="alert"><strong>sidecar: the target rate was NOT sustained.</strong> ' +
       '12000 of 120000 scheduled requests (10.0 %) could not be sent: the rate of 4000/s was not sustained. ' +
       'Only 3600/s were sent against a target of 4000/s. Its latency and overhead describe an overloaded system at 3,600/s, not the planned 4,000/s.</div>';
     expectContains(html, banner);
     expect(count(html, 'role="alert"')).toBe(1);
-    expect(html.indexOf(banner)).toBeLessThan(html.indexOf('id="key-figures"'));
+    // Right under the answer table, whose row for the topology is flagged too.
+    expect(html.indexOf(banner)).toBeGreaterThan(html.indexOf('id="answer"'));
+    expect(html.indexOf(banner)).toBeLessThan(html.indexOf('<ul class="key-figures">'));
     expectContains(html, '<strong>sidecar</strong> <span class="bad">(target rate NOT sustained)</span>: +250.489 ms [+250.46, +250.60] at P50');
   });
 

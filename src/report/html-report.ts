@@ -96,9 +96,8 @@ export async function renderHtmlReport(results: Results, summary: ResultsSummary
 <noscript><p class="banner">The charts need JavaScript; the tables do not.</p></noscript>
 ${renderHeader(results)}
 ${renderGate(gate)}
-${renderOpenModelAlerts(summary)}
 ${renderCalibration(results, summary)}
-<section id="key-figures"><h2>The answer</h2>${renderAnswer(results, summary)}${renderKeyFigures(summary)}</section>
+<section id="key-figures"><h2>The answer</h2>${renderAnswer(results, summary)}${renderOpenModelAlerts(summary)}${renderKeyFigures(summary)}</section>
 ${renderRunDetails(results)}
 ${renderMtls(summary.mtls)}
 ${renderEbpf(summary.ebpf)}
