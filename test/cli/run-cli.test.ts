@@ -57,7 +57,10 @@ describe.skipIf(!dockerode)('sidecar-bench run (built CLI, real containers)', ()
     expect(results.run.status).toBe('complete');
     expect(runOutput).toContain('removed every container and the network of this run');
     // Said before anything starts: 1 round × 3 topologies × (1 s + 2 s + 0.5 s) + 5 s + 3 × 3 s.
-    expect(runOutput).toContain('planned wall time: 1 round × 3 topologies × (1 s warm-up + 2 s measured + 500 ms per-trial overhead) + start-up (5 s + 3 × 3 s pods) = 24.5 s');
+    expect(runOutput).toContain('planned wall time: (1 warm-up + 1) rounds × 3 topologies × (1 s warm-up + 2 s measured + 500 ms per-trial overhead) + start-up (5 s + 3 × 3 s pods) = 35 s');
+    // The warm-up round (warmupRounds defaults to 1) ran and was thrown away: only round 0 is data.
+    expect(runOutput).toContain('Trial 1/6: app-only (warm-up round 1/1, discarded)');
+    expect(results.trials.map((trial) => [trial.topology, trial.round])).toStrictEqual([['app-only', 0], ['sidecar-inbound', 0], ['sidecar', 0]]);
     expect(runOutput.indexOf('planned wall time')).toBeLessThan(runOutput.indexOf('Probing this machine'));
   });
 
