@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseHaproxyStats } from '../proxies/haproxy/admin.js';
 import type { RunningContainer } from '../runtime/pod.js';
-import { missingHops, type Hop } from './path-check.js';
+import { missingHops, missingTrialHops, type Hop } from './path-check.js';
 
 // `show stat` of HAProxy 2.6 (Debian bookworm), trimmed to the columns the reader uses plus a few, in
 // their real order; one request went through the inbound frontend, whose backend could not connect.
@@ -35,5 +35,17 @@ describe('missingHops', () => {
       'the client sidecar (outbound) counted 0 of the 3000 requests the trial sent: the path bypassed it',
     ]);
     expect(missingHops(hops, [0, 0], [0, 0], 1, 'probe requests')).toHaveLength(2);
+  });
+});
+
+describe('missingTrialHops (on a trial\'s proxyStats)', () => {
+  const hop = (requests: number) => ({ downstreamCxTotal: 1, downstreamRqTotal: requests, upstreamCxTotal: 1, upstreamRqTotal: requests, upstreamRqTimeMs: [] });
+  const stats = (pod: 'client' | 'server', outbound: number, inbound: number) => ({ pod, source: 'test', outbound: hop(outbound), inbound: hop(inbound) });
+
+  it('checks the client sidecar outbound and the server sidecar inbound', () => {
+    expect(missingTrialHops([stats('client', 3100, 0), stats('server', 0, 3100)], 3000)).toStrictEqual([]);
+    expect(missingTrialHops([stats('client', 0, 3100), stats('server', 0, 3100)], 3000)).toStrictEqual([
+      'the client sidecar (outbound) counted 0 of the 3000 requests the trial sent: the path bypassed it',
+    ]);
   });
 });
