@@ -126,8 +126,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
         mtlsByArm.set(arm.name, { material: armMtls, rotateDuringTrial: side.mtls.rotateDuringTrial, ...(armProxy.driver.tlsAdmin ? { tlsAdmin: armProxy.driver.tlsAdmin } : {}) });
         if (side === scenario && mtlsMaterial) mtlsRecord ??= mtlsResultsRecord(scenario, mtlsMaterial, armProxy.driver);
       }
-      const armProxy = baselineSide && baselineProxy ? baselineProxy : proxy;
-      const topology = await startTopology(plan, arm.description, podContext, progress, load, bpf?.attach, armProxy.driver.readStats?.bind(armProxy.driver));
+      const topology = await startTopology(plan, arm.description, podContext, progress, load, bpf?.attach, armProxy?.driver.readStats?.bind(armProxy.driver));
       started.push(topology);
       const proxyRecord = arm.proxy && armProxy ? await readArmProxy(topology, arm.proxy, armProxy) : undefined;
       topologyRecords.push({ ...topology.record, ...(proxyRecord ? { proxy: proxyRecord } : {}) });
