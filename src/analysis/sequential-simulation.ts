@@ -1,7 +1,7 @@
 /**
  * Seeded simulation of a regression gate on synthetic per-round differences: how often it cries
  * wolf, how often it catches a real shift, and how many rounds it takes. Pure: the same seed gives
- * the same counts on every machine (sequential.simulation.test.ts pins them).
+ * the same counts on every machine (sequential-simulation.test.ts bounds them, with stated tolerances).
  */
 import { sequentialLook, type SequentialDesign } from './sequential.js';
 import { estimateMedian } from './statistics.js';

@@ -6,6 +6,7 @@ import { comparesArms } from '../gate/arm-comparisons.js';
 import { compareRuns, describeDifference, evaluateGates, runErrorsOf, writeGateOutputs, type GateResult, type RunDifference } from '../gate/index.js';
 import { EXIT_CANNOT_RUN, EXIT_GATE_FAILED, EXIT_OK } from './exit-codes.js';
 import { readResults, type Results } from '../results/index.js';
+import type { GateCounts } from '../runner/index.js';
 import type { GatesSpec } from '../scenario/index.js';
 
 export const NO_GATES: GatesSpec = { inconclusive: 'pass', confidence: 0.95, thresholds: [] };
@@ -62,6 +63,21 @@ export async function gateRun(results: Results, summary: ResultsSummary, outputD
  */
 export function wantsGate(results: Results, flags: GateFlags): boolean {
   return gatesOf(results).thresholds.length > 0 || (gatesOf(results).regressions ?? []).some(comparesArms) || flags.baseline !== undefined || results.pairing !== undefined || runErrorsOf(results).length > 0;
+}
+
+/**
+ * For a run with adaptive rounds: the gate's verdicts on the rounds so far, judged exactly as the
+ * finished run will be (the baseline run is read once, here). Undefined: nothing to gate.
+ */
+export async function gateSoFar(flags: GateFlags): Promise<(partial: { results: Results; summary: ResultsSummary }) => GateCounts> {
+  const baselineResults = flags.baseline ? await readResults(flags.baseline) : undefined;
+  const baseline = baselineResults ? { results: baselineResults, summary: summarizeResults(baselineResults) } : undefined;
+  return ({ results, summary }) => {
+    if (!wantsGate(results, flags)) return undefined;
+    const { counts, runErrors } = evaluateGates({ results, summary, gates: gatesOf(results), ...(baseline ? { baseline } : {}), ...(flags.inconclusive ? { inconclusivePolicy: flags.inconclusive } : {}) });
+    // A check that cannot be evaluated fails the gate as a failed check does.
+    return { fail: counts.fail + counts['not-evaluated'], inconclusive: counts.inconclusive, runErrors: runErrors.length };
+  };
 }
 
 /** 0 pass · 1 a check failed or was not evaluated · 2 the run is unfit to judge (incomplete, a trial failed). */

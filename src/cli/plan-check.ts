@@ -21,7 +21,8 @@ export function parseMaxDuration(text: string | undefined): number {
 export function planOrRefuse(scenario: Scenario, arms: { count: number; label?: string }, maxDurationText: string | undefined, progress: Progress): WallTimePlan {
   const maxUs = parseMaxDuration(maxDurationText);
   const plan = planWallTime({
-    rounds: scenario.trials,
+    // Adaptive rounds: the cap must hold for the longest run it may make.
+    rounds: scenario.gates.rounds?.max ?? scenario.trials,
     warmupRounds: scenario.warmupRounds,
     arms: arms.count,
     ...(arms.label ? { armsLabel: arms.label } : {}),

@@ -8,7 +8,7 @@ import { loadScenario } from '../scenario/index.js';
 import { EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, reportError } from './exit-codes.js';
 import { cleanBeforeRun } from './clean-command.js';
 import { DEFAULT_MAX_DURATION, planOrRefuse } from './plan-check.js';
-import { checkComparable, exitCodeOf, gateRun, wantsGate, type GateFlags } from './gate-check.js';
+import { checkComparable, exitCodeOf, gateRun, gateSoFar, wantsGate, type GateFlags } from './gate-check.js';
 import { compareScenarios } from '../gate/index.js';
 import { readResults } from '../results/index.js';
 import { createProgressDisplay } from './progress-display.js';
@@ -54,6 +54,7 @@ async function runCommand(scenarioPath: string, flags: RunFlags): Promise<number
     const arms = baselineScenario ? pairedArms(scenario, baselineScenario) : scenarioArms(scenario);
     planOrRefuse(scenario, { count: arms.length, ...(baselineScenario ? { label: 'arms' } : {}) }, flags.maxDuration, progress);
     await cleanBeforeRun(flags.clean, progress);
+    const judgeSoFar = scenario.gates.rounds ? await gateSoFar(flags) : undefined;
     const outcome = await interruptibly((signal, onCleanup) =>
       runScenario({
         scenario,
@@ -63,6 +64,7 @@ async function runCommand(scenarioPath: string, flags: RunFlags): Promise<number
         signal,
         onCleanup,
         toolVersion: TOOL_VERSION,
+        ...(judgeSoFar ? { gateSoFar: judgeSoFar } : {}),
       }),
     );
     process.stdout.write(`\n${renderTerminalSummary(outcome.summary, { color: Boolean(process.stdout.isTTY) })}\n`);

@@ -1,8 +1,9 @@
-import { estimateMedian, pairedDifferences } from '../analysis/statistics.js';
+import { pairedDifferences } from '../analysis/statistics.js';
 import type { ResultsSummary } from '../analysis/types.js';
 import type { Results } from '../results/schema.js';
 import type { GateSelector, GatesSpec, RegressionGate, ThresholdGate } from '../scenario/scenario.js';
 import { judgeRegression, judgeThreshold, notEvaluated, regressionName, thresholdName, type GateCheck } from './evaluate.js';
+import { fixedIntervals, inRoundOrder, sortedByRound, type IntervalRule } from './intervals.js';
 import { measureMetric, selectedArms, type RoundValues } from './metric-values.js';
 
 /**
@@ -27,7 +28,8 @@ function pairByRound(gate: GateSelector & { vs: string }, view: RunView, arm: st
   if (!(own instanceof Map)) return own;
   const other = measureMetric(gate, view.results, view.summary, gate.vs);
   if (!(other instanceof Map)) return { unmeasured: `it is compared with ${gate.vs}, and ${other.unmeasured}` };
-  const differences = pairedDifferences(own, other);
+  // In round order: the sequential rule (gates.rounds) reads its looks in that order.
+  const differences = pairedDifferences(sortedByRound(own), other);
   if (differences.length === 0) return { unmeasured: `no round has a value of both ${arm} and ${gate.vs}` };
   return { own, other, differences };
 }
@@ -43,12 +45,12 @@ function armsOf(gate: GateSelector & { vs: string }, view: RunView): string[] {
  * rounds, with its interval, must stay within the limit. Both arms ran in every round on the same
  * machine, so drift cancels.
  */
-export function armThresholds(gates: readonly ThresholdGate[], view: RunView): GateCheck[] {
+export function armThresholds(gates: readonly ThresholdGate[], view: RunView, rule: IntervalRule = fixedIntervals(view.gates.confidence)): GateCheck[] {
   return gates.filter(comparesArms).flatMap((gate) =>
     armsOf(gate, view).map((arm) => {
       const paired = pairByRound(gate, view, arm);
       if ('unmeasured' in paired) return notEvaluated('threshold', gate, thresholdName(gate, arm), arm, paired.unmeasured);
-      const check = judgeThreshold(gate, arm, paired.differences, view.gates.confidence);
+      const check = judgeThreshold(gate, arm, paired.differences, rule);
       return { ...check, reason: `per-round difference ${arm} − ${gate.vs} over ${paired.differences.length} rounds: ${check.reason}` };
     }),
   );
@@ -66,14 +68,14 @@ function armRegressionName(gate: RegressionGate & { vs: string }, arm: string): 
  * never below the floor). This is how an upgrade is gated in one run: the new version against the
  * old, round by round, each against the same app-only.
  */
-export function armRegressions(gates: readonly RegressionGate[], view: RunView): GateCheck[] {
+export function armRegressions(gates: readonly RegressionGate[], view: RunView, rule: IntervalRule = fixedIntervals(view.gates.confidence)): GateCheck[] {
   return gates.filter(comparesArms).flatMap((gate) =>
     armsOf(gate, view).map((arm) => {
       const name = armRegressionName(gate, arm);
       const paired = pairByRound(gate, view, arm);
       if ('unmeasured' in paired) return notEvaluated('regression', gate, name, arm, paired.unmeasured);
-      const change = estimateMedian(paired.differences, view.gates.confidence);
-      const check = judgeRegression(gate, arm, [...paired.own.values()], [...paired.other.values()], view.gates.confidence, change);
+      const change = rule.median(paired.differences);
+      const check = judgeRegression(gate, arm, inRoundOrder(paired.own), inRoundOrder(paired.other), rule, change);
       return { ...check, name: check.name.replace(/ no worse than baseline /, ` no worse than ${gate.vs} `), reason: `against ${gate.vs}, paired by round: ${check.reason}` };
     }),
   );

@@ -140,3 +140,35 @@ describe('the smallest regression a check could have caught', () => {
     expect(check.detectable).toBe('fails ≥ 2.750 ms, passes ≤ 1.250 ms');
   });
 });
+
+describe('gates with adaptive rounds (gates.rounds: the sequential intervals)', () => {
+  it('are wider than fixed-size intervals after the first looks, so a check fixed-size would pass stays open', async () => {
+    const { intervalRule } = await import('./intervals.js');
+    const rule = intervalRule({ inconclusive: 'pass', confidence: 0.95, thresholds: [], rounds: { min: 6, max: 30 } });
+    const limit1050: ThresholdGate = { ...overheadP99, limit: 1050, limitText: '1050us' };
+    // 12 rounds, in this order: fixed-size [x(3), x(10)] = [300, 1000]; sequential looks 6…12 intersect to [x(2), x(11)] = [200, 1100].
+    const values = [7, 3, 11, 1, 9, 5, 12, 2, 10, 4, 8, 6].map((value) => value * 100);
+    expect(judgeThreshold(limit1050, 'sidecar', values, 0.95)).toMatchObject({ verdict: 'pass', value: { low: 300, high: 1000 } });
+    const sequential = judgeThreshold(limit1050, 'sidecar', values, rule);
+    expect(sequential).toMatchObject({ verdict: 'inconclusive', value: { low: 200, high: 1100 } });
+    expect(sequential.reason).toContain('this run could only have decided a median outside (600 µs, 1.500 ms)');
+  });
+
+  it('decide nothing before the minimum rounds', async () => {
+    const { intervalRule } = await import('./intervals.js');
+    const rule = intervalRule({ inconclusive: 'pass', confidence: 0.95, thresholds: [], rounds: { min: 6, max: 30 } });
+    const check = judgeThreshold(overheadP99, 'sidecar', [100, 110, 120, 130, 140], rule);
+    expect(check.verdict).toBe('inconclusive');
+    expect(check.detectable).toBe('nothing (its interval is unbounded)');
+  });
+
+  it('at the first look judge a paired run exactly as a fixed 6-round gate', async () => {
+    const { makePairedRun } = await import('./drift.fixture-data.js');
+    const { evaluateGates: evaluate } = await import('./evaluate.js');
+    const inputs = makePairedRun({ sidecarExtraUs: 1000, driftPerRoundUs: 100 });
+    const fixed = evaluate(inputs);
+    const adaptive = evaluate({ ...inputs, gates: { ...inputs.gates, rounds: { min: 6, max: 30 } } });
+    expect(adaptive.checks.map((check) => [check.verdict, check.change?.low, check.change?.high])).toEqual(fixed.checks.map((check) => [check.verdict, check.change?.low, check.change?.high]));
+    expect(adaptive.verdict).toBe('fail');
+  });
+});

@@ -1,5 +1,4 @@
-import { estimateShift } from '../analysis/shift.js';
-import { estimateMedian, pairedDifferences, trialsForConfidence, type MedianEstimate } from '../analysis/statistics.js';
+import { pairedDifferences, trialsForConfidence, type MedianEstimate } from '../analysis/statistics.js';
 import type { ResultsSummary } from '../analysis/types.js';
 import type { Results } from '../results/schema.js';
 import { GATE_METRICS, type GateMetric } from '../scenario/gates-schema.js';
@@ -9,6 +8,7 @@ import { armRegressions, armThresholds, comparesArms } from './arm-comparisons.j
 import { DEFAULT_REGRESSIONS } from './default-regressions.js';
 import { describeRegressionResolution, describeThresholdBlindSpot, describeThresholdResolution, regressionResolution, thresholdResolution, type Resolution } from './detectable.js';
 import { formatMetricEstimate, formatMetricValue } from './format-value.js';
+import { fixedIntervals, inRoundOrder, intervalRule, sortedByRound, type IntervalRule } from './intervals.js';
 import { armHasSidecar, measureMetric, metricByRound, selectedArms, type RoundValues } from './metric-values.js';
 import { withLatencyValidity } from './latency-validity.js';
 
@@ -83,9 +83,13 @@ function tooFewTrials(estimate: MedianEstimate, confidence: number, what: string
 
 export const thresholdName = (gate: ThresholdGate, arm: string): string => `${arm}: ${label(gate)} ${gate.bound === 'max' ? '≤' : '≥'} ${gate.limitText}`;
 
-/** An absolute limit, judged by the confidence bound on the unsafe side. */
-export function judgeThreshold(gate: ThresholdGate, arm: string, values: number[], confidence: number): GateCheck {
-  const value = estimateMedian(values, confidence);
+/** A confidence level (fixed-size intervals), or the rule of a run with adaptive rounds. */
+const ruleOf = (intervals: number | IntervalRule): IntervalRule => (typeof intervals === 'number' ? fixedIntervals(intervals) : intervals);
+
+/** An absolute limit, judged by the confidence bound on the unsafe side. `values` in round order. */
+export function judgeThreshold(gate: ThresholdGate, arm: string, values: number[], intervals: number | IntervalRule): GateCheck {
+  const { confidence, median } = ruleOf(intervals);
+  const value = median(values);
   const { metric } = gate;
   const limit = formatMetricValue(metric, gate.limit);
   const name = thresholdName(gate, arm);
@@ -119,11 +123,14 @@ export function judgeThreshold(gate: ThresholdGate, arm: string, values: number[
  * change is the Hodges–Lehmann shift between two runs, or, for a paired run, the median of the
  * per-round differences (both sides measured in the same round).
  */
-export function judgeRegression(gate: RegressionGate, arm: string, candidate: number[], baseline: number[], confidence: number, pairedChange?: MedianEstimate): GateCheck {
+export function judgeRegression(gate: RegressionGate, arm: string, candidate: number[], baseline: number[], intervals: number | IntervalRule, pairedChange?: MedianEstimate): GateCheck {
   const { metric } = gate;
-  const value = estimateMedian(candidate, confidence);
-  const baselineEstimate = estimateMedian(baseline, confidence);
-  const change = pairedChange ?? estimateShift(candidate, baseline, confidence);
+  const rule = ruleOf(intervals);
+  const { confidence } = rule;
+  const value = rule.median(candidate);
+  // The baseline run is complete whatever this run does: its own fixed-size interval.
+  const baselineEstimate = fixedIntervals(confidence).median(baseline);
+  const change = pairedChange ?? rule.shift(candidate, baseline);
   const tolerance = Math.max(gate.toleranceShare * Math.abs(baselineEstimate.median), gate.floor);
   // Worsening is positive: higher latency, or lower throughput.
   const worse = GATE_METRICS[metric].worse === 'higher' ? 1 : -1;
@@ -169,7 +176,7 @@ function expand<T extends GateSelector>(gates: readonly T[], summary: ResultsSum
       const cannot = whyGateCannotApply(gate, { name: arm, hasSidecar: armHasSidecar(results, arm) }, reference);
       if (cannot) return { gate, arm, unmeasured: cannot };
       const measured = measureMetric(gate, results, summary, arm);
-      return measured instanceof Map ? { gate, arm, values: [...measured.values()], byRound: measured } : { gate, arm, unmeasured: measured.unmeasured };
+      return measured instanceof Map ? { gate, arm, values: inRoundOrder(measured), byRound: measured } : { gate, arm, unmeasured: measured.unmeasured };
     }),
   );
 }
@@ -186,7 +193,7 @@ function crossRunRegressions(gates: GatesSpec): RegressionGate[] {
 }
 
 /** A paired run: every candidate arm against its "-baseline" twin, round by round. */
-function pairedRegressions(inputs: GateInputs): GateCheck[] {
+function pairedRegressions(inputs: GateInputs, rule: IntervalRule): GateCheck[] {
   const { results, summary, gates } = inputs;
   const suffix = results.pairing?.suffix;
   if (!suffix) return [];
@@ -195,9 +202,9 @@ function pairedRegressions(inputs: GateInputs): GateCheck[] {
     if ('unmeasured' in entry) return notEvaluated('regression', gate, regressionName(gate, arm), arm, entry.unmeasured);
     const twin = measureMetric(gate, results, summary, `${arm}${suffix}`);
     if (!(twin instanceof Map)) return notEvaluated('regression', gate, regressionName(gate, arm), arm, `its baseline side: ${twin.unmeasured}`);
-    const change = estimateMedian(pairedDifferences(entry.byRound, twin), gates.confidence);
+    const change = rule.median(pairedDifferences(sortedByRound(entry.byRound), twin));
     if (change.n === 0) return notEvaluated('regression', gate, regressionName(gate, arm), arm, `no round has a successful trial of both ${arm} and ${arm}${suffix}`);
-    return judgeRegression(gate, arm, entry.values, [...twin.values()], gates.confidence, change);
+    return judgeRegression(gate, arm, entry.values, inRoundOrder(twin), rule, change);
   });
 }
 
@@ -223,15 +230,15 @@ const DRIFT_PROBES: RegressionGate[] = DEFAULT_REGRESSIONS.filter((gate) => (gat
  * machine changed under the runs (a noisy neighbour, throttling) or the change slows the bare app
  * too; either way a regression cannot be pinned on the candidate from these two runs.
  */
-export function referenceDrift(inputs: GateInputs): string | undefined {
-  const { results, summary, baseline, gates } = inputs;
+export function referenceDrift(inputs: GateInputs, rule: IntervalRule = intervalRule(inputs.gates)): string | undefined {
+  const { results, summary, baseline } = inputs;
   const reference = summary.baseline;
   if (!baseline || !reference || baseline.summary.baseline !== reference) return undefined;
   const moved = DRIFT_PROBES.flatMap((gate) => {
     const candidate = metricByRound(gate, results, summary, reference);
     const before = metricByRound(gate, baseline.results, baseline.summary, reference);
     if (!candidate || !before) return [];
-    const check = judgeRegression(gate, reference, [...candidate.values()], [...before.values()], gates.confidence);
+    const check = judgeRegression(gate, reference, inRoundOrder(candidate), [...before.values()], rule);
     return check.verdict === 'fail' ? [`${label(gate)} ${formatMetricEstimate(gate.metric, check.change as MedianEstimate, true)}`] : [];
   });
   if (moved.length === 0) return undefined;
@@ -259,14 +266,15 @@ export function runErrorsOf(results: Results): RunError[] {
 /** Every threshold of the scenario, and every regression when a baseline is given; none vanishes. */
 export function evaluateGates(inputs: GateInputs): GateResult {
   const { results, summary, gates, baseline } = inputs;
+  const rule = intervalRule(gates);
   const checks: GateCheck[] = expand(gates.thresholds.filter((gate) => !comparesArms(gate)), summary, results).map((entry) =>
-    'unmeasured' in entry ? notEvaluated('threshold', entry.gate, thresholdName(entry.gate, entry.arm), entry.arm, entry.unmeasured) : judgeThreshold(entry.gate, entry.arm, entry.values, gates.confidence),
+    'unmeasured' in entry ? notEvaluated('threshold', entry.gate, thresholdName(entry.gate, entry.arm), entry.arm, entry.unmeasured) : judgeThreshold(entry.gate, entry.arm, entry.values, rule),
   );
   // `vs: <arm>` entries compare two arms of this run, round by round, with or without a baseline.
-  checks.push(...armThresholds(gates.thresholds, inputs), ...armRegressions(gates.regressions ?? [], inputs));
-  if (!baseline) checks.push(...pairedRegressions(inputs));
+  checks.push(...armThresholds(gates.thresholds, inputs, rule), ...armRegressions(gates.regressions ?? [], inputs, rule));
+  if (!baseline) checks.push(...pairedRegressions(inputs, rule));
   if (baseline) {
-    const drift = referenceDrift(inputs);
+    const drift = referenceDrift(inputs, rule);
     const differs = inputs.baselineIncomparable && inputs.baselineDifferences?.length ? `; judged although the baseline run is not comparable: ${inputs.baselineDifferences.join('; ')}` : '';
     for (const entry of expand(crossRunRegressions(gates), summary, results)) {
       const { gate, arm } = entry;
@@ -275,7 +283,7 @@ export function evaluateGates(inputs: GateInputs): GateResult {
       if ('unmeasured' in entry) check = notEvaluated('regression', gate, regressionName(gate, arm), arm, entry.unmeasured);
       else if (!(baselineValues instanceof Map)) check = notEvaluated('regression', gate, regressionName(gate, arm), arm, `in the baseline run, ${baselineValues?.unmeasured ?? 'no value'}`);
       else {
-        check = judgeRegression(gate, arm, entry.values, [...baselineValues.values()], gates.confidence);
+        check = judgeRegression(gate, arm, entry.values, [...baselineValues.values()], rule);
         // A failure the reference topology shares is not the candidate's to own: noise guard.
         if (drift && check.verdict === 'fail') check = { ...check, verdict: 'inconclusive', reason: `${check.reason}; but ${drift}` };
       }

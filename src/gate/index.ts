@@ -3,5 +3,6 @@ export { compareRuns, compareScenarios, describeDifference, type RunDifference }
 export { DEFAULT_REGRESSIONS } from './default-regressions.js';
 export { renderJunit } from './junit.js';
 export { countsLine, renderMarkdownSummary } from './markdown.js';
+export { describeRounds } from './rounds-text.js';
 export { formatMetricValue } from './format-value.js';
 export { writeGateOutputs, type GateOutputs } from './write-gate-outputs.js';

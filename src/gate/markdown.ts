@@ -20,12 +20,13 @@ export function countsLine(result: GateResult, separator = ' · '): string {
 }
 
 /** A Markdown summary that fits a GitHub job summary or a pull-request comment. */
-export function renderMarkdownSummary(result: GateResult, title: string, details: { scenario: string; runId: string; host: string; confidence: number }): string {
+export function renderMarkdownSummary(result: GateResult, title: string, details: { scenario: string; runId: string; host: string; confidence: number; rounds?: string }): string {
   const lines = [
     `## ${HEADLINE[result.verdict]} — ${escapeCell(title)}`,
     '',
     `${countsLine(result)} · scenario \`${escapeCell(details.scenario)}\` · run \`${details.runId}\` · ${escapeCell(details.host)}`,
     '',
+    ...(details.rounds ? [details.rounds, ''] : []),
   ];
   if (result.runErrors.length > 0) {
     lines.push('**The run did not produce every trial it planned:**', '', ...result.runErrors.map((error) => `- ⛔ ${escapeCell(error.message)}`), '');

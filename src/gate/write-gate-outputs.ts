@@ -4,6 +4,7 @@ import type { Results } from '../results/schema.js';
 import type { GateResult } from './evaluate.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdownSummary } from './markdown.js';
+import { describeRounds } from './rounds-text.js';
 
 export interface GateOutputs {
   junitPath: string;
@@ -15,7 +16,7 @@ export interface GateOutputs {
 export async function writeGateOutputs(directory: string, result: GateResult, results: Results, confidence: number, env: NodeJS.ProcessEnv = process.env): Promise<GateOutputs> {
   const title = String(results.scenario.name);
   const host = `${results.host.cpuModel}, ${results.host.logicalCores} cores, kernel ${results.host.kernel}`;
-  const markdown = renderMarkdownSummary(result, title, { scenario: title, runId: results.run.id, host, confidence });
+  const markdown = renderMarkdownSummary(result, title, { scenario: title, runId: results.run.id, host, confidence, rounds: describeRounds(results) });
   const junitPath = join(directory, 'junit.xml');
   const markdownPath = join(directory, 'summary.md');
   await writeFile(junitPath, renderJunit(result, `sidecar-bench gate: ${title}`, results.run.finishedAt));

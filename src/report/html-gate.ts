@@ -12,7 +12,7 @@ function estimate(check: GateCheck, value: MedianEstimate | undefined, signed = 
 }
 
 /** The gate's verdict, first thing on the page: one line, then every check with its reason. */
-export function renderGate(gate: GateResult | undefined): string {
+export function renderGate(gate: GateResult | undefined, rounds?: string): string {
   if (!gate) return '';
   const pass = gate.verdict === 'pass';
   const counts = countsLine(gate, ', ');
@@ -25,7 +25,7 @@ export function renderGate(gate: GateResult | undefined): string {
     .join('\n');
   return `<section id="gate"><h2>Gate</h2>
 <p class="verdict-line ${pass ? 'pass' : 'fail'}">${HEADLINE[gate.verdict]}: ${e(counts)}.</p>
-${runErrors}${
+${rounds ? `<p class="rounds">${e(rounds)}</p>\n` : ''}${runErrors}${
   gate.checks.length === 0
     ? '<p>No checks: the scenario has no thresholds and no baseline was given.</p>'
     : `<table><thead><tr><th>check</th><th>candidate: median [CI]</th><th>baseline</th><th>change [CI]</th><th>verdict</th><th>could detect</th><th>why</th></tr></thead><tbody>

@@ -4,7 +4,7 @@
  * in the browser. A Content-Security-Policy forbids every fetch, so a regression cannot go unseen.
  */
 import type { ResultsSummary } from '../analysis/types.js';
-import type { GateResult } from '../gate/index.js';
+import { describeRounds, type GateResult } from '../gate/index.js';
 import { renderGate } from './html-gate.js';
 import { renderMtls } from './html-mtls.js';
 import { renderEbpf } from './html-ebpf.js';
@@ -95,7 +95,7 @@ export async function renderHtmlReport(results: Results, summary: ResultsSummary
 <main>
 <noscript><p class="banner">The charts need JavaScript; the tables do not.</p></noscript>
 ${renderHeader(results)}
-${renderGate(gate)}
+${renderGate(gate, gate ? describeRounds(results) : undefined)}
 ${renderCalibration(results, summary)}
 <section id="key-figures"><h2>The answer</h2>${renderAnswer(results, summary)}${renderOpenModelAlerts(summary)}${renderKeyFigures(summary)}</section>
 ${renderRunDetails(results)}

@@ -227,6 +227,20 @@ export const calibrationPlanSchema = z.object({
 });
 export type CalibrationPlan = z.infer<typeof calibrationPlanSchema>;
 
+export const roundsRecordSchema = z.object({
+  min: z.number().int().positive(),
+  max: z.number().int().positive(),
+  /** Wall-time budget for the trials, µs. */
+  budgetUs: z.number().positive().optional(),
+  /** Rounds that ran (every arm runs once per round). */
+  used: z.number().int().nonnegative(),
+  /** decided: every check passed or failed, or one failed; max-rounds / time-budget: spent; cut-short: interrupted or failed. */
+  stop: z.enum(['decided', 'max-rounds', 'time-budget', 'cut-short']),
+  /** The reason in words, e.g. "every check decided after 9 rounds". */
+  detail: z.string(),
+});
+export type RoundsRecord = z.infer<typeof roundsRecordSchema>;
+
 export const resultsSchema = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
   tool: z.object({ name: z.literal('sidecar-bench'), version: z.string() }),
@@ -264,6 +278,8 @@ export const resultsSchema = z.object({
       caCertificatePem: z.string(),
     })
     .optional(),
+  /** Adaptive rounds (scenario gates.rounds): how many rounds the run took and why it stopped. */
+  rounds: roundsRecordSchema.optional(),
   trials: z.array(trialRecordSchema),
   /** Derived from the fields above by the analysis stage; kept for readers of the JSON. */
   summary: z.unknown(),

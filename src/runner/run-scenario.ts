@@ -21,6 +21,7 @@ import { BASELINE_ARM_SUFFIX, pairedArms, scenarioArms, type Arm } from './arms.
 import { createMtlsMaterial, type MtlsMaterial } from './mtls-material.js';
 import { resolvePlacement } from './placement.js';
 import { startTopology, type StartedTopology } from './pods-for-run.js';
+import { AdaptiveRounds, type GateCounts } from './adaptive-rounds.js';
 import { runTrials, type MtlsArm } from './run-trials.js';
 import { agentLoadOf } from './load-spec.js';
 import { writeReports } from './write-reports.js';
@@ -42,6 +43,11 @@ export interface RunScenarioOptions {
   toolVersion: string;
   /** Receives a cleanup to run if the user insists on leaving (second Ctrl-C). */
   onCleanup?: (cleanup: () => Promise<unknown>) => void;
+  /**
+   * Adaptive rounds (scenario.gates.rounds): the gate's verdict counts on the rounds so far,
+   * asked after every round from the minimum on; undefined when there is nothing to gate.
+   */
+  gateSoFar?: (partial: { results: Results; summary: ResultsSummary }) => GateCounts;
   now?: () => Date;
 }
 
@@ -93,6 +99,39 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const topologyRecords: TopologyRecord[] = [];
   let runError: BenchError | undefined;
   let mtlsRecord: Results['mtls'];
+  const roundsSpec = scenario.gates.rounds;
+  // Judged on the results so far: the same results.json the run writes, just shorter.
+  const adaptive = roundsSpec
+    ? new AdaptiveRounds(roundsSpec, () => {
+        const partial = assembleResults();
+        return options.gateSoFar?.({ results: partial, summary: summarizeResults(partial) });
+      })
+    : undefined;
+  const assembleResults = (): Results => ({
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: 'sidecar-bench', version: options.toolVersion },
+    run: {
+      id: runId,
+      startedAt: startedAt.toISOString(),
+      finishedAt: now().toISOString(),
+      status: runError ? (runError.code === 'SB_INTERRUPTED' ? 'interrupted' : 'failed') : 'complete',
+      ...(runError ? { error: { code: runError.code, message: runError.message } } : {}),
+    },
+    scenario: { ...scenario },
+    host: { ...host, ...(stalls ? { stalls } : {}) },
+    images: Object.fromEntries([['base', { tag: imageSet.base.reference, id: imageSet.base.id }], ...Object.entries(imageSet.images).map(([name, built]) => [name, { tag: built.tag, id: built.id }]), ...Object.entries(proxies.images())]),
+    proxyVersions: proxyVersionsOf(topologyRecords.map((record) => ({ name: record.name, proxy: record.proxy }))),
+    topologies: topologyRecords,
+    ...(baseline ? { baseline } : {}),
+    ...(options.calibration ? { calibration: options.calibration } : {}),
+    ...(mtlsRecord ? { mtls: mtlsRecord } : {}),
+    ...(options.baselineScenario
+      ? { pairing: { suffix: BASELINE_ARM_SUFFIX, baselineScenario: { ...options.baselineScenario } } }
+      : {}),
+    ...(adaptive ? { rounds: adaptive.record(new Set(trials.map((trial) => trial.round)).size) } : {}),
+    trials: [...trials],
+    summary: undefined,
+  });
   try {
     const networkName = `sb-${runId}`;
     await resources.createNetwork(networkName);
@@ -131,11 +170,16 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       const proxyRecord = arm.proxy && armProxy ? await readArmProxy(topology, arm.proxy, armProxy) : undefined;
       topologyRecords.push({ ...topology.record, ...(proxyRecord ? { proxy: proxyRecord } : {}) });
     }
+    if (adaptive) {
+      adaptive.onMore = (why) => progress.info(why);
+      adaptive.start();
+    }
     await runTrials({
       dockerode,
       topologies: started,
       rounds: scenario.trials,
       warmupRounds: scenario.warmupRounds,
+      ...(adaptive && roundsSpec ? { adaptive: { maxRounds: roundsSpec.max, another: (roundsDone: number) => adaptive.another(roundsDone) } } : {}),
       load,
       samplingIntervalMs: scenario.sampling.intervalUs / 1000,
       clockTicksPerSecond: await readClockTicksPerSecond(),
@@ -158,30 +202,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
     else task.succeed(withBpf ? 'detached and unpinned every eBPF program; removed every container, the network and the bpffs of this run' : 'removed every container and the network of this run');
   }
 
-  const results: Results = {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: { name: 'sidecar-bench', version: options.toolVersion },
-    run: {
-      id: runId,
-      startedAt: startedAt.toISOString(),
-      finishedAt: now().toISOString(),
-      status: runError ? (runError.code === 'SB_INTERRUPTED' ? 'interrupted' : 'failed') : 'complete',
-      ...(runError ? { error: { code: runError.code, message: runError.message } } : {}),
-    },
-    scenario: { ...scenario },
-    host: { ...host, ...(stalls ? { stalls } : {}) },
-    images: Object.fromEntries([['base', { tag: imageSet.base.reference, id: imageSet.base.id }], ...Object.entries(imageSet.images).map(([name, built]) => [name, { tag: built.tag, id: built.id }]), ...Object.entries(proxies.images())]),
-    proxyVersions: proxyVersionsOf(topologyRecords.map((record) => ({ name: record.name, proxy: record.proxy }))),
-    topologies: topologyRecords,
-    ...(baseline ? { baseline } : {}),
-    ...(options.calibration ? { calibration: options.calibration } : {}),
-    ...(mtlsRecord ? { mtls: mtlsRecord } : {}),
-    ...(options.baselineScenario
-      ? { pairing: { suffix: BASELINE_ARM_SUFFIX, baselineScenario: { ...options.baselineScenario } } }
-      : {}),
-    trials,
-    summary: undefined,
-  };
+  const results = assembleResults();
+  if (results.rounds) progress.info(`rounds: ${results.rounds.used} of ${results.rounds.min}…${results.rounds.max}: ${results.rounds.detail}`);
   const summary = summarizeResults(results);
   results.summary = summary;
   // A run that measured something keeps it; one that failed keeps its failure for CI (junit.xml); only an interrupted run that measured nothing leaves nothing.

@@ -45,6 +45,11 @@ export interface TrialsOptions {
   saturation?: { connections: number; durationUs: number };
   /** After each trial's main load, before saturation: a closed loop on the same pods (the overhead re-checked). */
   closedCheck?: { connections: number; durationUs: number };
+  /**
+   * Adaptive rounds: after `rounds` (the minimum), one more round at a time up to `maxRounds`
+   * while `another(roundsDone)` says so (see adaptive-rounds.ts).
+   */
+  adaptive?: { maxRounds: number; another: (roundsDone: number) => boolean };
 }
 
 /**
@@ -53,14 +58,16 @@ export interface TrialsOptions {
  */
 export async function runTrials(options: TrialsOptions): Promise<void> {
   const warmupRounds = options.warmupRounds ?? 0;
-  const total = (warmupRounds + options.rounds) * options.topologies.length;
+  const { adaptive } = options;
+  const total = adaptive ? '' : `/${(warmupRounds + options.rounds) * options.topologies.length}`;
+  const rounds = adaptive ? `${options.rounds}…${adaptive.maxRounds}` : `${options.rounds}`;
   let index = 0;
-  for (let round = -warmupRounds; round < options.rounds; round++) {
+  for (let round = -warmupRounds; round < options.rounds || (adaptive !== undefined && adaptive.another(round) && round < adaptive.maxRounds); round++) {
     for (const topology of options.topologies) {
       index++;
       if (options.signal.aborted) throw new BenchError('SB_INTERRUPTED', 'interrupted');
-      const what = round < 0 ? `warm-up round ${round + warmupRounds + 1}/${warmupRounds}, discarded` : `round ${round + 1}/${options.rounds}`;
-      const trial = await runTrial(options, topology, round, `Trial ${index}/${total}: ${topology.plan.arm} (${what})`);
+      const what = round < 0 ? `warm-up round ${round + warmupRounds + 1}/${warmupRounds}, discarded` : `round ${round + 1}/${rounds}`;
+      const trial = await runTrial(options, topology, round, `Trial ${index}${total}: ${topology.plan.arm} (${what})`);
       // A trial cut short by Ctrl-C is not a failure of its topology: it is dropped, the rest kept.
       if (trial.state === 'failed' && trial.error.code === 'SB_INTERRUPTED') throw new BenchError('SB_INTERRUPTED', 'interrupted');
       // Warm-up rounds are whole trials, measured and thrown away: only measured rounds are data.

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { trialsForConfidence } from '../analysis/statistics.js';
+import { sequentialDesign } from '../analysis/sequential.js';
 import { REFERENCE_TOPOLOGY, whyGateCannotApply, type ArmFacts } from './gate-applicability.js';
 import type { GatesFile } from './gates-schema.js';
 
@@ -45,8 +46,17 @@ export function checkGateApplicability(file: GatedFile, ctx: z.RefinementCtx): v
       }
     });
   }
+  const { rounds } = file.gates;
+  // Adaptive rounds: the sequential design must be able to bound a median by its last look.
+  if (rounds && rounds.min <= rounds.max && sequentialDesign(rounds.min, rounds.max, file.gates.confidence).ranks[rounds.max] === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['gates', 'rounds', 'max'],
+      message: `${rounds.max} rounds are too few for the sequential gate to decide anything at ${file.gates.confidence * 100} % confidence; raise max or lower gates.confidence`,
+    });
+  }
   const needed = trialsForConfidence(file.gates.confidence);
-  if (file.gates.thresholds.length > 0 && file.trials < needed) {
+  if (!rounds && file.gates.thresholds.length > 0 && file.trials < needed) {
     const reached = (1 - 2 * 0.5 ** file.trials) * 100;
     ctx.addIssue({
       code: 'custom',

@@ -52,6 +52,29 @@ const estimatorSchema = z.enum(Object.keys(ESTIMATOR_KEYS) as [GateEstimator, ..
 });
 const limitValue = z.union([z.string(), z.number()]);
 
+const roundCount = z
+  .number({ error: 'expected a whole number of rounds from 2 to 100' })
+  .int({ error: 'expected a whole number of rounds from 2 to 100' })
+  .min(2, { error: 'expected a whole number of rounds from 2 to 100' })
+  .max(100, { error: 'expected a whole number of rounds from 2 to 100' });
+
+/**
+ * Adaptive rounds: the run does `min` rounds, then adds one at a time while any gate check is
+ * inconclusive (and none has failed), up to `max` rounds or the time `budget`. The gate then uses
+ * the sequential intervals of src/analysis/sequential.ts, valid however the run stopped.
+ */
+const roundsSchema = z
+  .strictObject({
+    min: roundCount.default(6),
+    max: roundCount.default(30),
+    /** Wall time for the trials (a duration like "20m"): no round is started that would end past it. */
+    budget: z
+      .string({ error: 'expected a duration like "20m"' })
+      .refine((text) => (parseDurationUs(text) ?? 0) > 0, { error: 'expected a positive duration like "20m" or "1h"' })
+      .optional(),
+  })
+  .refine((rounds) => rounds.min <= rounds.max, { error: 'min must not exceed max', path: ['max'] });
+
 const common = {
   /** A topology (arm) name, or "*" for every one the metric applies to. */
   topology: z.string().min(1).default('*'),
@@ -97,6 +120,8 @@ export const gatesSchema = z
     thresholds: z.array(thresholdSchema).default([]),
     /** Checked when a baseline results.json is given (sidecar-bench gate --baseline). */
     regressions: z.array(regressionSchema).optional(),
+    /** Adaptive rounds instead of a fixed `trials` count. */
+    rounds: roundsSchema.optional(),
   })
   .default({ inconclusive: 'pass', confidence: 0.95, thresholds: [] });
 

@@ -80,4 +80,28 @@ describe('gates in a scenario', () => {
     const defaulted = parseScenario(`${BASE}gates:\n  thresholds:\n    - { metric: error-rate, max: 0.1% }\n`, 'gates.yaml');
     expect(defaulted.trials).toBe(6);
   });
+
+  it('resolves adaptive rounds: defaults 6…30, a time budget in µs, and trials set to the minimum', () => {
+    const scenario = parseScenario(`${BASE}gates:\n  rounds: { budget: 20m }\n`, 'gates.yaml');
+    expect(scenario.gates.rounds).toStrictEqual({ min: 6, max: 30, budgetUs: 20 * 60e6 });
+    expect(scenario.trials).toBe(6);
+    expect(parseScenario(`${BASE}gates:\n  rounds: { min: 8, max: 12 }\n`, 'gates.yaml').gates.rounds).toStrictEqual({ min: 8, max: 12 });
+    expect(parseScenario(`${BASE}trials: 6\n`, 'gates.yaml').gates.rounds).toBeUndefined();
+  });
+
+  it('refuses rounds that cannot work, and trials beside gates.rounds', () => {
+    expect(rejection(`${BASE}gates:\n  rounds: { min: 12, max: 8, budget: soon }\n`).details).toStrictEqual([
+      'gates.yaml:4:38  gates.rounds.budget: expected a positive duration like "20m" or "1h"',
+      'gates.yaml:4:27  gates.rounds.max: min must not exceed max',
+    ]);
+    expect(rejection(`${BASE}gates:\n  rounds: { min: 1 }\n`).details).toStrictEqual(['gates.yaml:4:18  gates.rounds.min: expected a whole number of rounds from 2 to 100']);
+    expect(rejection(`${BASE}gates:\n  rounds: { min: 3, max: 5 }\n`).details).toStrictEqual([
+      'gates.yaml:4:26  gates.rounds.max: 5 rounds are too few for the sequential gate to decide anything at 95 % confidence; raise max or lower gates.confidence',
+    ]);
+    // The fixed-trials minimum does not apply: the design decides when it can (8 rounds at 99 %).
+    expect(parseScenario(`${BASE}gates:\n  confidence: 0.99\n  rounds: { min: 6, max: 30 }\n  thresholds:\n    - { metric: error-rate, max: 0.1% }\n`, 'gates.yaml').gates.rounds).toStrictEqual({ min: 6, max: 30 });
+    expect(rejection(`${BASE}trials: 6\ngates:\n  rounds: { min: 6, max: 30 }\n`).details).toStrictEqual([
+      'gates.yaml:3:9  trials: give either trials (a fixed count) or gates.rounds (adaptive: min…max), not both',
+    ]);
+  });
 });

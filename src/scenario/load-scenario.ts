@@ -6,6 +6,7 @@ import { fileArms, type FileProxy } from './arms-schema.js';
 import { readScenarioText } from './read-scenario-file.js';
 import { checkedScenarioFileSchema, type ScenarioFile } from './schema.js';
 import { GATE_METRICS, parseLimit, type GatesFile } from './gates-schema.js';
+import { parseDurationUs } from './units.js';
 import type { GateSelector, GatesSpec, LoadSpec, ProxySpec, Scenario, ScenarioArm } from './scenario.js';
 
 /** Reads, parses and validates a scenario file; every problem is reported at once, with its line. */
@@ -65,6 +66,11 @@ function parseScenarioText(text: string, path: string): Scenario {
   const parsed = checkedScenarioFileSchema.safeParse(value ?? {});
   if (!parsed.success) {
     throw invalid(path, parsed.error.issues.flatMap((issue) => describeIssue(issue, document, lineCounter, path)));
+  }
+  // trials has a default, so only the raw file tells whether both were written.
+  const written = (value ?? {}) as { trials?: unknown; gates?: { rounds?: unknown } };
+  if (written.trials !== undefined && written.gates?.rounds !== undefined) {
+    throw invalid(path, [`${locate(document, lineCounter, path, ['trials'], false)}  trials: give either trials (a fixed count) or gates.rounds (adaptive: min…max), not both`]);
   }
   return resolveScenario(parsed.data, path);
 }
@@ -159,7 +165,7 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
     arms,
     app: { responseBodyBytes: file.app.responseBody, serviceTimeUs: file.app.serviceTime },
     load: resolveLoad(file.load),
-    trials: file.trials,
+    trials: file.gates.rounds ? file.gates.rounds.min : file.trials,
     warmupRounds: file.warmupRounds,
     sampling: { intervalUs: file.sampling.interval },
     mtls: {
@@ -222,6 +228,9 @@ function resolveGates(gates: GatesFile): GatesSpec {
       const written = (entry.max ?? entry.min) as string | number;
       return { ...selector(entry), bound, limit: limit(entry.metric, written), limitText: String(written) };
     }),
+    ...(gates.rounds
+      ? { rounds: { min: gates.rounds.min, max: gates.rounds.max, ...(gates.rounds.budget ? { budgetUs: parseDurationUs(gates.rounds.budget) as number } : {}) } }
+      : {}),
     ...(gates.regressions
       ? {
           regressions: gates.regressions.map((entry) => ({

@@ -49,6 +49,11 @@ export interface GatesSpec {
   thresholds: ThresholdGate[];
   /** Absent: a default set is used when a baseline is given. */
   regressions?: RegressionGate[];
+  /**
+   * Adaptive rounds: at least `min`, then more while a check is inconclusive, up to `max` (and the
+   * wall-time budget for the trials, µs, if any). Absent: the scenario's fixed `trials`.
+   */
+  rounds?: { min: number; max: number; budgetUs?: number };
 }
 
 /** Which cores each pod may use; undefined means the pod is not pinned. */
@@ -136,7 +141,7 @@ export interface Scenario {
     serviceTimeUs: number;
   };
   load: LoadSpec;
-  /** Trials per topology, interleaved across topologies. */
+  /** Trials per topology, interleaved across topologies (with gates.rounds: its minimum). */
   trials: number;
   /** Rounds run before the measured ones and discarded (caches, JIT, connection pools warm up). */
   warmupRounds: number;
