@@ -87,14 +87,6 @@ interface Bounds {
   high: number;
 }
 
-/** What the gate reports: the intersection of every look so far, or the latest if they do not overlap (as sequentialMedian). */
-function intersect(looksSoFar: readonly Bounds[]): Bounds {
-  const latest = looksSoFar[looksSoFar.length - 1] as Bounds;
-  const low = Math.max(...looksSoFar.map((look) => look.low));
-  const high = Math.min(...looksSoFar.map((look) => look.high));
-  return low <= high ? { low, high } : latest;
-}
-
 /** Runs `gates` independent simulated gates; counts the checks' verdicts and misses, and the rounds. */
 export function simulateGates(setup: SimulationSetup): SimulationOutcome {
   const random = seededRandom(setup.seed);
@@ -105,7 +97,6 @@ export function simulateGates(setup: SimulationSetup): SimulationOutcome {
   let rounds = 0;
   for (let gate = 0; gate < setup.gates; gate++) {
     const values: number[][] = Array.from({ length: checks }, () => []);
-    const looksSoFar: Bounds[][] = Array.from({ length: checks }, () => []);
     let verdicts: Verdict[] = new Array<Verdict>(checks).fill('inconclusive');
     let bounds: Bounds[] = Array.from({ length: checks }, () => ({ low: -Infinity, high: Infinity }));
     let n = 0;
@@ -114,9 +105,8 @@ export function simulateGates(setup: SimulationSetup): SimulationOutcome {
       n++;
       for (const own of values) own.push(setup.shift + setup.scale * draw(random));
       if (n < first) continue;
-      values.forEach((own, check) => (looksSoFar[check] as Bounds[]).push(lookInterval(setup.procedure, own)));
-      // The naive baseline looks at each round's interval alone; the sequential gate at the intersection.
-      bounds = looksSoFar.map((own) => (setup.procedure.kind === 'sequential' ? intersect(own) : (own[own.length - 1] as Bounds)));
+      // Both judge each look's own interval: the naive gate a fixed-size one, the sequential gate the design's.
+      bounds = values.map((own) => lookInterval(setup.procedure, own));
       verdicts = bounds.map(({ low, high }) => (low > setup.tolerance ? 'fail' : high <= setup.tolerance ? 'pass' : 'inconclusive'));
     }
     for (let check = 0; check < checks; check++) {

@@ -28,9 +28,10 @@
  *   instead of [x(10), x(21)].
  * - The result is time-uniform over the planned looks: with probability ≥ 1 − α every look's
  *   interval covers the median, so any stopping rule — "stop when every check decides", a wall-time
- *   budget, another check's data — keeps each verdict's error within α/2 per side. For the same
- *   reason the intersection of all looks so far covers too; the gate reports that running
- *   intersection, so a check once decided stays decided as rounds are added for others.
+ *   budget, another check's data — keeps each verdict's error within α/2 per side. The gate
+ *   reports the latest look's interval. (Intersecting all looks so far would also be valid and
+ *   narrower, but on a machine that drifts during a run it yields intervals that exclude the
+ *   run's own median — seen on real runs — so it is not used.)
  *
  * Two independent samples (a candidate run against a separate baseline run) have no such walk;
  * there each look gets its own slice of the spent budget (Bonferroni over looks: valid under any
@@ -124,27 +125,9 @@ export function sequentialLook(values: readonly number[], design: SequentialDesi
   return { n, median: median(sorted), low: sorted[k - 1] as number, high: sorted[n - k] as number, coverage };
 }
 
-/**
- * Intersection of the intervals at every look so far (prefixes of `inRoundOrder` of length min…n),
- * with the median of all values. Valid because the design's coverage holds at all looks at once.
- * Should the looks not overlap at all (a miss the design allows with probability ≤ α), the latest
- * look's interval is returned rather than an empty one.
- */
-function runningIntersection(inRoundOrder: readonly number[], firstLook: number, atLook: (prefix: readonly number[]) => MedianEstimate): MedianEstimate {
-  const latest = atLook(inRoundOrder);
-  let low = latest.low;
-  let high = latest.high;
-  for (let n = Math.max(1, firstLook); n < inRoundOrder.length; n++) {
-    const earlier = atLook(inRoundOrder.slice(0, n));
-    low = Math.max(low, earlier.low);
-    high = Math.min(high, earlier.high);
-  }
-  return low <= high ? { ...latest, low, high } : latest;
-}
-
-/** Median of per-round figures (in round order) with the design's interval: the intersection of all looks so far. */
-export function sequentialMedian(inRoundOrder: readonly number[], design: SequentialDesign): MedianEstimate {
-  return runningIntersection(inRoundOrder, design.minRounds, (prefix) => sequentialLook(prefix, design));
+/** Median of per-round figures with the design's interval at the look they make (n = values.length). */
+export function sequentialMedian(values: readonly number[], design: SequentialDesign): MedianEstimate {
+  return sequentialLook(values, design);
 }
 
 /** The one-sided error the design lets look n spend on its own (the budget's increment at n). */
@@ -169,7 +152,7 @@ export function sequentialShiftLook(candidate: readonly number[], baseline: read
   return { ...estimate, coverage };
 }
 
-/** The shift with the intersection of its intervals at every look so far (candidate rounds in round order). */
-export function sequentialShift(candidateInRoundOrder: readonly number[], baseline: readonly number[], design: SequentialDesign): MedianEstimate {
-  return runningIntersection(candidateInRoundOrder, design.minRounds, (prefix) => sequentialShiftLook(prefix, baseline, design));
+/** The shift at the look the candidate's rounds make (see sequentialShiftLook). */
+export function sequentialShift(candidate: readonly number[], baseline: readonly number[], design: SequentialDesign): MedianEstimate {
+  return sequentialShiftLook(candidate, baseline, design);
 }

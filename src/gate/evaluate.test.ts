@@ -146,7 +146,7 @@ describe('gates with adaptive rounds (gates.rounds: the sequential intervals)', 
     const { intervalRule } = await import('./intervals.js');
     const rule = intervalRule({ inconclusive: 'pass', confidence: 0.95, thresholds: [], rounds: { min: 6, max: 30 } });
     const limit1050: ThresholdGate = { ...overheadP99, limit: 1050, limitText: '1050us' };
-    // 12 rounds, in this order: fixed-size [x(3), x(10)] = [300, 1000]; sequential looks 6…12 intersect to [x(2), x(11)] = [200, 1100].
+    // 12 rounds: fixed-size [x(3), x(10)] = [300, 1000]; the sequential design at look 12 uses [x(2), x(11)] = [200, 1100].
     const values = [7, 3, 11, 1, 9, 5, 12, 2, 10, 4, 8, 6].map((value) => value * 100);
     expect(judgeThreshold(limit1050, 'sidecar', values, 0.95)).toMatchObject({ verdict: 'pass', value: { low: 300, high: 1000 } });
     const sequential = judgeThreshold(limit1050, 'sidecar', values, rule);
