@@ -109,6 +109,9 @@ describe('evaluateGates in a paired run (candidate and baseline interleaved in o
     // 100 µs of drift per round (500 µs over the run) moves both sides alike: no regression.
     const same = evaluate(makePairedRun({ sidecarExtraUs: 0, driftPerRoundUs: 100 }));
     expect(same.counts.fail).toBe(0);
+    // app-only runs once, shared by both sides: no "*" regression of it, so none is "not evaluated".
+    expect(same.counts['not-evaluated']).toBe(0);
+    expect(same.verdict).toBe('pass');
     expect(same.checks.map((check) => check.arm)).not.toContain('sidecar-baseline');
     const sidecarP50 = same.checks.find((check) => check.name.startsWith('sidecar: latency p50'));
     expect(sidecarP50?.change).toMatchObject({ median: 0, low: 0, high: 0 });

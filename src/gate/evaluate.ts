@@ -197,7 +197,10 @@ function pairedRegressions(inputs: GateInputs, rule: IntervalRule): GateCheck[] 
   const { results, summary, gates } = inputs;
   const suffix = results.pairing?.suffix;
   if (!suffix) return [];
-  return expand(crossRunRegressions(gates), summary, results).map((entry) => {
+  const arms = new Set(results.topologies.map((topology) => topology.name));
+  // The reference (app-only) runs once in a paired run, shared by both sides: "*" has nothing to compare it with.
+  const comparable = (entry: { gate: RegressionGate; arm: string }) => entry.gate.topology !== '*' || arms.has(`${entry.arm}${suffix}`);
+  return expand(crossRunRegressions(gates), summary, results).filter(comparable).map((entry) => {
     const { gate, arm } = entry;
     if ('unmeasured' in entry) return notEvaluated('regression', gate, regressionName(gate, arm), arm, entry.unmeasured);
     const twin = measureMetric(gate, results, summary, `${arm}${suffix}`);
