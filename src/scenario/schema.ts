@@ -66,13 +66,16 @@ const commonLoadFields = {
   request: requestSchema,
 };
 
+/** A closed load as written; "model" may be left out (the loader fills in closed, and the JSON Schema says so). */
+export const closedLoadFileSchema = z.strictObject({ model: z.literal('closed'), connections: wholeNumber(1, 10_000), ...commonLoadFields });
+
 const loadSchema = z.preprocess(
   // "model" may be left out: closed is the default.
   (value) => (value && typeof value === 'object' && !('model' in value) ? { ...value, model: 'closed' } : value),
   z.discriminatedUnion(
     'model',
     [
-      z.strictObject({ model: z.literal('closed'), connections: wholeNumber(1, 10_000), ...commonLoadFields }),
+      closedLoadFileSchema,
       z.strictObject({
         model: z.literal('open'),
         rate: ratePerSecond,
