@@ -169,7 +169,7 @@ describe.skipIf(!dockerode)('Ctrl-C during an ebpf run', () => {
     const before = await readBpfInventory(docker, image);
     const work = await mkdtemp(join(tmpdir(), 'sidecar-bench-ebpf-sigint-'));
     const reportsDir = join(work, 'reports');
-    await writeFile(join(work, 'scenario.yaml'), 'name: ebpf-interrupted\ntopologies: [ebpf]\nload: { model: open, rate: 200/s, connections: 4, warmup: 1s, duration: 6s }\ntrials: 2\n');
+    await writeFile(join(work, 'scenario.yaml'), 'name: ebpf-interrupted\ntopologies: [ebpf]\nload: { model: open, rate: 200/s, connections: 4, warmup: 1s, duration: 6s }\ntrials: 2\nwarmupRounds: 0\n');
     const child = execa('node', [CLI, 'run', join(work, 'scenario.yaml'), '--reports-dir', reportsDir], { cwd: PROJECT_DIR, reject: false, all: true });
     let output = '';
     let runId = '';
