@@ -18,6 +18,7 @@ load:
   warmup: 1s
   duration: 6s
 trials: 1
+warmupRounds: 0   # the test waits for the progress line of a measured trial
 `;
 
 describe.skipIf(!dockerode)('Ctrl-C during a run', () => {

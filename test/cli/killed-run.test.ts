@@ -19,6 +19,7 @@ load:
   warmup: 1s
   duration: 60s
 trials: 1
+warmupRounds: 0   # the test waits for the progress line of a measured trial
 `;
 
 async function resourcesOf(docker: Dockerode, runId: string): Promise<string[]> {

@@ -13,6 +13,7 @@ load:
   warmup: 2s
   duration: 50m
 trials: 10
+warmupRounds: 0
 `;
 
 describe('a run planned over the cap', () => {
@@ -32,7 +33,7 @@ describe('a run planned over the cap', () => {
     // The quickstart (about 2 min) fits the default cap but not a 1 min one.
     const lowered = await runCli(['run', 'scenarios/quickstart.yaml', '--max-duration', '1m', '--reports-dir', reportsDir]);
     expect(lowered.exitCode, lowered.all).toBe(2);
-    expect(lowered.all).toContain('the run would take 2 min 11 s, over the 1 min cap; nothing was started.');
+    expect(lowered.all).toContain('the run would take 2 min 20 s, over the 1 min cap; nothing was started.');
     expect(existsSync(reportsDir)).toBe(false);
 
     const badFlag = await runCli(['run', join(work, 'absurd.yaml'), '--max-duration', '2', '--reports-dir', reportsDir]);
