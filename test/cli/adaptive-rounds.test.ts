@@ -59,6 +59,6 @@ describe.skipIf(!dockerode)('sidecar-bench run with adaptive rounds (built CLI, 
   });
 
   it('plans its wall time for the maximum rounds', () => {
-    expect(output).toContain('planned wall time: 4 rounds × 1 topology');
+    expect(output).toContain('planned wall time: (1 warm-up + 4) rounds × 1 topology');
   });
 });
