@@ -5,18 +5,7 @@
  */
 import { sequentialLook, type SequentialDesign } from './sequential.js';
 import { estimateMedian } from './statistics.js';
-
-/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)); enough for simulation, not for keys. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../workloads/seeded-random.js';
 
 /** Noise with median 0, by name: a draw from it given a uniform source. */
 export const NOISE = {
