@@ -3,15 +3,16 @@
  * traffic takes the pod's real path, through the outbound sidecar where there is one.
  *
  * Usage: node loadgen-agent.cjs load|probe|bare <base64 JSON AgentSpec>. Progress goes to stderr as JSON lines, the
- * result to stdout as one JSON line. Both models drive autocannon's HTTP client and record every
- * response in µs: see loadgen-closed.ts and loadgen-open.ts.
+ * result to stdout as one JSON line. A scheduler (schedulers/: closed or open model) drives a
+ * transport (transports/: the protocol's client) and records every response in µs.
  */
 import { request } from 'node:http';
 import autocannon from 'autocannon';
 import { decodeAgentSpec, type AgentSpec } from '../load/agent-protocol.js';
 import { AGENT_EXIT_ORPHANED, AGENT_STDIN_WATCH_ENV } from '../load/agent-constants.js';
-import { runClosedModel } from './loadgen-closed.js';
-import { runOpenModel } from './loadgen-open.js';
+import { runClosedModel } from './schedulers/closed.js';
+import { runOpenModel } from './schedulers/open.js';
+import { transportFor } from './transports/index.js';
 
 function nowEpochMs(): number {
   return performance.timeOrigin + performance.now();
@@ -73,7 +74,8 @@ async function main(): Promise<void> {
   if (mode === 'probe') return probe(spec);
   if (mode === 'bare') return runBareAutocannon(spec);
   const onProgress = (phase: 'warmup' | 'measure', elapsedMs: number, responses: number) => emit(process.stderr, { event: 'progress', phase, elapsedMs, responses });
-  const result = spec.model === 'closed' ? await runClosedModel(spec, nowEpochMs, onProgress) : await runOpenModel(spec, nowEpochMs, onProgress);
+  const transport = transportFor(spec);
+  const result = spec.model === 'closed' ? await runClosedModel(spec, transport, nowEpochMs, onProgress) : await runOpenModel(spec, transport, nowEpochMs, onProgress);
   emit(process.stdout, result);
 }
 

@@ -66,7 +66,7 @@ export class ResponseRecorder {
   private readonly appServiceTime = newHistogramUs();
   private readonly proxyOverhead = newHistogramUs();
   private readonly networkAndProxies = newHistogramUs();
-  private readonly statusCodes = new Map<number, number>();
+  private readonly statusCodes = new Map<string, number>();
   private readonly errorMessages = new Set<string>();
   private responses = 0;
   private okResponses = 0;
@@ -81,14 +81,16 @@ export class ResponseRecorder {
   /**
    * One response. latencyUs is the figure the model reports (open model: from the scheduled send,
    * so a stall cannot hide). The per-request estimators subtract the headers from the latency of
-   * the request as actually sent, since that is the span the proxy and the app saw. A non-2xx
-   * response goes to the failed histogram only.
+   * the request as actually sent, since that is the span the proxy and the app saw. A response
+   * that is not `ok` (by default: not 2xx) goes to the failed histogram only. `status` is what
+   * statusCodes counts it under: an HTTP status, or "grpc:<code>" (see transports/transport.ts).
    */
-  recordResponse(statusCode: number, bytes: number, latencyUs: number, times: ServiceTimes, open?: OpenModelTimes): void {
+  recordResponse(status: number | string, bytes: number, latencyUs: number, times: ServiceTimes, open?: OpenModelTimes, ok = isSuccess(Number(status))): void {
     this.responses++;
     this.bytesRead += bytes;
-    this.statusCodes.set(statusCode, (this.statusCodes.get(statusCode) ?? 0) + 1);
-    if (!isSuccess(statusCode)) {
+    const key = String(status);
+    this.statusCodes.set(key, (this.statusCodes.get(key) ?? 0) + 1);
+    if (!ok) {
       this.recordFailedLatency(latencyUs);
       return;
     }
@@ -153,7 +155,7 @@ export class ResponseRecorder {
       window,
       responses: this.responses,
       okResponses: this.okResponses,
-      statusCodes: Object.fromEntries([...this.statusCodes].map(([code, count]) => [String(code), count])),
+      statusCodes: Object.fromEntries(this.statusCodes),
       connectionErrors: this.connectionErrors,
       timeouts: this.timeouts,
       unansweredAtEnd: this.unansweredAtEnd,

@@ -1,11 +1,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import Client from 'autocannon/lib/httpClient.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BenchError } from '../errors.js';
-import { decodeAgentSpec, encodeAgentSpec, type AgentSpec } from '../load/agent-protocol.js';
-import { agentLoadOf } from '../runner/load-spec.js';
-import { parseScenario } from '../scenario/index.js';
-import { clientOptions, clientTimeoutMs } from './client-options.js';
+import type { BenchError } from '../../errors.js';
+import { decodeAgentSpec, encodeAgentSpec, type AgentSpec } from '../../load/agent-protocol.js';
+import { agentLoadOf } from '../../runner/load-spec.js';
+import { parseScenario } from '../../scenario/index.js';
+import { clientOptions, clientTimeoutMs } from './http1-options.js';
 
 const scenarioWithTimeout = (timeout: string) =>
   parseScenario(`topologies: [app-only]\nload: { connections: 1, duration: 1s, timeout: ${timeout} }\n`, 'inline.yaml');

@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeHistogram } from '../hdr/histogram.js';
-import type { AgentSpec } from '../load/agent-protocol.js';
-import { runClosedModel } from './loadgen-closed.js';
+import { decodeHistogram } from '../../hdr/histogram.js';
+import type { AgentSpec } from '../../load/agent-protocol.js';
+import { http1Transport } from '../transports/http1.js';
+import { runClosedModel } from './closed.js';
 
 const nowEpochMs = () => performance.timeOrigin + performance.now();
 let server: Server | undefined;
@@ -37,14 +38,16 @@ const spec = (port: number, fields: Partial<AgentSpec>): AgentSpec => ({
   ...fields,
 });
 
-describe('the closed model', () => {
+const run = (agentSpec: AgentSpec) => runClosedModel(agentSpec, http1Transport(agentSpec), nowEpochMs, () => {});
+
+describe('the closed model over HTTP/1.1', () => {
   it('counts the requests sent inside the window, waiting for those still on the wire when it ends', async () => {
     // Each answer takes 400 ms: each connection sends at ~0, 400, 800, 1200 ms. The window is
     // 200-1000 ms (200 ms from every send, for a loaded machine), so 400 and 800 are in it, and
     // 800 is still on the wire at its end: it is waited for and counted.
     const port = await serve((_request, response) => setTimeout(() => response.end('ok'), 400));
     const startedMs = performance.now();
-    const result = await runClosedModel(spec(port, { durationUs: 800_000 }), nowEpochMs, () => {});
+    const result = await run(spec(port, { durationUs: 800_000 }));
     expect(performance.now() - startedMs).toBeGreaterThanOrEqual(1_150);
     expect(result.closed).toStrictEqual({ inFlightAtWindowEnd: 2 });
     expect(result).toMatchObject({ responses: 4, okResponses: 4, connectionErrors: 0, timeouts: 0, unansweredAtEnd: 0 });
@@ -57,7 +60,7 @@ describe('the closed model', () => {
     // Never answers: with a 300 ms timeout the connection re-sends at ~0, 300, 600, 900 ms; the
     // window 100-1100 ms holds 300, 600 and 900, and 900 times out while the agent drains.
     const port = await serve(() => {});
-    const result = await runClosedModel(spec(port, { connections: 1, warmupUs: 100_000, durationUs: 1_000_000, timeoutUs: 300_000 }), nowEpochMs, () => {});
+    const result = await run(spec(port, { connections: 1, warmupUs: 100_000, durationUs: 1_000_000, timeoutUs: 300_000 }));
     expect(result).toMatchObject({ responses: 0, okResponses: 0, timeouts: 3, unansweredAtEnd: 0 });
     expect(decodeHistogram(result.histograms.latencyUs).totalCount).toBe(0);
     const failed = decodeHistogram(result.histograms.failedLatencyUs as string);
@@ -75,7 +78,7 @@ describe('the closed model', () => {
         response.end('down');
       } else setTimeout(() => response.end('ok'), 50);
     });
-    const result = await runClosedModel(spec(port, { connections: 1, warmupUs: 100_000, durationUs: 1_000_000 }), nowEpochMs, () => {});
+    const result = await run(spec(port, { connections: 1, warmupUs: 100_000, durationUs: 1_000_000 }));
     const ok = result.okResponses as number;
     expect(ok).toBeGreaterThan(5);
     expect(result.statusCodes['503']).toBeGreaterThan(5);

@@ -4,7 +4,7 @@
  */
 import { URL, urlToHttpOptions } from 'node:url';
 import type Client from 'autocannon/lib/httpClient.js';
-import type { AgentSpec } from '../load/agent-protocol.js';
+import type { AgentSpec } from '../../load/agent-protocol.js';
 
 type AutocannonClient = InstanceType<typeof Client>;
 

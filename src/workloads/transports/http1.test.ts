@@ -1,0 +1,92 @@
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import Client from 'autocannon/lib/httpClient.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentSpec } from '../../load/agent-protocol.js';
+import { http1Transport } from './http1.js';
+import type { Outcome } from './transport.js';
+
+let server: Server | undefined;
+const sockets = new Set<Socket>();
+
+async function serve(handler: Parameters<typeof createServer>[1]): Promise<number> {
+  server = createServer(handler);
+  server.on('connection', (socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+afterEach(async () => {
+  for (const socket of sockets) socket.destroy();
+  sockets.clear();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = undefined;
+});
+
+const spec = (port: number, timeoutUs = 10_000_000): AgentSpec => ({
+  model: 'closed',
+  host: '127.0.0.1',
+  port,
+  method: 'GET',
+  path: '/',
+  requestBodyBytes: 0,
+  connections: 1,
+  warmupUs: 0,
+  durationUs: 1_000_000,
+  timeoutUs,
+});
+
+const sendOne = (connection: { send(done: (outcome: Outcome) => void): void }) => new Promise<Outcome>((resolve) => connection.send(resolve));
+
+describe('the HTTP/1.1 transport (autocannon’s client)', () => {
+  it('answers each send once with the status and the service-time headers, on one connection', async () => {
+    const remotePorts = new Set<number>();
+    const port = await serve((request, response) => {
+      remotePorts.add(request.socket.remotePort as number);
+      response.writeHead(503, { 'x-app-service-time-us': '42', 'x-envoy-upstream-service-time': '2' });
+      response.end('down');
+    });
+    const connection = await http1Transport(spec(port)).open();
+    expect(connection.maxInFlight).toBe(1);
+    const outcomes = [await sendOne(connection), await sendOne(connection), await sendOne(connection)];
+    connection.close();
+    expect(outcomes.map((outcome) => outcome.kind === 'response' && [outcome.status, outcome.ok, outcome.serviceTimes])).toStrictEqual(
+      Array(3).fill(['503', false, { appServiceTimeUs: 42, upstreamServiceTimeUs: 2000 }]),
+    );
+    expect(remotePorts.size).toBe(1);
+  });
+
+  it('ends a request on a connection the server resets as a connection error, and sends the next one on a new connection', async () => {
+    let count = 0;
+    const port = await serve((request, response) => {
+      count++;
+      if (count === 1) request.socket.destroy();
+      else response.end('ok');
+    });
+    const connection = await http1Transport(spec(port)).open();
+    const first = await sendOne(connection);
+    const second = await sendOne(connection);
+    connection.close();
+    expect(first.kind).toBe('connection-error');
+    expect(second).toMatchObject({ kind: 'response', status: '200', ok: true });
+  });
+
+  it('ends an unanswered request as a timeout after the per-request timeout', async () => {
+    const port = await serve(() => {});
+    const connection = await http1Transport(spec(port, 200_000)).open();
+    const startedMs = performance.now();
+    const outcome = await sendOne(connection);
+    connection.close();
+    expect(outcome.kind).toBe('timeout');
+    expect(performance.now() - startedMs).toBeGreaterThanOrEqual(199);
+  });
+
+  it('leaves autocannon’s client class untouched (each connection gates its own instance)', async () => {
+    const before = Client.prototype._doRequest;
+    const port = await serve((_request, response) => response.end('ok'));
+    const connection = await http1Transport(spec(port)).open();
+    await sendOne(connection);
+    connection.close();
+    expect(Client.prototype._doRequest).toBe(before);
+  });
+});
