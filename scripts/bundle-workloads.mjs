@@ -1,5 +1,6 @@
 // Bundles the programs that run inside containers (the app and the load agent) into single files
 // for Debian's Node 18, so images need no npm install and no registry.
+import { copyFile, mkdir } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const WORKLOADS = ['app-server', 'loadgen-agent'];
@@ -19,3 +20,7 @@ await Promise.all(
     }),
   ),
 );
+
+// The gRPC service definition both programs load at run time (src/workloads/grpc/bench-service.ts).
+await mkdir('dist/workloads', { recursive: true });
+await copyFile('proto/bench.proto', 'dist/workloads/bench.proto');

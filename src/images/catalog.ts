@@ -31,9 +31,9 @@ export interface ImageDefinition extends BuildContextDefinition {
 export const IMAGE_DEFINITIONS: Record<ImageName, ImageDefinition> = {
   pause: { name: 'pause', workloadFiles: [], hostNode: false },
   init: { name: 'init', workloadFiles: [], hostNode: false },
-  app: { name: 'app', workloadFiles: ['app-server.cjs'], hostNode: true },
+  app: { name: 'app', workloadFiles: ['app-server.cjs', 'bench.proto'], hostNode: true },
   haproxy: { name: 'haproxy', workloadFiles: [], hostNode: false, sharedFiles: ['delay-relay.c'] },
-  loadgen: { name: 'loadgen', workloadFiles: ['loadgen-agent.cjs'], hostNode: true },
+  loadgen: { name: 'loadgen', workloadFiles: ['loadgen-agent.cjs', 'bench.proto'], hostNode: true },
   /** BPF object compiled with clang in its build, bpftool and the sb-bpf loader script (docker/ebpf). */
   ebpf: { name: 'ebpf', workloadFiles: [], hostNode: false },
 };

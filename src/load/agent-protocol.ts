@@ -4,10 +4,18 @@
  */
 import { z } from 'zod';
 
+import type { GrpcMethod, LoadProtocol } from './protocols.js';
+
 export { APP_SERVICE_TIME_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from './headers.js';
 
 export interface AgentSpec {
   model: 'closed' | 'open';
+  /** What the agent speaks (absent: http1, as before the field existed). */
+  protocol?: LoadProtocol;
+  /** http2 and grpc: concurrent streams each connection carries (absent: 1). */
+  streamsPerConnection?: number;
+  /** grpc: the method of proto/bench.proto to call (absent: Unary). */
+  grpcMethod?: GrpcMethod;
   /** Open model: scheduled sends per second (the mean, for Poisson arrivals). */
   ratePerSecond?: number;
   /** Open model: evenly spaced (default) or Poisson arrivals. */
@@ -103,6 +111,7 @@ export const agentResultSchema = z.object({
   responses: z.number().int().nonnegative(),
   /** Of those, 2xx: the requests latency and throughput describe (absent in files before it existed). */
   okResponses: z.number().int().nonnegative().optional(),
+  /** Responses by status: the HTTP status ("200", "503"), or for gRPC "grpc:<code>" ("grpc:0" is OK, "grpc:14" UNAVAILABLE). */
   statusCodes: z.record(z.string(), z.number().int().nonnegative()),
   connectionErrors: z.number().int().nonnegative(),
   timeouts: z.number().int().nonnegative(),
@@ -123,14 +132,25 @@ export type AgentResult = z.infer<typeof agentResultSchema>;
 
 export const agentProbeSchema = z.object({
   event: z.literal('probe'),
+  /** The HTTP status; gRPC: 200 when the call returned OK, else 0 (see status). */
   statusCode: z.number().int(),
+  /** The status as the load counts it ("200", "grpc:14"); absent from agents before protocols. */
+  status: z.string().optional(),
   headers: z.record(z.string(), z.union([z.string(), z.array(z.string())]).optional()),
 });
 export type AgentProbe = z.infer<typeof agentProbeSchema>;
 
-/** Responses whose status is not 2xx. */
+/** True for a status key of statusCodes that is a success: HTTP 2xx, or gRPC OK ("grpc:0"). */
+export function isSuccessStatus(code: string): boolean {
+  return code === GRPC_OK_STATUS || (code.startsWith('2') && !code.startsWith('grpc:'));
+}
+
+/** The statusCodes key of a gRPC call that returned OK. */
+export const GRPC_OK_STATUS = 'grpc:0';
+
+/** Responses whose status is not a success (HTTP non-2xx, gRPC other than OK). */
 export function non2xxResponses(statusCodes: Readonly<Record<string, number>>): number {
-  return Object.entries(statusCodes).reduce((sum, [code, count]) => (code.startsWith('2') ? sum : sum + count), 0);
+  return Object.entries(statusCodes).reduce((sum, [code, count]) => (isSuccessStatus(code) ? sum : sum + count), 0);
 }
 
 /** Requests that did not get a 2xx answer: connection errors, timeouts, non-2xx responses and requests unanswered at the end. */

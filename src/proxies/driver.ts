@@ -1,5 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { ImageName } from '../images/index.js';
+import type { LoadProtocol } from '../load/protocols.js';
 import type { Progress } from '../progress.js';
 import type { SidecarStats } from '../results/schema.js';
 import type { PodContainerSpec, SecretEntry } from '../runtime/pod.js';
@@ -10,6 +11,12 @@ export interface SidecarOptions {
   workerThreads: number;
   /** The app's port inside the server pod (inbound traffic is forwarded to 127.0.0.1:appPort). */
   appPort: number;
+  /** What the load speaks through the sidecar (absent: http1); http2 and grpc are h2c on both legs. */
+  protocol?: LoadProtocol;
+  /** http2, grpc: the concurrent streams the load opens per connection; the proxy must allow at least these. */
+  streamsPerConnection?: number;
+  /** The most requests in flight through this sidecar at once (connections × streams); limits never below it. */
+  maxConcurrentRequests?: number;
   inboundPort: number;
   outboundPort: number;
   /** Calibration only: a fixed delay the inbound listener adds to every request, in µs (0 still runs the
@@ -40,7 +47,7 @@ export interface ProxyCapabilities {
   /** `mtls.cipher` with TLS 1.3: restricting the TLS 1.3 suites. */
   tls13CipherChoice: Capability;
   /** Application protocols the sidecar carries (what the load agent may speak through it). */
-  protocols: readonly 'http1'[];
+  protocols: readonly LoadProtocol[];
 }
 
 /** The releases `proxy.version` may name, or why the proxy's version cannot be chosen. */

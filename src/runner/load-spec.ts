@@ -7,6 +7,9 @@ export function agentLoadOf(scenario: Scenario): Omit<AgentSpec, 'host' | 'port'
   return {
     model: load.model,
     ...(load.model === 'open' ? { ratePerSecond: load.ratePerSecond, arrivals: load.arrivals } : {}),
+    ...(load.protocol ? { protocol: load.protocol } : {}),
+    ...(load.streamsPerConnection ? { streamsPerConnection: load.streamsPerConnection } : {}),
+    ...(load.grpcMethod ? { grpcMethod: load.grpcMethod } : {}),
     method: load.request.method,
     path: load.request.path,
     requestBodyBytes: load.request.bodyBytes,

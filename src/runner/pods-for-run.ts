@@ -6,7 +6,7 @@ import type { AgentSpec } from '../load/agent-protocol.js';
 import type { Progress } from '../progress.js';
 import type { TopologyRecord } from '../results/schema.js';
 import { startPod, type PodContext, type StartedPod } from '../runtime/pod.js';
-import { APP_PORT, type TopologyPlan } from '../runtime/topology.js';
+import { appPortFor, type TopologyPlan } from '../runtime/topology.js';
 import type { ProxyDriver } from '../proxies/driver.js';
 import { expectedHops, missingHops, readHopRequests } from './path-check.js';
 
@@ -66,11 +66,11 @@ export async function startTopology(
 export async function checkPath(dockerode: Dockerode, topology: StartedTopology, probeSpec: Omit<AgentSpec, 'host' | 'port'>, options: { user?: string } = {}): Promise<void> {
   const hops = topology.readStats ? expectedHops(topology.client, topology.server) : [];
   const before = topology.readStats ? await readHopRequests(topology.readStats, hops) : [];
-  const answer = await runProbe(dockerode, loadgenOf(topology), { ...probeSpec, host: topology.server.ip, port: APP_PORT }, options);
+  const answer = await runProbe(dockerode, loadgenOf(topology), { ...probeSpec, host: topology.server.ip, port: appPortFor(probeSpec.protocol ?? 'http1') }, options);
   const after = topology.readStats ? await readHopRequests(topology.readStats, hops) : [];
   const expectProxy = topology.plan.definition.clientSidecar || topology.plan.definition.serverSidecar;
   const problems: string[] = [];
-  if (answer.statusCode !== 200) problems.push(`status ${answer.statusCode}, expected 200`);
+  if (answer.statusCode !== 200) problems.push(`status ${answer.status ?? answer.statusCode}, expected 200`);
   if (answer.headers[APP_SERVICE_TIME_HEADER] === undefined) problems.push(`no ${APP_SERVICE_TIME_HEADER} header: the app did not answer`);
   const proxied = answer.headers[UPSTREAM_SERVICE_TIME_HEADER] !== undefined;
   if (expectProxy && !proxied) problems.push(`no ${UPSTREAM_SERVICE_TIME_HEADER} header: the request bypassed the sidecar`);

@@ -8,7 +8,7 @@ import type { ProxyDriver, ProxyTlsAdmin } from '../proxies/driver.js';
 import { describeLimitHits, watchLimits } from './proxy-limits.js';
 import type { BpfCounters, TrialRecord } from '../results/schema.js';
 import { counterDelta, inactivityProblems, type BpfSession } from '../interception/index.js';
-import { APP_PORT } from '../runtime/topology.js';
+import { appPortFor } from '../runtime/topology.js';
 import { ResourceSampler } from '../sampling/index.js';
 import { hasPeerTls } from '../topology/index.js';
 import type { MtlsMaterial } from './mtls-material.js';
@@ -82,7 +82,7 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
   const containers = [topology.client, topology.server].flatMap((pod) => pod.containers.map((container) => ({ name: container.name, hostPid: container.hostPid })));
   const sampler = new ResourceSampler({ containers, intervalMs: options.samplingIntervalMs, clockTicksPerSecond: options.clockTicksPerSecond });
   // Each round draws its own Poisson schedule; every arm of a round gets the same one (warm-up rounds their own).
-  const spec: AgentSpec = { ...options.load, host: topology.server.ip, port: APP_PORT, seed: round >= 0 ? round + 1 : 1_000 - round };
+  const spec: AgentSpec = { ...options.load, host: topology.server.ip, port: appPortFor(options.load.protocol ?? 'http1'), seed: round >= 0 ? round + 1 : 1_000 - round };
   const warmupS = spec.warmupUs / 1e6;
   const totalS = (spec.warmupUs + spec.durationUs) / 1e6;
   const mtls = hasPeerTls(topology.plan.name) ? options.mtlsByArm?.get(topology.plan.arm) : undefined;

@@ -5,7 +5,7 @@ import type { PodContainerSpec } from './pod.js';
 import { sidecarProxy } from '../proxies/driver.js';
 import { renderHaproxyConfig } from '../proxies/haproxy/config.js';
 import { haproxyDriver } from '../proxies/haproxy/driver.js';
-import { APP_PORT, POD_SYSCTLS, planTopology, type PlanOptions } from './topology.js';
+import { APP_PORT, POD_SYSCTLS, appPortFor, planTopology, type PlanOptions } from './topology.js';
 
 const SCENARIO: Scenario = parseScenario(
   [
@@ -76,12 +76,23 @@ describe('planTopology', () => {
     ]);
   });
 
+  it('sends HTTP/2 and gRPC to the app’s h2c and gRPC ports, through sidecars rendered for them', () => {
+    for (const [protocol, port] of [['http2', 8081], ['grpc', 8082]] as const) {
+      const scenario = parseScenario(`topologies: [sidecar]\nload: { connections: 2, duration: 1s, protocol: ${protocol}, ${protocol}: { streamsPerConnection: 512 } }\n`, 'x.yaml');
+      expect(appPortFor(protocol)).toBe(port);
+      const sidecar = planTopology('sidecar', { ...OPTIONS, scenario }).server.containers[1];
+      const config = String(sidecar?.files?.[0]?.content);
+      expect(config).toContain(`server app 127.0.0.1:${port} proto h2`);
+      expect(config).toContain('tune.h2.max-concurrent-streams 1024');
+    }
+  });
+
   it('configures the app from the scenario', () => {
     expect(planTopology('app-only', OPTIONS).server.containers[0]).toStrictEqual({
       role: 'app',
       image: 'sb/app:test',
-      environment: { APP_PORT: '8080', APP_RESPONSE_BYTES: '4096', APP_SERVICE_TIME_US: '2000' },
-      readinessCommand: "bash -c '</dev/tcp/127.0.0.1/8080'",
+      environment: { APP_PORT: '8080', APP_H2C_PORT: '8081', APP_GRPC_PORT: '8082', APP_RESPONSE_BYTES: '4096', APP_SERVICE_TIME_US: '2000' },
+      readinessCommand: "bash -c '</dev/tcp/127.0.0.1/8080 && </dev/tcp/127.0.0.1/8081 && </dev/tcp/127.0.0.1/8082'",
     });
     expect(planTopology('app-only', OPTIONS).client.containers[0]).toStrictEqual({ role: 'loadgen', image: 'sb/loadgen:test' });
   });

@@ -1,3 +1,4 @@
+import type { LoadProtocol } from '../load/protocols.js';
 import type { Scenario } from '../scenario/index.js';
 import { interceptionFor, type Interception } from '../interception/index.js';
 import { INBOUND_CAPTURE_PORT, OUTBOUND_CAPTURE_PORT } from '../interception/index.js';
@@ -8,6 +9,17 @@ import type { SidecarTls } from '../proxies/sidecar-tls.js';
 import type { PodContainerSpec, PodSpec } from './pod.js';
 
 export const APP_PORT = 8080;
+/** The app's HTTP/2 with prior knowledge (h2c). */
+export const APP_H2C_PORT = 8081;
+/** The app's gRPC Bench service (proto/bench.proto). */
+export const APP_GRPC_PORT = 8082;
+
+/** The app port a protocol's load goes to (the sidecars forward inbound traffic there). */
+export function appPortFor(protocol: LoadProtocol): number {
+  if (protocol === 'http2') return APP_H2C_PORT;
+  if (protocol === 'grpc') return APP_GRPC_PORT;
+  return APP_PORT;
+}
 
 /** The seed's kernel tunables, set in every pod's network namespace. */
 export const POD_SYSCTLS: Record<string, string> = {
@@ -53,7 +65,10 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
   const sidecarOptions = {
     workerThreads: scenario.proxy.workerThreads,
     maxConnections: Math.max(scenario.load.connections, scenario.load.saturation?.connections ?? 0),
-    appPort: APP_PORT,
+    maxConcurrentRequests: Math.max(scenario.load.connections, scenario.load.saturation?.connections ?? 0) * (scenario.load.streamsPerConnection ?? 1),
+    ...(scenario.load.protocol ? { protocol: scenario.load.protocol } : {}),
+    ...(scenario.load.streamsPerConnection ? { streamsPerConnection: scenario.load.streamsPerConnection } : {}),
+    appPort: appPortFor(scenario.load.protocol ?? 'http1'),
     inboundPort: INBOUND_CAPTURE_PORT,
     outboundPort: OUTBOUND_CAPTURE_PORT,
   };
@@ -77,10 +92,12 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
     image: images.app,
     environment: {
       APP_PORT: String(APP_PORT),
+      APP_H2C_PORT: String(APP_H2C_PORT),
+      APP_GRPC_PORT: String(APP_GRPC_PORT),
       APP_RESPONSE_BYTES: String(scenario.app.responseBodyBytes),
       APP_SERVICE_TIME_US: String(scenario.app.serviceTimeUs),
     },
-    readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${APP_PORT}'`,
+    readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${APP_PORT} && </dev/tcp/127.0.0.1/${APP_H2C_PORT} && </dev/tcp/127.0.0.1/${APP_GRPC_PORT}'`,
   };
   const loadgen: PodContainerSpec = { role: 'loadgen', image: images.loadgen };
   const interception = interceptionFor(definition.interception);

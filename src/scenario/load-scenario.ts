@@ -3,6 +3,7 @@ import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { BenchError, describeError, isBenchError } from '../errors.js';
 import { fileArms, type FileProxy } from './arms-schema.js';
+import { streamsPerConnectionOf } from './protocol-schema.js';
 import { readScenarioText } from './read-scenario-file.js';
 import { checkedScenarioFileSchema, type ScenarioFile } from './schema.js';
 import { GATE_METRICS, parseLimit, type GatesFile } from './gates-schema.js';
@@ -203,6 +204,10 @@ function resolveLoad(load: ScenarioFile['load']): LoadSpec {
     durationUs: load.duration,
     timeoutUs: load.timeout,
     request: { method: load.request.method, path: load.request.path, bodyBytes: load.request.body },
+    // Only what differs from HTTP/1.1, so HTTP/1.1 scenarios resolve (and compare with older results) as before.
+    ...(load.protocol !== 'http1' ? { protocol: load.protocol } : {}),
+    ...(streamsPerConnectionOf(load) > 1 ? { streamsPerConnection: streamsPerConnectionOf(load) } : {}),
+    ...(load.protocol === 'grpc' ? { grpcMethod: load.grpc?.method ?? 'Unary' } : {}),
     ...(load.saturation ? { saturation: { connections: load.saturation.connections, durationUs: load.saturation.duration } } : {}),
     ...(load.closedCheck ? { closedCheck: { connections: load.closedCheck.connections, durationUs: load.closedCheck.duration } } : {}),
   };

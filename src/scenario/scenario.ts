@@ -1,3 +1,4 @@
+import type { GrpcMethod, LoadProtocol } from '../load/protocols.js';
 import type { GateEstimator, GateMetric, GateStatistic } from './gates-schema.js';
 import type { ProxyProfileName, TopologyName } from './topologies.js';
 
@@ -78,6 +79,12 @@ export interface ClosedLoadSpec {
   /** A request without a response after this long counts as a timeout. */
   timeoutUs: number;
   request: RequestSpec;
+  /** What the load agent speaks (load.protocol); absent: http1 (results written before protocols have none). */
+  protocol?: LoadProtocol;
+  /** http2, grpc: concurrent streams per connection; absent: 1. */
+  streamsPerConnection?: number;
+  /** grpc: the method of proto/bench.proto the agent calls. */
+  grpcMethod?: GrpcMethod;
   /** After each trial's main load, a closed-model burst with this many connections (throughput ceiling). */
   saturation?: { connections: number; durationUs: number };
   /**

@@ -6,6 +6,7 @@ import { REFERENCE_TOPOLOGY } from './gate-applicability.js';
 import { proxyDriver } from '../proxies/registry.js';
 import { armCapabilityProblems, armListProblems, armsSchema, armVersionProblems, fileArms } from './arms-schema.js';
 import { PROXY_PROFILE_NAMES, TOPOLOGY_NAMES } from './topologies.js';
+import { protocolLoadFields, protocolProblems } from './protocol-schema.js';
 import { DURATION_FORMS, RATE_FORMS, SIZE_FORMS, parseDurationUs, parseRatePerSecond, parseSizeBytes } from './units.js';
 
 function withUnit(parse: (text: string) => number | undefined, forms: string) {
@@ -64,6 +65,7 @@ const commonLoadFields = {
   // Honoured exactly by the load agent, whose timers have 1 ms resolution.
   timeout: durationUs.refine((us) => us >= 1000 && us % 1000 === 0, { error: 'expected whole milliseconds of at least 1ms, like "1400ms" or "10s" (the load agent’s timers have 1 ms resolution)' }).default(10_000_000),
   request: requestSchema,
+  ...protocolLoadFields,
 };
 
 /** A closed load as written; "model" may be left out (the loader fills in closed, and the JSON Schema says so). */
@@ -209,6 +211,7 @@ export const checkedScenarioFileSchema = scenarioFileSchema.superRefine((file, c
   // Every arm's proxy must be able to do what the scenario asks of it, in a release it pins.
   for (const issue of armCapabilityProblems(arms, file.mtls, (profile) => proxyDriver(profile).capabilities)) ctx.addIssue({ code: 'custom', ...issue });
   for (const issue of armVersionProblems(arms, (profile) => proxyDriver(profile).versions)) ctx.addIssue({ code: 'custom', ...issue });
+  for (const issue of protocolProblems(file.load, arms, (profile) => proxyDriver(profile).capabilities)) ctx.addIssue({ code: 'custom', ...issue });
   const armProfiles = [...new Set(arms.flatMap((arm) => (arm.proxy ? [arm.proxy.profile] : [])))];
   const connections = Math.max(file.load.connections, file.load.saturation?.connections ?? 0);
   for (const profile of armProfiles) {

@@ -3,9 +3,12 @@
  * every baseline, so it does as little as possible: one preallocated body, no routing.
  *
  * Configured by environment: APP_PORT (8080), APP_RESPONSE_BYTES (1024), APP_SERVICE_TIME_US (0;
- * a whole number of ms, because Node timers have 1 ms resolution).
+ * a whole number of ms, because Node timers have 1 ms resolution), APP_H2C_PORT (8081: HTTP/2
+ * with prior knowledge), APP_GRPC_PORT (8082: the gRPC Bench service of proto/bench.proto); the
+ * HTTP/2 and gRPC servers answer the same body with the same service time (app-h2.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { startGrpcServer, startH2cServer } from './app-h2.js';
 
 const APP_SERVICE_TIME_HEADER = 'x-app-service-time-us';
 
@@ -42,4 +45,8 @@ server.keepAliveTimeout = 120_000;
 server.headersTimeout = 130_000;
 server.requestTimeout = 0;
 server.listen(port, '0.0.0.0', () => process.stdout.write(`app listening on :${port}\n`));
+const h2cPort = Number(process.env.APP_H2C_PORT ?? 8081);
+const grpcPort = Number(process.env.APP_GRPC_PORT ?? 8082);
+startH2cServer(h2cPort, { body, serviceTimeMs }).then(() => process.stdout.write(`app listening on :${h2cPort} (h2c)\n`));
+startGrpcServer(grpcPort, { body, serviceTimeMs }).then(() => process.stdout.write(`app listening on :${grpcPort} (gRPC)\n`));
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));

@@ -12,7 +12,7 @@ import { decodeAgentSpec, type AgentSpec } from '../load/agent-protocol.js';
 import { AGENT_EXIT_ORPHANED, AGENT_STDIN_WATCH_ENV } from '../load/agent-constants.js';
 import { runClosedModel } from './schedulers/closed.js';
 import { runOpenModel } from './schedulers/open.js';
-import { transportFor } from './transports/index.js';
+import { transportFor, type Outcome } from './transports/index.js';
 
 function nowEpochMs(): number {
   return performance.timeOrigin + performance.now();
@@ -35,8 +35,25 @@ async function runBareAutocannon(spec: AgentSpec): Promise<void> {
   emit(process.stdout, { event: 'bare', requests: result.requests.total, durationS: result.duration, latencyP50Ms: result.latency.p50, errors: result.errors });
 }
 
+/**
+ * One request through the spec's transport (HTTP/2, gRPC), answered with its status and headers.
+ * A call with no answer is an error, as for the HTTP/1.1 probe.
+ */
+async function probeThroughTransport(spec: AgentSpec): Promise<void> {
+  const connection = await transportFor(spec).open();
+  const outcome = await new Promise<Outcome>((resolve) => connection.send(resolve));
+  connection.close();
+  if (outcome.kind === 'timeout') throw new Error(`no answer from ${spec.host}:${spec.port} within ${spec.timeoutUs / 1000} ms`);
+  if (outcome.kind === 'connection-error') throw new Error(`${spec.protocol} to ${spec.host}:${spec.port}: ${outcome.message}`);
+  const httpStatus = Number(outcome.status);
+  // Text headers only (node:http2 gives ":status" as a number).
+  const headers = Object.fromEntries(Object.entries(outcome.headers ?? {}).filter(([, value]) => typeof value === 'string' || Array.isArray(value)));
+  emit(process.stdout, { event: 'probe', statusCode: Number.isInteger(httpStatus) ? httpStatus : outcome.ok ? 200 : 0, status: outcome.status, headers });
+}
+
 /** One request, answered with its status and headers: proves the path before load is sent. */
 function probe(spec: AgentSpec): Promise<void> {
+  if ((spec.protocol ?? 'http1') !== 'http1') return probeThroughTransport(spec);
   return new Promise((resolve, reject) => {
     const outgoing = request({ host: spec.host, port: spec.port, path: spec.path, method: 'GET', timeout: spec.timeoutUs / 1000 }, (response) => {
       response.resume();
@@ -72,7 +89,10 @@ async function main(): Promise<void> {
   if (!['load', 'probe', 'bare'].includes(mode ?? '') || !encodedSpec) throw new Error('usage: loadgen-agent load|probe|bare <base64 JSON spec>');
   const spec = decodeAgentSpec(encodedSpec);
   if (mode === 'probe') return probe(spec);
-  if (mode === 'bare') return runBareAutocannon(spec);
+  if (mode === 'bare') {
+    if ((spec.protocol ?? 'http1') !== 'http1') throw new Error('bare mode is autocannon, HTTP/1.1 only');
+    return runBareAutocannon(spec);
+  }
   const onProgress = (phase: 'warmup' | 'measure', elapsedMs: number, responses: number) => emit(process.stderr, { event: 'progress', phase, elapsedMs, responses });
   const transport = transportFor(spec);
   const result = spec.model === 'closed' ? await runClosedModel(spec, transport, nowEpochMs, onProgress) : await runOpenModel(spec, transport, nowEpochMs, onProgress);

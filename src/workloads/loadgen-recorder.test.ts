@@ -2,7 +2,7 @@ import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { decodeHistogram, summarizeUs, type Histogram } from '../hdr/histogram.js';
 import { agentResultSchema } from '../load/agent-protocol.js';
-import { ResponseRecorder, readServiceTimes } from './loadgen-recorder.js';
+import { ResponseRecorder, readServiceTimes, serviceTimesOfRecord } from './loadgen-recorder.js';
 
 const WINDOW = { startEpochMs: 1_000, endEpochMs: 11_000 };
 
@@ -222,5 +222,19 @@ describe('ResponseRecorder', () => {
     recorder.recordResponse(200, 1024, 321, { upstreamServiceTimeUs: 0, appServiceTimeUs: 12 });
     const result = recorder.toResult(WINDOW);
     expect(agentResultSchema.parse(JSON.parse(JSON.stringify(result)))).toStrictEqual(result);
+  });
+});
+
+describe('serviceTimesOfRecord (HTTP/2 headers, gRPC metadata)', () => {
+  it('reads both headers, ms → µs for the upstream time, the last of repeated values', () => {
+    expect(serviceTimesOfRecord({ ':status': 200, 'x-envoy-upstream-service-time': '3', 'x-app-service-time-us': ['5', '250'] })).toStrictEqual({
+      upstreamServiceTimeUs: 3000,
+      appServiceTimeUs: 250,
+    });
+  });
+
+  it('ignores missing, empty and non-text values', () => {
+    expect(serviceTimesOfRecord(undefined)).toStrictEqual({});
+    expect(serviceTimesOfRecord({ 'x-envoy-upstream-service-time': '', 'x-app-service-time-us': Buffer.from('7') })).toStrictEqual({});
   });
 });

@@ -37,6 +37,25 @@ export function readServiceTimes(rawHeaders: readonly string[] | undefined): Ser
   return times;
 }
 
+/**
+ * Reads the two service times from headers as a record (node:http2 response headers, gRPC metadata
+ * as a map): names lower-case, a repeated header's last value counts.
+ */
+export function serviceTimesOfRecord(headers: Readonly<Record<string, unknown>> | undefined): ServiceTimes {
+  const times: ServiceTimes = {};
+  if (!headers) return times;
+  const text = (name: string): string | undefined => {
+    const value = headers[name];
+    const last = Array.isArray(value) ? value[value.length - 1] : value;
+    return typeof last === 'string' ? last : undefined;
+  };
+  const upstreamMs = parseNonNegative(text(UPSTREAM_SERVICE_TIME_HEADER));
+  if (upstreamMs !== undefined) times.upstreamServiceTimeUs = upstreamMs * 1000;
+  const appUs = parseNonNegative(text(APP_SERVICE_TIME_HEADER));
+  if (appUs !== undefined) times.appServiceTimeUs = appUs;
+  return times;
+}
+
 /** Open model only: the same response seen from its actual send, and how late the send was. */
 export interface OpenModelTimes {
   /** From the actual write to the last byte (what a closed-loop tool would report). */

@@ -103,3 +103,30 @@ describe('renderEnvoyConfig: hops, calibration, circuit breakers', () => {
     expect(limits({ ...OPTIONS, maxConnections: 5000 })).toStrictEqual([['original_destination', thresholds(5000)], ['local_app', thresholds(5000)]]);
   });
 });
+
+describe('renderEnvoyConfig for HTTP/2 and gRPC', () => {
+  type Hcm = { codec_type?: string; http2_protocol_options?: { max_concurrent_streams: number } };
+  type Cluster = { name: string; circuit_breakers: { thresholds: { max_requests: number }[] }; typed_extension_protocol_options?: Record<string, { explicit_http_config: { http2_protocol_options?: { max_concurrent_streams: number } } }> };
+  type Bootstrap = { static_resources: { listeners: { name: string; filter_chains: { filters: { typed_config: Hcm }[] }[] }[]; clusters: Cluster[] } };
+  const parsed = (options: SidecarOptions) => parse(renderEnvoyConfig(options)) as Bootstrap;
+  const h2Streams = (cluster: Cluster | undefined) => cluster?.typed_extension_protocol_options?.['envoy.extensions.upstreams.http.v3.HttpProtocolOptions']?.explicit_http_config.http2_protocol_options?.max_concurrent_streams;
+
+  it.each(['http2', 'grpc'] as const)('%s: both listeners take HTTP/2 and both clusters speak it, ≥ 1024 streams per connection', (protocol) => {
+    const config = parsed({ ...OPTIONS, protocol, streamsPerConnection: 1024, maxConnections: 4, maxConcurrentRequests: 4096 });
+    for (const listener of config.static_resources.listeners) {
+      expect(listener.filter_chains[0]?.filters[0]?.typed_config).toMatchObject({ codec_type: 'HTTP2', http2_protocol_options: { max_concurrent_streams: 1024 } });
+    }
+    expect(config.static_resources.clusters.map((cluster) => [cluster.name, h2Streams(cluster)])).toStrictEqual([
+      ['original_destination', 1024],
+      ['local_app', 1024],
+    ]);
+    // 4 connections × 1024 streams in flight: the circuit breakers never cap below that.
+    for (const cluster of config.static_resources.clusters) expect(cluster.circuit_breakers.thresholds[0]?.max_requests).toBe(4096);
+  });
+
+  it('HTTP/1.1 keeps the codec and clusters as they were', () => {
+    const config = parsed({ ...OPTIONS, protocol: 'http1' });
+    expect(config.static_resources.listeners[0]?.filter_chains[0]?.filters[0]?.typed_config.codec_type).toBeUndefined();
+    expect(config.static_resources.clusters.map(h2Streams)).toStrictEqual([undefined, undefined]);
+  });
+});

@@ -20,7 +20,29 @@ export const ENVOY_DEFAULT_CIRCUIT_BREAKER = 1024;
  * what it asks for. Every request of sidecar-bench's HTTP/1.1 load holds one connection.
  */
 export function circuitBreakerLimit(options: SidecarOptions): number {
-  return Math.max(ENVOY_DEFAULT_CIRCUIT_BREAKER, options.maxConnections ?? 0);
+  // HTTP/2: every stream is a request in flight (connections × streams), all on few connections.
+  return Math.max(ENVOY_DEFAULT_CIRCUIT_BREAKER, options.maxConnections ?? 0, options.maxConcurrentRequests ?? 0);
+}
+
+const isH2 = (options: SidecarOptions) => options.protocol === 'http2' || options.protocol === 'grpc';
+
+/**
+ * HTTP/2 codec options for both legs: streams per connection at least the seed's 1024 and never
+ * fewer than the load opens (Envoy's own default is 2^31 − 1; stated, so the config says what it
+ * allows).
+ */
+export function envoyHttp2Options(options: SidecarOptions) {
+  return { max_concurrent_streams: Math.max(1024, options.streamsPerConnection ?? 1) };
+}
+
+const HTTP_PROTOCOL_OPTIONS = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
+const HTTP_PROTOCOL_OPTIONS_TYPE = `type.googleapis.com/${HTTP_PROTOCOL_OPTIONS}`;
+
+/** HTTP/2 and gRPC: the clusters speak h2c to the app and to the peer sidecar. */
+function upstreamH2(options: SidecarOptions) {
+  return isH2(options)
+    ? { typed_extension_protocol_options: { [HTTP_PROTOCOL_OPTIONS]: { '@type': HTTP_PROTOCOL_OPTIONS_TYPE, explicit_http_config: { http2_protocol_options: envoyHttp2Options(options) } } } }
+    : {};
 }
 
 function circuitBreakers(options: SidecarOptions) {
@@ -28,7 +50,7 @@ function circuitBreakers(options: SidecarOptions) {
   return { thresholds: [{ priority: 'DEFAULT', max_connections: limit, max_pending_requests: limit, max_requests: limit }] };
 }
 
-function httpListener(name: string, port: number, cluster: string, originalDestination: boolean, tls: SidecarTls | undefined, sds: SdsLocation) {
+function httpListener(name: string, port: number, cluster: string, originalDestination: boolean, tls: SidecarTls | undefined, sds: SdsLocation, options: SidecarOptions) {
   return {
     name,
     address: { socket_address: { address: '0.0.0.0', port_value: port } },
@@ -44,6 +66,8 @@ function httpListener(name: string, port: number, cluster: string, originalDesti
             typed_config: {
               '@type': HCM_TYPE,
               stat_prefix: name,
+              // HTTP/2 and gRPC: h2c with prior knowledge from the client (or the peer sidecar).
+              ...(isH2(options) ? { codec_type: 'HTTP2', http2_protocol_options: envoyHttp2Options(options) } : {}),
               route_config: {
                 virtual_hosts: [
                   {
@@ -77,8 +101,8 @@ export function renderEnvoyConfig(options: SidecarOptions, sds: SdsLocation = CO
     admin: { address: { socket_address: { address: '127.0.0.1', port_value: ADMIN_PORT } } },
     static_resources: {
       listeners: [
-        httpListener('outbound', options.outboundPort, 'original_destination', true, undefined, sds),
-        httpListener('inbound', options.inboundPort, 'local_app', false, options.tls, sds),
+        httpListener('outbound', options.outboundPort, 'original_destination', true, undefined, sds, options),
+        httpListener('inbound', options.inboundPort, 'local_app', false, options.tls, sds, options),
       ],
       clusters: [
         {
@@ -87,6 +111,7 @@ export function renderEnvoyConfig(options: SidecarOptions, sds: SdsLocation = CO
           lb_policy: 'CLUSTER_PROVIDED',
           connect_timeout: '5s',
           circuit_breakers: circuitBreakers(options),
+          ...upstreamH2(options),
           ...(options.tls
             ? {
                 transport_socket: upstreamTlsSocket(options.tls, sds),
@@ -102,6 +127,7 @@ export function renderEnvoyConfig(options: SidecarOptions, sds: SdsLocation = CO
           type: 'STATIC',
           connect_timeout: '5s',
           circuit_breakers: circuitBreakers(options),
+          ...upstreamH2(options),
           load_assignment: {
             cluster_name: 'local_app',
             // Calibrating: the app is reached through the delay relay inside this container.

@@ -53,3 +53,19 @@ describe('haproxyDriver', () => {
     });
   });
 });
+
+describe('renderHaproxyConfig for HTTP/2 and gRPC', () => {
+  it.each(['http2', 'grpc'] as const)('%s: h2c on both binds and both server lines, streams per connection ≥ 1024 and ≥ the load’s', (protocol) => {
+    const config = renderHaproxyConfig({ ...OPTIONS, appPort: 8081, protocol, streamsPerConnection: 2000 });
+    const lines = config.split('\n').map((line) => line.trim());
+    expect(lines.filter((line) => line.startsWith('bind '))).toStrictEqual(['bind :15006 proto h2', 'bind :15001 proto h2']);
+    expect(lines).toContain('server app 127.0.0.1:8081 proto h2');
+    expect(lines).toContain('server original 0.0.0.0:0 proto h2');
+    expect(lines).toContain('tune.h2.max-concurrent-streams 2000');
+    expect(renderHaproxyConfig({ ...OPTIONS, protocol, streamsPerConnection: 8 })).toContain('tune.h2.max-concurrent-streams 1024');
+  });
+
+  it('HTTP/1.1 has no h2 line at all', () => {
+    expect(renderHaproxyConfig({ ...OPTIONS, protocol: 'http1' })).not.toMatch(/h2/);
+  });
+});

@@ -16,8 +16,10 @@ export function renderHaproxyConfig(options: SidecarOptions): string {
   // Calibrating: the app is reached through the delay relay inside this container.
   const appPort = options.calibrationDelayUs === undefined ? options.appPort : CALIBRATION_RELAY_PORT;
   const { tls } = options;
+  // HTTP/2 and gRPC: h2c with prior knowledge on every bind and server line.
+  const h2 = options.protocol === 'http2' || options.protocol === 'grpc' ? ' proto h2' : '';
   return `global
-  nbthread ${options.workerThreads}
+  nbthread ${options.workerThreads}${h2 ? h2StreamLines(options) : ''}
   # The runtime API: request counters per hop (the path check), TLS counters and SVID rotation.
   stats socket ${ADMIN_SOCKET_PATH} mode 600 level admin${globalTlsLines(tls)}
   # Two sockets per proxied connection must fit under the engine's open-file limit (20000 here;
@@ -34,22 +36,34 @@ defaults
   http-reuse always
 
 frontend inbound
-  ${inboundBind(options.inboundPort, tls)}${inboundIdentityCheck(tls)}
+  ${inboundBind(options.inboundPort, tls)}${h2}${inboundIdentityCheck(tls)}
   default_backend local_app
 
 frontend outbound
-  bind :${options.outboundPort}
+  bind :${options.outboundPort}${h2}
   default_backend original_destination
 
 backend local_app
-  server app 127.0.0.1:${appPort}
+  server app 127.0.0.1:${appPort}${h2}
   http-response set-header ${UPSTREAM_SERVICE_TIME_HEADER} %Tr
   http-response add-header ${HOP_HEADER} inbound
 
 backend original_destination
   # 0.0.0.0:0 means: connect to the destination the client asked for (SO_ORIGINAL_DST).
-  ${outboundServer(tls)}${outboundIdentityCheck(tls)}
+  ${outboundServer(tls)}${h2}${outboundIdentityCheck(tls)}
   http-response set-header ${UPSTREAM_SERVICE_TIME_HEADER} %Tr
   http-response add-header ${HOP_HEADER} outbound
 `;
+}
+
+/**
+ * Concurrent HTTP/2 streams per connection HAProxy allows: its default (100) would hold a client's
+ * 1024 streams back, so at least the seed's 1024, and never fewer than the load opens.
+ */
+export function haproxyMaxConcurrentStreams(options: SidecarOptions): number {
+  return Math.max(1024, options.streamsPerConnection ?? 1);
+}
+
+function h2StreamLines(options: SidecarOptions): string {
+  return `\n  # HTTP/2: streams per connection (default 100) at least what the load opens.\n  tune.h2.max-concurrent-streams ${haproxyMaxConcurrentStreams(options)}`;
 }

@@ -90,3 +90,19 @@ describe('the HTTP/1.1 transport (autocannon’s client)', () => {
     expect(Client.prototype._doRequest).toBe(before);
   });
 });
+
+describe('the transport registry', () => {
+  it('has a transport for exactly the protocols the scenario lets through (AGENT_PROTOCOLS)', async () => {
+    const { AGENT_PROTOCOLS, LOAD_PROTOCOLS } = await import('../../load/protocols.js');
+    const { transportFor } = await import('./index.js');
+    const built = LOAD_PROTOCOLS.filter((protocol) => {
+      try {
+        transportFor({ ...spec(1), protocol });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(built).toStrictEqual([...AGENT_PROTOCOLS]);
+  });
+});

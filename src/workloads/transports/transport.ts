@@ -23,6 +23,8 @@ export type Outcome =
       bytes: number;
       /** The app's and the nearest proxy's service times, where the protocol carried them. */
       serviceTimes: ServiceTimes;
+      /** The response headers (lower-case names) where the transport has them at no cost: the probe shows them. */
+      headers?: Readonly<Record<string, string | string[] | undefined>>;
     }
   /** The connection failed (refused, reset, closed) with the request on it. */
   | { kind: 'connection-error'; message: string }

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchError } from '../errors.js';
+import { AGENT_PROTOCOLS } from '../load/protocols.js';
+import { agentLoadOf } from '../runner/load-spec.js';
+import { parseScenario } from './index.js';
+
+const problems = (text: string): readonly string[] => {
+  try {
+    parseScenario(text, 'protocols.yaml');
+  } catch (error) {
+    return (error as BenchError).details;
+  }
+  return [];
+};
+
+describe('load.protocol', () => {
+  it('defaults to http1 with one stream per connection, and says nothing of it', () => {
+    const scenario = parseScenario('topologies: [app-only]\nload: { connections: 1, duration: 1s }\n', 'x.yaml');
+    // HTTP/1.1 resolves as before protocols existed (results and baselines compare unchanged).
+    expect(scenario.load).not.toHaveProperty('protocol');
+    expect(scenario.load).not.toHaveProperty('streamsPerConnection');
+    expect(scenario.load).not.toHaveProperty('grpcMethod');
+  });
+
+  it('carries http2 streams and the gRPC method to the agent', () => {
+    const h2 = parseScenario('topologies: [app-only, sidecar]\nload: { connections: 2, duration: 1s, protocol: http2, http2: { streamsPerConnection: 1024 } }\n', 'x.yaml');
+    expect(agentLoadOf(h2)).toMatchObject({ protocol: 'http2', streamsPerConnection: 1024 });
+    const grpc = parseScenario('topologies: [sidecar]\nproxy: { profile: envoy }\nload: { model: open, rate: 100/s, duration: 1s, protocol: grpc, grpc: { streamsPerConnection: 4 } }\n', 'x.yaml');
+    expect(agentLoadOf(grpc)).toMatchObject({ protocol: 'grpc', streamsPerConnection: 4, grpcMethod: 'Unary' });
+  });
+
+  it('refuses, all at once and each at its field: HTTP/2 over mTLS, another protocol’s settings, the calibration delay, too many streams', () => {
+    const found = problems(
+      'topologies: [sidecar, mtls]\nproxy: { profile: haproxy, addedDelay: 1ms }\nload: { connections: 1, duration: 1s, protocol: http2, grpc: { method: Unary }, http2: { streamsPerConnection: 70000 } }\n',
+    );
+    expect(found).toContainEqual(expect.stringMatching(/load\.http2\.streamsPerConnection: expected a whole number from 1 to 65535/));
+    const crossed = problems('topologies: [sidecar, mtls]\nproxy: { profile: haproxy, addedDelay: 1ms }\nload: { connections: 1, duration: 1s, protocol: http2, grpc: { method: Unary } }\n');
+    expect(crossed).toStrictEqual([
+      expect.stringMatching(/load\.grpc: applies to protocol: grpc; this load's protocol is http2/),
+      expect.stringMatching(/proxy\.addedDelay: the calibration delay is calibrated with HTTP\/1\.1 only/),
+      expect.stringMatching(/load\.protocol: http2 through the mtls topology: the sidecars’ mTLS does not negotiate HTTP\/2/),
+    ]);
+  });
+
+  it('refuses a protocol the load agent has no client for, naming the ones it has', () => {
+    const missing = ['websocket', 'tcp'].filter((protocol) => !AGENT_PROTOCOLS.includes(protocol as never));
+    for (const protocol of missing) {
+      expect(problems(`topologies: [app-only]\nload: { connections: 1, duration: 1s, protocol: ${protocol} }\n`)).toStrictEqual([
+        expect.stringMatching(new RegExp(`load\\.protocol: the load agent has no ${protocol} client yet; use one of ${AGENT_PROTOCOLS.join(', ')}`)),
+      ]);
+    }
+  });
+});
