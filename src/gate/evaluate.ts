@@ -192,6 +192,14 @@ function crossRunRegressions(gates: GatesSpec): RegressionGate[] {
   return plain.length === 0 && gates.regressions.length > 0 ? DEFAULT_REGRESSIONS : plain;
 }
 
+/**
+ * The default set for a paired run, without the overhead checks: both sides share one app-only
+ * trial per round, so an arm's per-round overhead change is exactly its latency change (same
+ * estimate, same interval); judging it twice, once against a tolerance of 10 % of the overhead,
+ * only added a second verdict on the same number. Listed overhead regressions are still judged.
+ */
+const PAIRED_DEFAULT_REGRESSIONS = DEFAULT_REGRESSIONS.filter((gate) => gate.metric !== 'overhead');
+
 /** A paired run: every candidate arm against its "-baseline" twin, round by round. */
 function pairedRegressions(inputs: GateInputs, rule: IntervalRule): GateCheck[] {
   const { results, summary, gates } = inputs;
@@ -200,7 +208,8 @@ function pairedRegressions(inputs: GateInputs, rule: IntervalRule): GateCheck[] 
   const arms = new Set(results.topologies.map((topology) => topology.name));
   // The reference (app-only) runs once in a paired run, shared by both sides: "*" has nothing to compare it with.
   const comparable = (entry: { gate: RegressionGate; arm: string }) => entry.gate.topology !== '*' || arms.has(`${entry.arm}${suffix}`);
-  return expand(crossRunRegressions(gates), summary, results).filter(comparable).map((entry) => {
+  const regressions = crossRunRegressions(gates);
+  return expand(regressions === DEFAULT_REGRESSIONS ? PAIRED_DEFAULT_REGRESSIONS : regressions, summary, results).filter(comparable).map((entry) => {
     const { gate, arm } = entry;
     if ('unmeasured' in entry) return notEvaluated('regression', gate, regressionName(gate, arm), arm, entry.unmeasured);
     const twin = measureMetric(gate, results, summary, `${arm}${suffix}`);

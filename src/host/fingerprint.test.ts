@@ -155,6 +155,12 @@ describe('readHostFingerprint', () => {
     });
     const fingerprint = await readHostFingerprint({ fs, dockerVersion: '27.0.3', nodeVersion: 'v22.22.0' });
     expect(fingerprint).toMatchObject({ cpuModel: 'Some CPU', logicalCores: 8, aesNi: true, avx2: false, os: 'Ubuntu 24.04 LTS', cgroupVersion: 2 });
+    expect(fingerprint.cpuIdleDriver).toBeUndefined();
+  });
+
+  it('records the cpuidle driver ("none" on a VM whose idle is the bare halt)', async () => {
+    const fingerprint = await readHostFingerprint({ fs: memoryHostFs({ ...fixture, '/sys/devices/system/cpu/cpuidle/current_driver': 'none\n' }), dockerVersion: 'x' });
+    expect(fingerprint.cpuIdleDriver).toBe('none');
   });
 
   it('says unknown for missing kernel and os files', async () => {

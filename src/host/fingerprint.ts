@@ -15,6 +15,7 @@ export const HOST_PATHS = {
   osReleaseFallback: '/usr/lib/os-release',
   cgroup2Controllers: '/sys/fs/cgroup/cgroup.controllers',
   onlineCpus: '/sys/devices/system/cpu/online',
+  cpuIdleDriver: '/sys/devices/system/cpu/cpuidle/current_driver',
 } as const;
 
 /** What a fingerprint is read with. */
@@ -139,6 +140,7 @@ export async function readHostFingerprint(deps: FingerprintDeps): Promise<HostFi
     throw new Error(`cannot count logical CPUs: neither ${HOST_PATHS.cpuinfo} nor ${HOST_PATHS.onlineCpus} lists any`);
   }
   const osText = await readOr(fs, HOST_PATHS.osRelease, await readOr(fs, HOST_PATHS.osReleaseFallback, ''));
+  const cpuIdleDriver = (await readOr(fs, HOST_PATHS.cpuIdleDriver, '')).trim();
   return {
     cpuModel: cpu.model,
     logicalCores,
@@ -149,5 +151,6 @@ export async function readHostFingerprint(deps: FingerprintDeps): Promise<HostFi
     dockerVersion: deps.dockerVersion,
     nodeVersion: deps.nodeVersion ?? process.version,
     cgroupVersion: await readCgroupVersion(fs),
+    ...(cpuIdleDriver ? { cpuIdleDriver } : {}),
   };
 }

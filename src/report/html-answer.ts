@@ -5,6 +5,7 @@
  */
 import type { ResultsSummary, TopologySummary } from '../analysis/types.js';
 import type { Results } from '../results/schema.js';
+import { describeWakeUp, wakeUpPenaltyUs } from '../host/wake-probe.js';
 import { baselineOf } from './chart-data.js';
 import { escapeHtml as e } from './escape.js';
 import { DASH, formatEstimateMs, formatNumber } from './format.js';
@@ -72,7 +73,7 @@ function closedModelCaveat(results: Results): string {
 }
 
 /** The closed-loop re-check (load.closedCheck) beside the headline, and whether they agree. */
-function closedCheckLines(summary: ResultsSummary): string {
+function closedCheckLines(summary: ResultsSummary, host: Results['host']): string {
   const lines = summary.topologies.flatMap((topology) => {
     const check = topology.closedCheck;
     if (!check?.overheadP50 || check.toleranceUs === undefined) return [];
@@ -84,7 +85,16 @@ function closedCheckLines(summary: ResultsSummary): string {
   });
   if (lines.length === 0) return '';
   return `<h3>Re-check: the same pods under a closed loop</h3><ul class="closed-check">${lines.join('')}</ul>
-<p class="note">When they disagree, the rate itself costs something the single connection does not see: queueing, or idle CPUs waking up for each request (compare a run with <code>host.keepCpusAwake: true</code>).</p>`;
+<p class="note">When they disagree, the rate itself costs something the back-to-back loop does not see: queueing, or idle CPUs waking up for each request.${wakeUpEvidence(host)}</p>`;
+}
+
+/** The wake-up probe's reading, as evidence for a disagreement between the rate and the closed loop. */
+function wakeUpEvidence(host: Results['host']): string {
+  const wake = host.wakeUp;
+  if (!wake) return ' (This run has no wake-up probe.)';
+  const penalty = wakeUpPenaltyUs(wake);
+  const halt = host.cpuIdleDriver === 'none' ? ' This machine has no cpuidle driver: an idle CPU halts and the hypervisor decides how fast it returns, so CPUs cannot be kept awake here (<code>host.keepCpusAwake</code> is refused).' : ' Compare a run with <code>host.keepCpusAwake: true</code>.';
+  return ` Before the trials this machine measured: ${e(describeWakeUp(wake))}, i.e. ${formatNumber(Math.round(penalty))} µs more per round trip when the CPUs had ${wake.pauseMs} ms to go idle, as they do between requests at this rate. Every extra hop of a request can pay it; a back-to-back loop never does.${halt}`;
 }
 
 /** The answer table and its method line; the per-topology sentences (renderKeyFigures) follow it. */
@@ -98,5 +108,5 @@ export function renderAnswer(results: Results, summary: ResultsSummary): string 
 <tbody>${summary.topologies.map((topology) => answerRow(topology, baseline)).join('')}</tbody></table></div>
 ${methodLine(results, summary)}
 ${anySaturation ? '<p class="note">Throughput at saturation comes from a separate closed-model burst after each trial; it is never part of the overheads, which are measured at the rate.</p>' : ''}
-${closedCheckLines(summary)}`;
+${closedCheckLines(summary, results.host)}`;
 }

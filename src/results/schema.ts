@@ -204,6 +204,18 @@ export const hostStallsSchema = z.object({
 });
 export type HostStalls = z.infer<typeof hostStallsSchema>;
 
+/** What waking an idle CPU cost just before the trials (src/host/wake-probe.ts); round trips in µs. */
+export const hostWakeUpSchema = z.object({
+  /** [sender, echo]. */
+  cpus: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
+  /** The idle gap before each round trip of the idle mode, ms (the gap between requests at the rate). */
+  pauseMs: z.number().positive(),
+  roundTrips: z.number().int().positive(),
+  busyRoundTripUs: z.object({ p50: z.number().nonnegative(), p90: z.number().nonnegative() }),
+  idleRoundTripUs: z.object({ p50: z.number().nonnegative(), p90: z.number().nonnegative() }),
+});
+export type HostWakeUp = z.infer<typeof hostWakeUpSchema>;
+
 export const hostFingerprintSchema = z.object({
   cpuModel: z.string(),
   logicalCores: z.number().int().positive(),
@@ -216,6 +228,10 @@ export const hostFingerprintSchema = z.object({
   cgroupVersion: z.union([z.literal(1), z.literal(2)]),
   /** The machine's own stalls, probed before the trials; absent when the probe could not run. */
   stalls: hostStallsSchema.optional(),
+  /** The price of waking idle CPUs, probed before the trials; absent when not probed. */
+  wakeUp: hostWakeUpSchema.optional(),
+  /** /sys/devices/system/cpu/cpuidle/current_driver ("none": idle is the bare halt, which no PM QoS request changes). */
+  cpuIdleDriver: z.string().optional(),
 });
 
 export const calibrationPlanSchema = z.object({

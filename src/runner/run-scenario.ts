@@ -1,13 +1,15 @@
+import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { summarizeResults, type ResultsSummary } from '../analysis/index.js';
 import { BenchError, describeError, isBenchError } from '../errors.js';
-import { CPU_DMA_LATENCY_PATH, holdCpusAwake } from '../host/cpu-latency-hold.js';
-import { onlineCpus, readHostFingerprint } from '../host/index.js';
+import { CPU_DMA_LATENCY_PATH, holdCpusAwake, whyCpusCannotBeKeptAwake } from '../host/cpu-latency-hold.js';
+import { HOST_PATHS, onlineCpus, readHostFingerprint } from '../host/index.js';
 import { describeStalls, probeStalls } from '../host/stall-probe.js';
+import { describeWakeUp, probeWakeUp } from '../host/wake-probe.js';
 import { ensureImages, type ImageName } from '../images/index.js';
 import type { Progress } from '../progress.js';
-import { writeResults, RESULTS_SCHEMA_VERSION, type CalibrationPlan, type HostStalls, type Results, type TopologyRecord, type TrialRecord } from '../results/index.js';
+import { writeResults, RESULTS_SCHEMA_VERSION, type CalibrationPlan, type HostStalls, type HostWakeUp, type Results, type TopologyRecord, type TrialRecord } from '../results/index.js';
 import type { ProxyDriver } from '../proxies/driver.js';
 import { connectDocker } from '../runtime/docker-env.js';
 import { RunResources } from '../runtime/run-resources.js';
@@ -64,6 +66,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const { scenario, progress, signal } = options;
   const now = options.now ?? (() => new Date());
   const startedAt = now();
+  // Before anything is made: a setting that would change nothing here is refused, not ignored.
+  const cannotStayAwake = scenario.host.keepCpusAwake ? whyCpusCannotBeKeptAwake(await readCpuIdleDriver()) : undefined;
+  if (cannotStayAwake) {
+    throw new BenchError('SB_SCENARIO_INVALID', `host.keepCpusAwake cannot keep CPUs awake on this machine: ${cannotStayAwake}`, [], 'Set host.keepCpusAwake: false; every run records what waking an idle CPU costs here (host.wakeUp in results.json, and the report).');
+  }
   const { dockerode, serverVersion } = await connectDocker();
   const host = await readHostFingerprint({ dockerVersion: serverVersion });
   const cpus = await onlineCpus({});
@@ -90,6 +97,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   throwIfAborted(signal);
 
   const stalls = await probeMachineStalls(cpus, progress);
+  throwIfAborted(signal);
+  const wakeUp = await probeMachineWakeUp(cpus, scenario, progress);
   throwIfAborted(signal);
   const cpusAwake = scenario.host.keepCpusAwake ? await holdCpusAwakeOrExplain() : undefined;
   const runId = `${startedAt.toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
@@ -118,7 +127,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       ...(runError ? { error: { code: runError.code, message: runError.message } } : {}),
     },
     scenario: { ...scenario },
-    host: { ...host, ...(stalls ? { stalls } : {}) },
+    host: { ...host, ...(stalls ? { stalls } : {}), ...(wakeUp ? { wakeUp } : {}) },
     images: Object.fromEntries([['base', { tag: imageSet.base.reference, id: imageSet.base.id }], ...Object.entries(imageSet.images).map(([name, built]) => [name, { tag: built.tag, id: built.id }]), ...Object.entries(proxies.images())]),
     proxyVersions: proxyVersionsOf(topologyRecords.map((record) => ({ name: record.name, proxy: record.proxy }))),
     topologies: topologyRecords,
@@ -230,11 +239,37 @@ async function probeMachineStalls(cpus: readonly number[], progress: Progress): 
   }
 }
 
+/**
+ * What waking an idle CPU costs here, with the gap between requests at the scenario's rate (1 ms
+ * for closed models): the evidence when the rate's overhead and a back-to-back loop's disagree.
+ */
+async function probeMachineWakeUp(cpus: readonly number[], scenario: Scenario, progress: Progress): Promise<HostWakeUp | undefined> {
+  const pauseMs = scenario.load.model === 'open' ? Math.max(1, Math.round(1000 / scenario.load.ratePerSecond)) : 1;
+  const pair: [number, number] = [cpus[0] ?? 0, cpus[1] ?? cpus[0] ?? 0];
+  const task = progress.start(`Probing what waking an idle CPU costs (cpu${pair[0]}↔cpu${pair[1]}, back to back vs ${pauseMs} ms apart)`);
+  try {
+    const wake = await probeWakeUp(pair, pauseMs);
+    task.succeed(`CPU wake-up: ${describeWakeUp(wake)}`);
+    return wake;
+  } catch (error) {
+    task.fail(`could not probe CPU wake-ups (results will not have them): ${describeError(error)}`);
+    return undefined;
+  }
+}
+
 async function holdCpusAwakeOrExplain(): Promise<{ release(): Promise<void> }> {
   try {
     return await holdCpusAwake();
   } catch (error) {
     throw new BenchError('SB_SCENARIO_INVALID', `host.keepCpusAwake needs write access to ${CPU_DMA_LATENCY_PATH}: ${describeError(error)}`, [], 'Run as root, or set host.keepCpusAwake: false.');
+  }
+}
+
+async function readCpuIdleDriver(): Promise<string | undefined> {
+  try {
+    return (await readFile(HOST_PATHS.cpuIdleDriver, 'utf8')).trim();
+  } catch {
+    return undefined;
   }
 }
 
