@@ -53,3 +53,12 @@ describe('format', () => {
     });
   });
 });
+
+describe('the report’s protocol phrase', () => {
+  it('names the protocol and its streams, and says HTTP/1.1 for results without a protocol', async () => {
+    const { protocolPhrase } = await import('./html-answer.js');
+    expect(protocolPhrase({})).toBe('over HTTP/1.1');
+    expect(protocolPhrase({ protocol: 'http2', streamsPerConnection: 64 })).toBe('over HTTP/2 (h2c), 64 streams per connection');
+    expect(protocolPhrase({ protocol: 'grpc' })).toBe('over gRPC unary');
+  });
+});

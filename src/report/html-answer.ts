@@ -18,6 +18,18 @@ interface LoadFacts {
   ratePerSecond?: number;
   connections?: number;
   durationUs?: number;
+  /** Absent: HTTP/1.1 (and every results.json written before load.protocol existed). */
+  protocol?: string;
+  streamsPerConnection?: number;
+}
+
+const PROTOCOL_NAMES: Record<string, string> = { http1: 'HTTP/1.1', http2: 'HTTP/2 (h2c)', grpc: 'gRPC unary' };
+
+/** "over HTTP/2 (h2c), 64 streams per connection", or "over HTTP/1.1". */
+export function protocolPhrase(load: { protocol?: string; streamsPerConnection?: number }): string {
+  const name = PROTOCOL_NAMES[load.protocol ?? 'http1'] ?? load.protocol ?? 'HTTP/1.1';
+  const streams = load.streamsPerConnection && load.streamsPerConnection > 1 ? `, ${formatNumber(load.streamsPerConnection)} streams per connection` : '';
+  return `over ${name}${streams}`;
 }
 
 /** The resolved scenario's load and rounds, as results.json keeps them (a loose object for readers). */
@@ -59,6 +71,7 @@ function methodLine(results: Results, summary: ResultsSummary): string {
   const parts: string[] = [];
   if (load.model === 'open' && load.ratePerSecond !== undefined) parts.push(`open model at ${formatNumber(load.ratePerSecond)} req/s (latency from each request's scheduled send)`);
   else if (load.model === 'closed') parts.push(`closed model, ${load.connections ?? '?'} connections as fast as answers come back`);
+  parts.push(e(protocolPhrase(load)));
   if (trials !== undefined) parts.push(`${trials} measured trial${trials === 1 ? '' : 's'} per topology, interleaved`);
   if (warmupRounds !== undefined) parts.push(`${warmupRounds} warm-up round${warmupRounds === 1 ? '' : 's'} run first and discarded`);
   const baseline = summary.baseline;
