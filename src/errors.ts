@@ -15,6 +15,7 @@ export type BenchErrorCode =
   | 'SB_LOAD_FAILED'
   | 'SB_BPF_FAILED'
   | 'SB_BPF_INACTIVE'
+  | 'SB_OOM_KILLED'
   | 'SB_INTERRUPTED';
 
 export class BenchError extends Error {

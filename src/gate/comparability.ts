@@ -18,7 +18,7 @@ type Json = unknown;
 
 /** Scenario sections whose difference makes two runs incomparable, and those that are the change under test. */
 const INCOMPATIBLE_SCENARIO = ['topologies', 'load', 'app', 'placement', 'sampling', 'host'] as const;
-const NOTED_SCENARIO = ['proxy', 'mtls', 'trials'] as const;
+const NOTED_SCENARIO = ['proxy', 'mtls', 'trials', 'resources', 'sysctls'] as const;
 const INCOMPATIBLE_HOST = ['cpuModel', 'logicalCores', 'aesNi', 'avx2', 'kernel', 'cgroupVersion'] as const;
 const NOTED_HOST = ['os', 'dockerVersion', 'nodeVersion', 'cpuIdleDriver'] as const;
 /** Leaf differences listed per section before "…" (a whole different load section is one finding). */

@@ -19,7 +19,11 @@ const processSampleSchema = z.object({
 
 const cgroupSampleSchema = z.object({
   cpuUsageUs: z.number().optional(),
+  /** cpu.stat nr_periods: CFS periods elapsed (only under a CPU limit). */
+  cfsPeriods: z.number().optional(),
+  /** cpu.stat nr_throttled: periods the container was throttled in. */
   throttledPeriods: z.number().optional(),
+  /** Time throttled, µs. */
   throttledUs: z.number().optional(),
   memoryUsageBytes: z.number().optional(),
   oomKills: z.number().optional(),
@@ -33,11 +37,34 @@ export const resourceSampleSchema = z.object({
 export const containerRoleSchema = z.enum(['pause', 'app', 'sidecar', 'loadgen']);
 export type ContainerRole = z.infer<typeof containerRoleSchema>;
 
+const resourceAmountsSchema = z.object({ cpuMilli: z.number().nonnegative().optional(), memoryBytes: z.number().nonnegative().optional() });
+
+/**
+ * A container's Kubernetes resources as run: requests and limits (CPU in millicores, memory in
+ * bytes) and the cgroup settings the kubelet maps them to, applied through Docker's HostConfig
+ * (src/kubernetes/kubelet-resources.ts).
+ */
+const containerResourcesRecordSchema = z.object({
+  requests: resourceAmountsSchema,
+  limits: resourceAmountsSchema,
+  cgroup: z.object({
+    cpuShares: z.number().int().positive(),
+    /** cpu.cfs_period_us, µs. */
+    cpuPeriodUs: z.number().int().positive(),
+    /** cpu.cfs_quota_us, µs per period; absent: no CPU limit. */
+    cpuQuotaUs: z.number().int().positive().optional(),
+    memoryLimitBytes: z.number().int().positive().optional(),
+  }),
+});
+export type ContainerResourcesRecord = z.infer<typeof containerResourcesRecordSchema>;
+
 const containerRecordSchema = z.object({
   name: z.string(),
   role: containerRoleSchema,
   image: z.string(),
   hostPid: z.number().int(),
+  /** Absent: the container ran without requests or limits. */
+  resources: containerResourcesRecordSchema.optional(),
 });
 
 const podRecordSchema = z.object({
@@ -46,6 +73,8 @@ const podRecordSchema = z.object({
   ip: z.string(),
   cpus: z.string().optional(),
   interception: z.boolean(),
+  /** The network sysctls set on the pod's pause container, as read back from inside the pod. */
+  sysctls: z.record(z.string(), z.string()).optional(),
   containers: z.array(containerRecordSchema),
 });
 
@@ -86,6 +115,18 @@ const armProxyRecordSchema = z.object({
 });
 export type ArmProxyRecord = z.infer<typeof armProxyRecordSchema>;
 
+/** A container the kernel killed for memory: Docker's State.OOMKilled, and the cgroup's oom_kill counter where read. */
+const oomKillRecordSchema = z.object({
+  container: z.string(),
+  role: containerRoleSchema,
+  exitCode: z.number().int(),
+  /** Its limits.memory, when the scenario set one. */
+  memoryLimitBytes: z.number().int().positive().optional(),
+  /** The highest memory cgroup oom_kill count the sampler read (absent: the cgroup was gone before a sample). */
+  cgroupOomKills: z.number().int().nonnegative().optional(),
+});
+export type OomKillRecord = z.infer<typeof oomKillRecordSchema>;
+
 /** One arm of the run (named after its topology unless the scenario names its arms). */
 const topologyRecordSchema = z.object({
   name: z.string(),
@@ -96,6 +137,11 @@ const topologyRecordSchema = z.object({
   pods: z.array(podRecordSchema),
   /** Absent for arms without a sidecar (app-only). */
   proxy: armProxyRecordSchema.optional(),
+  /**
+   * The arm stopped being measured: a container was OOMKilled (at start or in the trial of
+   * `round`); its later rounds were skipped, the other arms ran on.
+   */
+  failure: z.object({ reason: z.literal('OOMKilled'), round: z.number().int(), message: z.string(), oomKills: z.array(oomKillRecordSchema) }).optional(),
 });
 
 const trialLoadSchema = agentResultSchema.omit({ event: true });
@@ -180,6 +226,8 @@ const failedTrialSchema = z.object({
   round: z.number().int().nonnegative(),
   startedAt: z.string(),
   error: z.object({ code: z.string().optional(), message: z.string() }),
+  /** SB_OOM_KILLED: the containers the kernel killed for memory in this trial. */
+  oomKills: z.array(oomKillRecordSchema).optional(),
   /** ebpf arms: the counters of a trial that failed because the programs did nothing. */
   bpf: z.object({ counters: bpfCountersSchema }).optional(),
 });

@@ -21,6 +21,31 @@ describe('scenarioArms', () => {
   });
 });
 
+describe('scenarioArms with resources and sysctls', () => {
+  it('carries each arm’s resources and sysctls, and says in its description what sets it apart', () => {
+    const arms = scenarioArms(
+      scenario('limits.yaml', [
+        'resources: { sidecar: { requests: { cpu: 200m, memory: 128Mi }, limits: { cpu: "1", memory: 512Mi } } }',
+        'arms:',
+        '  - { topology: app-only }',
+        '  - { name: step1, topology: sidecar }',
+        '  - { name: cpu-100m, topology: sidecar, resources: { sidecar: { limits: { cpu: 100m } } }, sysctls: {} }',
+        ...LOAD,
+      ]),
+    );
+    expect(arms.map((arm) => [arm.name, arm.resources?.sidecar?.limits, arm.sysctls])).toStrictEqual([
+      ['app-only', undefined, undefined],
+      ['step1', { cpuMilli: 1000, memoryBytes: 512 * 1024 ** 2 }, undefined],
+      ['cpu-100m', { cpuMilli: 100 }, {}],
+    ]);
+    expect(arms.map((arm) => arm.description)).toStrictEqual([
+      TOPOLOGY_DESCRIPTIONS['app-only'],
+      `${TOPOLOGY_DESCRIPTIONS.sidecar} (sidecar cpu 200m–1, memory 128Mi–512Mi)`,
+      `${TOPOLOGY_DESCRIPTIONS.sidecar} (sidecar cpu limit 100m; sysctls: kernel defaults)`,
+    ]);
+  });
+});
+
 describe('pairedArms', () => {
   const arms = pairedArms(CANDIDATE, BASELINE);
 

@@ -1,5 +1,6 @@
 import type { CalibrationPlan } from '../results/schema.js';
-import type { ProxySpec, Scenario, ScenarioArm } from '../scenario/index.js';
+import { formatCpuMillis, formatMemoryBytes, type ContainerResources } from '../kubernetes/index.js';
+import type { PodResources, ProxySpec, Scenario, ScenarioArm } from '../scenario/index.js';
 import { hasSidecar, TOPOLOGY_DESCRIPTIONS, type TopologyName } from '../topology/index.js';
 
 /** One measured thing in a run: a topology with its own proxy, possibly with a calibration delay in its server sidecar. */
@@ -12,6 +13,30 @@ export interface Arm {
   calibrationDelayUs?: number;
   /** Whose mTLS settings the arm runs with (the baseline side of a paired run); default the run's scenario. */
   settingsFrom?: Scenario;
+  /** Kubernetes resources of the arm's sidecar and app containers (absent: unconstrained). */
+  resources?: PodResources;
+  /** The arm's pods' network sysctls (absent: the seed's tunables). */
+  sysctls?: Record<string, string>;
+}
+
+/** "cpu 200m–1, memory 128Mi–512Mi": request–limit, one figure when only one is set. */
+function describeContainerResources(resources: ContainerResources): string {
+  const pair = (request: number | undefined, limit: number | undefined, format: (value: number) => string) =>
+    request !== undefined && limit !== undefined ? `${format(request)}–${format(limit)}` : request !== undefined ? `request ${format(request)}` : limit !== undefined ? `limit ${format(limit)}` : undefined;
+  const parts = [
+    ['cpu', pair(resources.requests.cpuMilli, resources.limits.cpuMilli, formatCpuMillis)],
+    ['memory', pair(resources.requests.memoryBytes, resources.limits.memoryBytes, formatMemoryBytes)],
+  ].flatMap(([name, text]) => (text ? [`${name} ${text}`] : []));
+  return parts.length > 0 ? parts.join(', ') : 'unconstrained';
+}
+
+/** What sets an arm's pods apart from plain ones: "sidecar cpu limit 100m; sysctls: kernel defaults". */
+export function describePodSettings(resources: PodResources | undefined, sysctls: Record<string, string> | undefined): string | undefined {
+  const parts: string[] = [];
+  if (resources?.sidecar) parts.push(`sidecar ${describeContainerResources(resources.sidecar)}`);
+  if (resources?.app) parts.push(`app ${describeContainerResources(resources.app)}`);
+  if (sysctls) parts.push(Object.keys(sysctls).length === 0 ? 'sysctls: kernel defaults' : `sysctls: ${Object.entries(sysctls).map(([name, value]) => `${name}=${value}`).join(', ')}`);
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
 /** "envoy 1.36.2, 2 threads, +1ms added delay": what sets an arm's proxy apart, for its description. */
@@ -26,12 +51,14 @@ export function describeProxy(proxy: ProxySpec): string {
 function armOf(spec: ScenarioArm, defaults: ProxySpec, note?: string): Arm {
   // An arm's proxy is named when it is not the scenario's default, so the report tells arms apart.
   const own = spec.proxy && JSON.stringify(spec.proxy) !== JSON.stringify(defaults) ? describeProxy(spec.proxy) : undefined;
-  const extra = [own, note].filter(Boolean).join('; ');
+  const extra = [own, describePodSettings(spec.resources, spec.sysctls), note].filter(Boolean).join('; ');
   return {
     name: spec.name,
     topology: spec.topology,
     description: extra ? `${TOPOLOGY_DESCRIPTIONS[spec.topology]} (${extra})` : TOPOLOGY_DESCRIPTIONS[spec.topology],
     ...(spec.proxy ? { proxy: spec.proxy } : {}),
+    ...(spec.resources ? { resources: spec.resources } : {}),
+    ...(spec.sysctls ? { sysctls: spec.sysctls } : {}),
   };
 }
 

@@ -92,7 +92,8 @@ function toRecord(plan: TopologyPlan, description: string, client: StartedPod, s
       ip: pod.ip,
       ...(pod.cpus ? { cpus: pod.cpus } : {}),
       interception: pod.interceptionTable !== undefined,
-      containers: pod.containers.map((container) => ({ name: container.name, role: container.role, image: container.image, hostPid: container.hostPid })),
+      ...(pod.sysctls ? { sysctls: pod.sysctls } : {}),
+      containers: pod.containers.map((container) => ({ name: container.name, role: container.role, image: container.image, hostPid: container.hostPid, ...(container.resources ? { resources: container.resources } : {}) })),
     })),
   };
 }

@@ -23,6 +23,9 @@ import { BASELINE_ARM_SUFFIX, pairedArms, scenarioArms, type Arm } from './arms.
 import { createMtlsMaterial, type MtlsMaterial } from './mtls-material.js';
 import { resolvePlacement } from './placement.js';
 import { startTopology, type StartedTopology } from './pods-for-run.js';
+import { describeOomKill, findOomKills, type WatchedContainer } from './oom-kills.js';
+import { podContainerName } from '../runtime/pod.js';
+import type { TopologyPlan } from '../runtime/topology.js';
 import { AdaptiveRounds, type GateCounts } from './adaptive-rounds.js';
 import { runTrials, type MtlsArm } from './run-trials.js';
 import { agentLoadOf } from './load-spec.js';
@@ -167,6 +170,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
         ...placement,
         arm: arm.name,
         ...(arm.calibrationDelayUs !== undefined ? { calibrationDelayUs: arm.calibrationDelayUs } : {}),
+        ...(arm.resources ? { resources: arm.resources } : {}),
+        ...(arm.sysctls ? { sysctls: arm.sysctls } : {}),
         ...(armMtls ? { mtls: armMtls } : {}),
       });
       if (armProxy && hasSidecar(arm.topology)) proxyByArm.set(arm.name, armProxy.driver);
@@ -174,7 +179,20 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
         mtlsByArm.set(arm.name, { material: armMtls, rotateDuringTrial: side.mtls.rotateDuringTrial, ...(armProxy.driver.tlsAdmin ? { tlsAdmin: armProxy.driver.tlsAdmin } : {}) });
         if (side === scenario && mtlsMaterial) mtlsRecord ??= mtlsResultsRecord(scenario, mtlsMaterial, armProxy.driver);
       }
-      const topology = await startTopology(plan, arm.description, podContext, progress, load, bpf?.attach, armProxy?.driver.readStats?.bind(armProxy.driver));
+      let topology: StartedTopology;
+      try {
+        topology = await startTopology(plan, arm.description, podContext, progress, load, bpf?.attach, armProxy?.driver.readStats?.bind(armProxy.driver));
+      } catch (error) {
+        // A container OOMKilled while its pod starts (a limit below what the process needs to start)
+        // fails this arm only, as a pod in CrashLoopBackOff would; anything else fails the run.
+        const kills = await findOomKills(dockerode, plannedContainers(runId, plan));
+        if (kills.length === 0) throw error;
+        const message = `OOMKilled while its pods started: ${kills.map(describeOomKill).join('; ')}`;
+        progress.warn(`${arm.name}: ${message}; it is not measured, the other arms go on`);
+        topologyRecords.push({ name: arm.name, description: arm.description, interception: plan.interception.name, pods: [], failure: { reason: 'OOMKilled', round: 0, message, oomKills: kills } });
+        trials.push({ state: 'failed', topology: arm.name, round: 0, startedAt: now().toISOString(), error: { code: 'SB_OOM_KILLED', message }, oomKills: kills });
+        continue;
+      }
       started.push(topology);
       const proxyRecord = arm.proxy && armProxy ? await readArmProxy(topology, arm.proxy, armProxy) : undefined;
       topologyRecords.push({ ...topology.record, ...(proxyRecord ? { proxy: proxyRecord } : {}) });
@@ -195,6 +213,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       progress,
       signal,
       onTrial: (trial) => trials.push(trial),
+      onArmFailed: (armName, trial) => {
+        const record = topologyRecords.find((candidate) => candidate.name === armName);
+        if (record) record.failure = { reason: 'OOMKilled', round: trial.round, message: trial.error.message, oomKills: trial.oomKills ?? [] };
+      },
       mtlsByArm,
       ...(bpf ? { bpfSession: bpf.session } : {}),
       proxyByArm,
@@ -224,6 +246,17 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   }
   if (runError && !outputDir) throw runError;
   return { results, summary, ...(outputDir ? { outputDir } : {}) };
+}
+
+/** The containers a plan asks for, by engine name: what an OOM kill at start is looked for in. */
+function plannedContainers(runId: string, plan: TopologyPlan): WatchedContainer[] {
+  return [plan.client, plan.server].flatMap((pod) =>
+    pod.containers.map((container) => {
+      const name = podContainerName(runId, pod.name, container.role);
+      const memory = container.resources?.limits.memoryBytes;
+      return { ref: name, name, role: container.role, ...(memory !== undefined ? { memoryLimitBytes: memory } : {}) };
+    }),
+  );
 }
 
 /** The machine's own stalls, before any pod of this run starts: what no proxy can be blamed for. */

@@ -10,6 +10,8 @@ import type { BpfCounters, TrialRecord } from '../results/schema.js';
 import { counterDelta, inactivityProblems, type BpfSession } from '../interception/index.js';
 import { appPortFor } from '../runtime/topology.js';
 import { ResourceSampler } from '../sampling/index.js';
+import type { ResourceSample } from '../sampling/types.js';
+import { describeOomKill, findOomKills, type WatchedContainer } from './oom-kills.js';
 import { hasPeerTls } from '../topology/index.js';
 import type { MtlsMaterial } from './mtls-material.js';
 import { loadgenOf, type StartedTopology } from './pods-for-run.js';
@@ -50,6 +52,11 @@ export interface TrialsOptions {
    * while `another(roundsDone)` says so (see adaptive-rounds.ts).
    */
   adaptive?: { maxRounds: number; another: (roundsDone: number) => boolean };
+  /**
+   * Called once when an arm stops being measured because a container of it was OOMKilled (the
+   * trial that saw it is recorded as failed, SB_OOM_KILLED); its later rounds are skipped.
+   */
+  onArmFailed?: (arm: string, trial: Extract<TrialRecord, { state: 'failed' }>) => void;
 }
 
 /**
@@ -62,21 +69,58 @@ export async function runTrials(options: TrialsOptions): Promise<void> {
   const total = adaptive ? '' : `/${(warmupRounds + options.rounds) * options.topologies.length}`;
   const rounds = adaptive ? `${options.rounds}…${adaptive.maxRounds}` : `${options.rounds}`;
   let index = 0;
+  const failedArms = new Set<string>();
   for (let round = -warmupRounds; round < options.rounds || (adaptive !== undefined && adaptive.another(round) && round < adaptive.maxRounds); round++) {
     for (const topology of options.topologies) {
       index++;
       if (options.signal.aborted) throw new BenchError('SB_INTERRUPTED', 'interrupted');
+      // An arm whose container was OOMKilled has no pod left to measure; the others run on.
+      if (failedArms.has(topology.plan.arm)) continue;
       const what = round < 0 ? `warm-up round ${round + warmupRounds + 1}/${warmupRounds}, discarded` : `round ${round + 1}/${rounds}`;
       const trial = await runTrial(options, topology, round, `Trial ${index}${total}: ${topology.plan.arm} (${what})`);
       // A trial cut short by Ctrl-C is not a failure of its topology: it is dropped, the rest kept.
       if (trial.state === 'failed' && trial.error.code === 'SB_INTERRUPTED') throw new BenchError('SB_INTERRUPTED', 'interrupted');
+      if (trial.state === 'failed' && trial.error.code === 'SB_OOM_KILLED') {
+        failedArms.add(topology.plan.arm);
+        options.progress.warn(`${topology.plan.arm}: ${trial.error.message}; its remaining rounds are skipped, the other arms go on`);
+        // A warm-up trial is not data, but the arm's failure is: the trial that saw it is kept (as round 0).
+        const kept = round < 0 ? { ...trial, round: 0, error: { ...trial.error, message: `in a warm-up round: ${trial.error.message}` } } : trial;
+        options.onArmFailed?.(topology.plan.arm, kept);
+        if (round < 0) options.onTrial(kept);
+      }
       // Warm-up rounds are whole trials, measured and thrown away: only measured rounds are data.
       if (round >= 0) options.onTrial(trial);
     }
   }
 }
 
+/** The containers of an arm whose OOM kill would end it (pause never runs anything that allocates). */
+function watchedContainers(topology: StartedTopology): WatchedContainer[] {
+  return [topology.client, topology.server].flatMap((pod) =>
+    pod.containers
+      .filter((container) => container.role !== 'pause')
+      .map((container) => ({ ref: container.id, name: container.name, role: container.role, ...(container.resources?.limits.memoryBytes !== undefined ? { memoryLimitBytes: container.resources.limits.memoryBytes } : {}) })),
+  );
+}
+
+/** One trial, then Docker's word on OOM kills: a trial in which a container was OOMKilled fails with SB_OOM_KILLED, whatever the load saw. */
 async function runTrial(options: TrialsOptions, topology: StartedTopology, round: number, title: string): Promise<TrialRecord> {
+  const seen: ResourceSample[] = [];
+  const trial = await measureTrial(options, topology, round, title, seen);
+  if (trial.state === 'failed' && trial.error.code === 'SB_INTERRUPTED') return trial;
+  const kills = await findOomKills(options.dockerode, watchedContainers(topology), seen);
+  if (kills.length === 0) return trial;
+  return {
+    state: 'failed',
+    topology: trial.topology,
+    round,
+    startedAt: trial.startedAt,
+    error: { code: 'SB_OOM_KILLED', message: `OOMKilled: ${kills.map(describeOomKill).join('; ')}` },
+    oomKills: kills,
+  };
+}
+
+async function measureTrial(options: TrialsOptions, topology: StartedTopology, round: number, title: string, seen: ResourceSample[]): Promise<TrialRecord> {
   const startedAt = new Date().toISOString();
   const task = options.progress.start(title);
   const containers = [topology.client, topology.server].flatMap((pod) => pod.containers.map((container) => ({ name: container.name, hostPid: container.hostPid })));
@@ -111,6 +155,7 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
       },
     });
     const samples = await sampler.stop();
+    seen.push(...samples);
     const proxyStats = await statsWatch?.finish();
     // Every hop on the path must have carried at least the requests the trial sent (path-check.ts).
     const bypassed = proxyStats ? missingTrialHops(proxyStats, attemptedRequests(load)) : [];
@@ -147,7 +192,7 @@ async function runTrial(options: TrialsOptions, topology: StartedTopology, round
       resources: { intervalMs: options.samplingIntervalMs, samples },
     };
   } catch (error) {
-    await sampler.stop().catch(() => []);
+    if (seen.length === 0) seen.push(...(await sampler.stop().catch(() => [])));
     task.fail(`${title}: ${describeError(error)}`);
     return {
       state: 'failed',

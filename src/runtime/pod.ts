@@ -2,6 +2,7 @@ import type Dockerode from 'dockerode';
 import type { StartedTestContainer } from 'testcontainers';
 import { Wait } from 'testcontainers';
 import { BenchError, describeError } from '../errors.js';
+import { dockerResources, kubeletLinuxResources, sameSysctlValue, sysctlPath, type ContainerResources, type LinuxContainerResources } from '../kubernetes/index.js';
 import type { ContainerRole } from '../results/schema.js';
 import { readContainerLog } from './container-logs.js';
 import { secretArchive, type SecretEntry, type SecretFile } from './secret-archive.js';
@@ -21,6 +22,8 @@ export interface PodContainerSpec {
   secretFiles?: SecretEntry[];
   /** A shell command that succeeds once the container serves (run inside it). */
   readinessCommand?: string;
+  /** Kubernetes requests/limits, applied to the container's cgroup as the kubelet maps them. */
+  resources?: ContainerResources;
 }
 
 export interface PodSpec {
@@ -52,6 +55,8 @@ export interface RunningContainer {
   id: string;
   hostPid: number;
   handle: StartedTestContainer;
+  /** The Kubernetes resources it runs with and the cgroup settings they became; absent: unconstrained. */
+  resources?: ContainerResources & { cgroup: LinuxContainerResources };
 }
 
 export interface StartedPod {
@@ -61,12 +66,23 @@ export interface StartedPod {
   cpus?: string;
   /** What the init container printed: the nat table as installed. */
   interceptionTable?: string;
+  /** The network sysctls as read back from inside the pod (keys as set on the pause container). */
+  sysctls?: Record<string, string>;
   containers: RunningContainer[];
+}
+
+/** The engine's name of a pod's container: "sb-<run id>-<pod>-<role>". */
+export function podContainerName(runId: string, podName: string, role: ContainerRole | 'init'): string {
+  return `${podPrefix(runId, podName)}-${role}`;
+}
+
+function podPrefix(runId: string, podName: string): string {
+  return `sb-${runId}-${podName}`;
 }
 
 /** Starts a pod the way Kubernetes does: pause owns the netns, init intercepts, then the rest join. */
 export async function startPod(spec: PodSpec, context: PodContext): Promise<StartedPod> {
-  const prefix = `sb-${context.resources.runId}-${spec.name}`;
+  const prefix = podPrefix(context.resources.runId, spec.name);
   const hostConfig: Partial<Dockerode.HostConfig> = {
     ...(spec.cpus ? { CpusetCpus: spec.cpus } : {}),
   };
@@ -90,11 +106,12 @@ export async function startPod(spec: PodSpec, context: PodContext): Promise<Star
 
   const containers: RunningContainer[] = [await describe(context.dockerode, pause, 'pause', context.pauseImage)];
   for (const containerSpec of spec.containers) {
+    const cgroup = containerSpec.resources ? kubeletLinuxResources(containerSpec.resources) : undefined;
     let container = new PodContainer(containerSpec.image)
       .withName(`${prefix}-${containerSpec.role}`)
       .withLabels({ ...labels, 'io.sidecar-bench.role': containerSpec.role })
       .withNetworkMode(netns)
-      .withHostConfig(hostConfig)
+      .withHostConfig({ ...hostConfig, ...(cgroup ? dockerResources(cgroup) : {}) })
       .withStartupTimeout(context.startupTimeoutMs);
     if (containerSpec.command) container = container.withCommand(containerSpec.command);
     if (containerSpec.user) container = container.withUser(containerSpec.user);
@@ -108,9 +125,35 @@ export async function startPod(spec: PodSpec, context: PodContext): Promise<Star
     // Exposed ports are refused in a shared netns, so readiness is a command run inside.
     if (containerSpec.readinessCommand) container = container.withWaitStrategy(Wait.forSuccessfulCommand(containerSpec.readinessCommand));
     const started = await start(container, `${spec.name}: ${containerSpec.role} container (${containerSpec.image})`, context.dockerode, `${prefix}-${containerSpec.role}`);
-    containers.push(await describe(context.dockerode, started, containerSpec.role, containerSpec.image));
+    const running = await describe(context.dockerode, started, containerSpec.role, containerSpec.image);
+    containers.push(containerSpec.resources && cgroup ? { ...running, resources: { ...containerSpec.resources, cgroup } } : running);
   }
-  return { name: spec.name, side: spec.side, ip, ...(spec.cpus ? { cpus: spec.cpus } : {}), ...(interceptionTable ? { interceptionTable } : {}), containers };
+  const sysctls = spec.sysctls && Object.keys(spec.sysctls).length > 0 ? await readBackSysctls(spec, containers) : undefined;
+  return { name: spec.name, side: spec.side, ip, ...(spec.cpus ? { cpus: spec.cpus } : {}), ...(interceptionTable ? { interceptionTable } : {}), ...(sysctls ? { sysctls } : {}), containers };
+}
+
+/**
+ * Reads the pod's sysctls from inside it (a container that joined the pause container's netns)
+ * and checks each is what was set: proof the setting reached the namespace the traffic uses.
+ */
+async function readBackSysctls(spec: PodSpec, containers: readonly RunningContainer[]): Promise<Record<string, string>> {
+  const names = Object.keys(spec.sysctls ?? {});
+  const inside = containers.find((container) => container.role !== 'pause');
+  if (!inside) throw new Error(`pod ${spec.name} has no container to read its sysctls from`);
+  const result = await inside.handle.exec(['cat', ...names.map(sysctlPath)]);
+  const lines = result.stdout.split('\n');
+  const problems: string[] = [];
+  const readBack: Record<string, string> = {};
+  names.forEach((name, index) => {
+    const value = (lines[index] ?? '').trim();
+    readBack[name] = value.split(/\s+/).join(' ');
+    const wanted = spec.sysctls?.[name] ?? '';
+    if (result.exitCode !== 0 || !sameSysctlValue(wanted, value)) problems.push(`${name} reads "${value}" inside the pod, expected "${wanted}"`);
+  });
+  if (problems.length > 0) {
+    throw new BenchError('SB_CONTAINER_FAILED', `${spec.name}: the pod's sysctls are not as set on its pause container:`, problems, 'The kernel may not keep these sysctls per network namespace.');
+  }
+  return readBack;
 }
 
 async function runInit(spec: PodSpec, context: PodContext, prefix: string, labels: Record<string, string>, netns: string): Promise<string> {

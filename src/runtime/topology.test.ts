@@ -121,4 +121,21 @@ describe('planTopology', () => {
       expect(plan.server.sysctls).toStrictEqual(POD_SYSCTLS);
     }
   });
+
+  it("sets an arm's own sysctls instead (none at all with {})", () => {
+    const tuned = planTopology('sidecar', { ...OPTIONS, sysctls: { 'net.ipv4.tcp_tw_reuse': '1' } });
+    expect(tuned.client.sysctls).toStrictEqual({ 'net.ipv4.tcp_tw_reuse': '1' });
+    expect(tuned.server.sysctls).toStrictEqual({ 'net.ipv4.tcp_tw_reuse': '1' });
+    expect(planTopology('sidecar', { ...OPTIONS, sysctls: {} }).server.sysctls).toStrictEqual({});
+  });
+
+  it('gives both sidecars the sidecar resources and the app its own; loadgen stays unconstrained', () => {
+    const sidecar = { requests: { cpuMilli: 200 }, limits: { cpuMilli: 1000, memoryBytes: 512 * 1024 ** 2 } };
+    const app = { requests: {}, limits: { cpuMilli: 500 } };
+    const plan = planTopology('sidecar', { ...OPTIONS, resources: { sidecar, app } });
+    const resourcesOf = (containers: readonly PodContainerSpec[]) => containers.map((container) => [container.role, container.resources]);
+    expect(resourcesOf(plan.client.containers)).toStrictEqual([['loadgen', undefined], ['sidecar', sidecar]]);
+    expect(resourcesOf(plan.server.containers)).toStrictEqual([['app', app], ['sidecar', sidecar]]);
+    expect(planTopology('sidecar', OPTIONS).server.containers.every((container) => container.resources === undefined)).toBe(true);
+  });
 });

@@ -1,5 +1,6 @@
+import { SEED_SYSCTLS } from '../kubernetes/index.js';
 import type { LoadProtocol } from '../load/protocols.js';
-import type { Scenario } from '../scenario/index.js';
+import type { PodResources, Scenario } from '../scenario/index.js';
 import { interceptionFor, type Interception } from '../interception/index.js';
 import { INBOUND_CAPTURE_PORT, OUTBOUND_CAPTURE_PORT } from '../interception/index.js';
 import { topologyDefinition, type TopologyDefinition, type TopologyName } from '../topology/index.js';
@@ -21,12 +22,8 @@ export function appPortFor(protocol: LoadProtocol): number {
   return APP_PORT;
 }
 
-/** The seed's kernel tunables, set in every pod's network namespace. */
-export const POD_SYSCTLS: Record<string, string> = {
-  'net.core.somaxconn': '1024',
-  'net.ipv4.tcp_fin_timeout': '15',
-  'net.ipv4.ip_local_port_range': '1024 65535',
-};
+/** The seed's kernel tunables: every pod's network namespace gets them unless the scenario sets its own. */
+export const POD_SYSCTLS: Readonly<Record<string, string>> = SEED_SYSCTLS;
 
 export interface TopologyImages {
   app: string;
@@ -55,6 +52,10 @@ export interface PlanOptions {
   arm?: string;
   /** Calibration: the server sidecar holds every request for this long (0 = same path, no delay). */
   calibrationDelayUs?: number;
+  /** The arm's Kubernetes resources per container role; absent roles run unconstrained. */
+  resources?: PodResources;
+  /** The arm's network sysctls for both pods; absent: the seed's (POD_SYSCTLS); {}: none set. */
+  sysctls?: Record<string, string>;
   /** mtls topologies: the trust bundle, each side's TLS settings and SVID (the proxy's driver mounts them). */
   mtls?: { caCertificatePem: string; client: { tls: SidecarTls; svid: SvidPem }; server: { tls: SidecarTls; svid: SvidPem } };
 }
@@ -78,14 +79,18 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
   // per-request reuse (mtls-churn): the client sidecar opens a new TLS connection to the server sidecar per request.
   const clientTls = tls && definition.upstreamReuse === 'per-request' ? { ...tls.client.tls, connectionReuse: 'per-request' as const } : tls?.client.tls;
   const secrets = (side: { svid: SvidPem }) => proxy.driver.svidSecrets(side.svid, tls?.caCertificatePem ?? '');
-  const clientSidecar = proxy.sidecarContainer({ ...sidecarOptions, ...(tls && clientTls ? { tls: clientTls, secretFiles: secrets(tls.client) } : {}) });
+  const sidecarResources = options.resources?.sidecar ? { resources: options.resources.sidecar } : {};
+  const clientSidecar = { ...proxy.sidecarContainer({ ...sidecarOptions, ...(tls && clientTls ? { tls: clientTls, secretFiles: secrets(tls.client) } : {}) }), ...sidecarResources };
   // An arm's own calibration delay, else the scenario's proxy.addedDelay.
   const delayUs = options.calibrationDelayUs ?? scenario.proxy.addedDelayUs;
-  const serverSidecar = proxy.sidecarContainer({
-    ...sidecarOptions,
-    ...(tls ? { tls: tls.server.tls, secretFiles: secrets(tls.server) } : {}),
-    ...(delayUs !== undefined ? { calibrationDelayUs: delayUs } : {}),
-  });
+  const serverSidecar = {
+    ...proxy.sidecarContainer({
+      ...sidecarOptions,
+      ...(tls ? { tls: tls.server.tls, secretFiles: secrets(tls.server) } : {}),
+      ...(delayUs !== undefined ? { calibrationDelayUs: delayUs } : {}),
+    }),
+    ...sidecarResources,
+  };
   const arm = options.arm ?? name;
   const app: PodContainerSpec = {
     role: 'app',
@@ -98,6 +103,7 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
       APP_SERVICE_TIME_US: String(scenario.app.serviceTimeUs),
     },
     readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${APP_PORT} && </dev/tcp/127.0.0.1/${APP_H2C_PORT} && </dev/tcp/127.0.0.1/${APP_GRPC_PORT}'`,
+    ...(options.resources?.app ? { resources: options.resources.app } : {}),
   };
   const loadgen: PodContainerSpec = { role: 'loadgen', image: images.loadgen };
   const interception = interceptionFor(definition.interception);
@@ -107,7 +113,7 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
       name: `${arm}-${side}`,
       side,
       containers,
-      sysctls: POD_SYSCTLS,
+      sysctls: { ...(options.sysctls ?? POD_SYSCTLS) },
       ...(rules !== undefined ? { interceptionRules: rules } : {}),
       ...(cpus ? { cpus } : {}),
     };

@@ -21,7 +21,10 @@ export interface FileProxy {
  * The `arms:` list: each arm a topology with, optionally, its own proxy settings over the
  * scenario's `proxy:`. Takes the file schema's unit-aware field types so both sections parse alike.
  */
-export function armsSchema<T extends z.ZodType>(topologyName: T, fields: { durationUs: z.ZodType<number, string>; workerThreads: z.ZodType<number, number> }) {
+export function armsSchema<T extends z.ZodType, R extends z.ZodType, S extends z.ZodType>(
+  topologyName: T,
+  fields: { durationUs: z.ZodType<number, string>; workerThreads: z.ZodType<number, number>; resources: R; sysctls: S },
+) {
   const proxyOverride = z.strictObject({
     profile: z.enum(PROXY_PROFILE_NAMES, { error: `expected one of ${PROXY_PROFILE_NAMES.join(', ')}` }).optional(),
     /** A release of that proxy, e.g. "1.36.2"; absent: the profile's default. */
@@ -38,8 +41,12 @@ export function armsSchema<T extends z.ZodType>(topologyName: T, fields: { durat
         name: z.string().regex(ARM_NAME, { error: 'expected lower-case letters, digits, "." and "-", at most 40 (it names pods and report rows)' }).optional(),
         topology: topologyName,
         proxy: proxyOverride.optional(),
+        /** This arm's containers' Kubernetes resources, per role, instead of the scenario's for that role. */
+        resources: fields.resources.optional(),
+        /** This arm's pods' sysctls, instead of the scenario's ({} for the kernel's defaults). */
+        sysctls: fields.sysctls.optional(),
       }),
-      { error: 'expected a list of arms, each { name, topology, proxy }' },
+      { error: 'expected a list of arms, each { name, topology, proxy, resources, sysctls }' },
     )
     .min(1, { error: 'expected at least one arm' });
 }
@@ -60,7 +67,7 @@ export interface FileArm {
 
 interface ArmsFile {
   topologies?: TopologyName[] | undefined;
-  arms?: { name?: string | undefined; topology: TopologyName; proxy?: Partial<FileProxy> | undefined }[] | undefined;
+  arms?: { name?: string | undefined; topology: TopologyName; proxy?: Partial<FileProxy> | undefined; resources?: { sidecar?: unknown } | undefined }[] | undefined;
   proxy: FileProxy;
 }
 
@@ -121,6 +128,7 @@ export function armListProblems(file: ArmsFile): Issue[] {
     if (name.endsWith(RESERVED_ARM_SUFFIX)) issues.push({ path: where, message: `arm names ending in "${RESERVED_ARM_SUFFIX}" are reserved for the baseline side of --interleave-with` });
     if (!hasSidecar(arm.topology)) {
       if (arm.proxy) issues.push({ path: ['arms', index, 'proxy'], message: 'app-only has no sidecar; remove proxy from this arm' });
+      if (arm.resources?.sidecar) issues.push({ path: ['arms', index, 'resources', 'sidecar'], message: 'app-only has no sidecar; remove resources.sidecar from this arm' });
       if (appOnly !== undefined) issues.push({ path: ['arms', index, 'topology'], message: `only one app-only arm (arms[${appOnly}] is already the baseline every overhead is measured against)` });
       appOnly ??= index;
     }

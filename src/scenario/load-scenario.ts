@@ -8,7 +8,8 @@ import { readScenarioText } from './read-scenario-file.js';
 import { checkedScenarioFileSchema, type ScenarioFile } from './schema.js';
 import { GATE_METRICS, parseLimit, type GatesFile } from './gates-schema.js';
 import { parseDurationUs } from './units.js';
-import type { GateSelector, GatesSpec, LoadSpec, ProxySpec, Scenario, ScenarioArm } from './scenario.js';
+import { resolveContainerResources, type FilePodResources } from './resources-schema.js';
+import type { GateSelector, GatesSpec, LoadSpec, PodResources, ProxySpec, Scenario, ScenarioArm } from './scenario.js';
 
 /** Reads, parses and validates a scenario file; every problem is reported at once, with its line. */
 export async function loadScenario(path: string): Promise<Scenario> {
@@ -156,7 +157,19 @@ function formatFieldPath(fieldPath: readonly PropertyKey[]): string {
 
 function resolveScenario(file: ScenarioFile, path: string): Scenario {
   const { cpusets } = file.placement;
-  const arms = fileArms(file).map((arm): ScenarioArm => ({ name: arm.name, topology: arm.topology, ...(arm.proxy ? { proxy: resolveProxy(arm.proxy) } : {}) }));
+  const scenarioResources = file.resources ? resolvePodResources(file.resources) : undefined;
+  const arms = fileArms(file).map((arm, index): ScenarioArm => {
+    const own = file.arms?.[index];
+    const resources = armResources(scenarioResources, own?.resources ? resolvePodResources(own.resources) : undefined, arm.proxy !== undefined);
+    const sysctls = own?.sysctls ?? file.sysctls;
+    return {
+      name: arm.name,
+      topology: arm.topology,
+      ...(arm.proxy ? { proxy: resolveProxy(arm.proxy) } : {}),
+      ...(resources ? { resources } : {}),
+      ...(sysctls ? { sysctls } : {}),
+    };
+  });
   return {
     name: file.name ?? basename(path, extname(path)),
     description: file.description ?? '',
@@ -166,6 +179,8 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
     arms,
     app: { responseBodyBytes: file.app.responseBody, serviceTimeUs: file.app.serviceTime },
     load: resolveLoad(file.load),
+    ...(scenarioResources ? { resources: scenarioResources } : {}),
+    ...(file.sysctls ? { sysctls: file.sysctls } : {}),
     trials: file.gates.rounds ? file.gates.rounds.min : file.trials,
     warmupRounds: file.warmupRounds,
     sampling: { intervalUs: file.sampling.interval },
@@ -185,6 +200,21 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
     host: { keepCpusAwake: file.host.keepCpusAwake },
     placement: { cpusets },
   };
+}
+
+function resolvePodResources(file: FilePodResources): PodResources {
+  return {
+    ...(file.sidecar ? { sidecar: resolveContainerResources(file.sidecar) } : {}),
+    ...(file.app ? { app: resolveContainerResources(file.app) } : {}),
+  };
+}
+
+/** An arm's resources: its own entry per role over the scenario's; a sidecar entry only where there is a sidecar. */
+function armResources(scenario: PodResources | undefined, own: PodResources | undefined, hasSidecar: boolean): PodResources | undefined {
+  const sidecar = own?.sidecar ?? scenario?.sidecar;
+  const app = own?.app ?? scenario?.app;
+  const merged = { ...(sidecar && hasSidecar ? { sidecar } : {}), ...(app ? { app } : {}) };
+  return Object.keys(merged).length > 0 ? merged : undefined;
 }
 
 function resolveProxy(proxy: FileProxy): ProxySpec {

@@ -1,6 +1,16 @@
 import type { GrpcMethod, LoadProtocol } from '../load/protocols.js';
 import type { GateEstimator, GateMetric, GateStatistic } from './gates-schema.js';
+import type { ContainerResources } from '../kubernetes/index.js';
 import type { ProxyProfileName, TopologyName } from './topologies.js';
+
+/**
+ * Kubernetes `resources:` per container role, CPU in millicores and memory in bytes; a role
+ * absent runs unconstrained (no CPU shares, quota or memory limit set).
+ */
+export interface PodResources {
+  sidecar?: ContainerResources;
+  app?: ContainerResources;
+}
 
 /** The trust domain and TLS settings of the mtls topologies. */
 export interface MtlsSpec {
@@ -128,6 +138,10 @@ export interface ScenarioArm {
   topology: TopologyName;
   /** Absent for app-only (no sidecar). */
   proxy?: ProxySpec;
+  /** The arm's containers' resources: its own per role, else the scenario's (no sidecar entry for app-only). Absent: none. */
+  resources?: PodResources;
+  /** The arm's pods' network sysctls: its own, else the scenario's. Absent: the seed's (SEED_SYSCTLS). */
+  sysctls?: Record<string, string>;
 }
 
 /** A validated scenario with every unit resolved; downstream code never sees raw YAML. */
@@ -148,6 +162,10 @@ export interface Scenario {
     serviceTimeUs: number;
   };
   load: LoadSpec;
+  /** `resources:` as written for every arm (each arm's own, merged, is in arms[].resources). */
+  resources?: PodResources;
+  /** `sysctls:` as written for every pod (each arm's effective set is in arms[].sysctls). */
+  sysctls?: Record<string, string>;
   /** Trials per topology, interleaved across topologies (with gates.rounds: its minimum). */
   trials: number;
   /** Rounds run before the measured ones and discarded (caches, JIT, connection pools warm up). */

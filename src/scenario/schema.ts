@@ -7,6 +7,7 @@ import { proxyDriver } from '../proxies/registry.js';
 import { armCapabilityProblems, armListProblems, armsSchema, armVersionProblems, fileArms } from './arms-schema.js';
 import { PROXY_PROFILE_NAMES, TOPOLOGY_NAMES } from './topologies.js';
 import { protocolLoadFields, protocolProblems } from './protocol-schema.js';
+import { podResourcesSchema, sysctlsSchema } from './resources-schema.js';
 import { DURATION_FORMS, RATE_FORMS, SIZE_FORMS, parseDurationUs, parseRatePerSecond, parseSizeBytes } from './units.js';
 
 function withUnit(parse: (text: string) => number | undefined, forms: string) {
@@ -140,7 +141,7 @@ export const scenarioFileSchema = z.strictObject({
     .refine((names) => new Set(names).size === names.length, { error: 'a topology is listed twice' })
     .optional(),
   /** Instead of topologies: named arms, each a topology with its own proxy settings over `proxy:`. */
-  arms: armsSchema(topologyName, { durationUs, workerThreads: wholeNumber(1, 64) }).optional(),
+  arms: armsSchema(topologyName, { durationUs, workerThreads: wholeNumber(1, 64), resources: podResourcesSchema, sysctls: sysctlsSchema }).optional(),
   proxy: z
     .strictObject({
       profile: z.enum(PROXY_PROFILE_NAMES, {
@@ -162,6 +163,10 @@ export const scenarioFileSchema = z.strictObject({
     })
     .default({ responseBody: 1024, serviceTime: 0 }),
   load: loadSchema,
+  /** Kubernetes `resources:` of the sidecar and app containers, mapped to their cgroups as the kubelet does. */
+  resources: podResourcesSchema.optional(),
+  /** Network-namespace sysctls of every pod; absent: the seed's tunables (SEED_SYSCTLS); {}: the kernel's defaults. */
+  sysctls: sysctlsSchema.optional(),
   /** Rounds; 6 is the fewest for which a 95 % interval over trials exists (src/analysis/statistics.ts). */
   trials: wholeNumber(1, 100).default(6),
   /** Whole rounds (every topology once) run first and discarded: the first round after pods start is not data. */
