@@ -20,7 +20,13 @@ const windowSeconds = (trial: OkTrial) => Math.max(0, (trial.load.window.endEpoc
 function containerIdentities(topology: TopologyRecord, hostCores: number): { identity: ContainerIdentity; cores: number }[] {
   return topology.pods.flatMap((pod) =>
     pod.containers.map((container) => ({
-      identity: { container: container.name, pod: pod.name, side: pod.side, role: container.role },
+      identity: {
+        container: container.name,
+        pod: pod.name,
+        side: pod.side,
+        role: container.role,
+        ...(container.resources ? { resources: { requests: container.resources.requests, limits: container.resources.limits } } : {}),
+      },
       cores: pod.cpus ? cpusetSize(pod.cpus) : hostCores,
     })),
   );

@@ -1,4 +1,5 @@
 import type { LatencySummaryUs } from '../hdr/histogram.js';
+import type { ResourceAmounts } from '../kubernetes/index.js';
 import type { ContainerRole } from '../results/schema.js';
 import type { EstimatesByStatistic, OverheadEstimators } from './estimators.js';
 import type { OpenModelSummary } from './open-model.js';
@@ -17,6 +18,8 @@ export interface ContainerWindowResources {
   pod: string;
   side: 'client' | 'server';
   role: ContainerRole;
+  /** The container's Kubernetes requests and limits (CPU millicores, memory bytes); absent: unconstrained. */
+  resources?: { requests: ResourceAmounts; limits: ResourceAmounts };
   /** Seconds between the first and last sample inside the window (rates are over this span). */
   spanSeconds: number;
   /** Process CPU (utime+stime) summed over the container's processes. */
@@ -35,7 +38,15 @@ export interface ContainerWindowResources {
   rssMeanBytes: number;
   /** From the container's cgroup, where readable. */
   cgroupVcpu?: number;
+  /** CFS periods that elapsed in the window (cpu.stat nr_periods; only under a CPU limit). */
+  cfsPeriods?: number;
+  /** Of those, periods in which the container used up its quota and waited (nr_throttled). */
   throttledPeriods?: number;
+  /** throttledPeriods / cfsPeriods: the share Prometheus' CPUThrottlingHigh alert watches (fires at 25 %). */
+  throttledPeriodShare?: number;
+  /** Time spent throttled in the window, µs, and per second of window (ms/s). */
+  throttledUs?: number;
+  throttledMsPerSecond?: number;
   oomKills?: number;
   /** Command names of the processes seen, e.g. ["haproxy"]. */
   processNames: string[];

@@ -25,7 +25,7 @@ const SAMPLES: ResourceSample[] = [
   {
     epochMs: 10_000,
     containers: {
-      [PROXY.container]: { processes: [proc(10, 'haproxy', 1_000_000, 100, 10, 1000)], cgroup: { cpuUsageUs: 2_000_000, throttledPeriods: 3, oomKills: 0 } },
+      [PROXY.container]: { processes: [proc(10, 'haproxy', 1_000_000, 100, 10, 1000)], cgroup: { cpuUsageUs: 2_000_000, cfsPeriods: 10, throttledPeriods: 3, throttledUs: 1000, oomKills: 0 } },
       other: { processes: [proc(99, 'other', 0, 0, 0, 1)], cgroup: {} },
     },
   },
@@ -40,7 +40,7 @@ const SAMPLES: ResourceSample[] = [
     containers: {
       [PROXY.container]: {
         processes: [proc(10, 'haproxy', 1_800_000, 700, 50, 2000), proc(20, 'sh', 200_000, 100, 20, 2000)],
-        cgroup: { cpuUsageUs: 4_100_000, throttledPeriods: 5, oomKills: 0 },
+        cgroup: { cpuUsageUs: 4_100_000, cfsPeriods: 30, throttledPeriods: 5, throttledUs: 51_000, oomKills: 0 },
       },
     },
   },
@@ -64,7 +64,12 @@ describe('containerWindowResources', () => {
       rssMaxBytes: 5000,
       rssMeanBytes: 10_000 / 3,
       cgroupVcpu: 1.05,
+      cfsPeriods: 20,
       throttledPeriods: 2,
+      // 2 of 20 periods; 50 ms throttled over the 2 s span.
+      throttledPeriodShare: 0.1,
+      throttledUs: 50_000,
+      throttledMsPerSecond: 25,
       oomKills: 0,
       processNames: ['haproxy', 'sh'],
     });

@@ -1,3 +1,4 @@
+import type { ResourceAmounts } from '../kubernetes/index.js';
 import type { ContainerRole } from '../results/schema.js';
 import type { ResourceSample } from '../sampling/types.js';
 import type { ContainerWindowResources, ResourcePoint } from './types.js';
@@ -7,6 +8,8 @@ export interface ContainerIdentity {
   pod: string;
   side: 'client' | 'server';
   role: ContainerRole;
+  /** The container's Kubernetes requests and limits, when it ran with any (CPU millicores, memory bytes). */
+  resources?: { requests: ResourceAmounts; limits: ResourceAmounts };
 }
 
 export interface MeasuredWindow {
@@ -78,13 +81,15 @@ export function containerWindowResources(
   const rss = indices.map((index) => rssBytes(samples[index] as ResourceSample, identity.container));
   const firstCgroup = first.containers[identity.container]?.cgroup;
   const lastCgroup = last.containers[identity.container]?.cgroup;
-  const delta = (key: 'cpuUsageUs' | 'throttledPeriods' | 'oomKills') => {
+  const delta = (key: 'cpuUsageUs' | 'cfsPeriods' | 'throttledPeriods' | 'throttledUs' | 'oomKills') => {
     const a = firstCgroup?.[key];
     const b = lastCgroup?.[key];
     return a === undefined || b === undefined ? undefined : b - a;
   };
   const cgroupCpuUs = delta('cpuUsageUs');
+  const cfsPeriods = delta('cfsPeriods');
   const throttledPeriods = delta('throttledPeriods');
+  const throttledUs = delta('throttledUs');
   const oomKills = delta('oomKills');
   const names = new Set<string>();
   for (const index of indices) for (const process of samples[index]?.containers[identity.container]?.processes ?? []) names.add(process.comm);
@@ -104,7 +109,11 @@ export function containerWindowResources(
     rssMaxBytes: Math.max(...rss),
     rssMeanBytes: rss.reduce((sum, value) => sum + value, 0) / rss.length,
     ...(cgroupCpuUs !== undefined ? { cgroupVcpu: cgroupCpuUs / 1e6 / spanSeconds } : {}),
+    ...(cfsPeriods !== undefined ? { cfsPeriods } : {}),
     ...(throttledPeriods !== undefined ? { throttledPeriods } : {}),
+    // cAdvisor's container_cpu_cfs_throttled_periods_total / container_cpu_cfs_periods_total.
+    ...(throttledPeriods !== undefined && cfsPeriods !== undefined && cfsPeriods > 0 ? { throttledPeriodShare: throttledPeriods / cfsPeriods } : {}),
+    ...(throttledUs !== undefined ? { throttledUs, throttledMsPerSecond: throttledUs / 1000 / spanSeconds } : {}),
     ...(oomKills !== undefined ? { oomKills } : {}),
     processNames: [...names].sort(),
   };

@@ -1,11 +1,39 @@
 /** The per-container resource table and the "How to read this report" section. */
-import type { ResultsSummary } from '../analysis/types.js';
+import type { ContainerWindowResources, ResultsSummary } from '../analysis/types.js';
+import { formatCpuMillis, formatMemoryBytes, type ResourceAmounts } from '../kubernetes/index.js';
 import { escapeHtml as e } from './escape.js';
 import { DASH, formatMiB, formatNumber } from './format.js';
 
 function optionalCount(value: number | undefined, badAbove = 0): string {
   if (value === undefined) return `<td class="num muted">${DASH}</td>`;
   return `<td class="num${value > badAbove ? ' bad' : ''}">${formatNumber(value)}</td>`;
+}
+
+/** "200m / 1" (request / limit), "— / 100m", or a dash when neither is set. */
+function requestLimit(requests: ResourceAmounts, limits: ResourceAmounts, key: keyof ResourceAmounts, format: (value: number) => string): string | undefined {
+  const request = requests[key];
+  const limit = limits[key];
+  if (request === undefined && limit === undefined) return undefined;
+  return `${request === undefined ? DASH : format(request)} / ${limit === undefined ? DASH : format(limit)}`;
+}
+
+/** The container's Kubernetes requests / limits, one line per resource. */
+function resourcesCell(r: ContainerWindowResources): string {
+  if (!r.resources) return `<td class="muted">${DASH}</td>`;
+  const { requests, limits } = r.resources;
+  const lines = [
+    ['cpu', requestLimit(requests, limits, 'cpuMilli', formatCpuMillis)],
+    ['memory', requestLimit(requests, limits, 'memoryBytes', formatMemoryBytes)],
+  ].flatMap(([name, text]) => (text ? [`${name} ${text}`] : []));
+  return `<td class="nowrap small">${lines.length > 0 ? lines.map(e).join('<br>') : 'none'}</td>`;
+}
+
+/** Throttled periods of the CFS periods, with the share and the time lost per second. */
+function throttlingCell(r: ContainerWindowResources): string {
+  if (r.throttledPeriods === undefined) return `<td class="num muted">${DASH}</td>`;
+  const share = r.throttledPeriodShare !== undefined ? ` of ${formatNumber(r.cfsPeriods ?? 0)} (${formatNumber(r.throttledPeriodShare * 100, 1)} %)` : '';
+  const time = r.throttledMsPerSecond !== undefined && r.throttledPeriods > 0 ? `<br><span class="small">${formatNumber(r.throttledMsPerSecond, 1)} ms/s waited</span>` : '';
+  return `<td class="num${r.throttledPeriods > 0 ? ' bad' : ''}">${formatNumber(r.throttledPeriods)}${share}${time}</td>`;
 }
 
 export function renderResourceTable(summary: ResultsSummary): string {
@@ -18,7 +46,7 @@ ${index === 0 ? `<th scope="rowgroup" rowspan="${topology.resources.length}">${e
 <td class="num">${formatNumber(r.cpuUsPerRequest, 1)}</td>
 <td class="num">${formatNumber(r.ctxSwitchesPerSecondPerCore)}</td><td class="num">${formatNumber(r.ctxSwitchesPerRequest, 2)}</td>
 <td class="num">${formatMiB(r.rssMaxBytes)}</td>
-${optionalCount(r.throttledPeriods)}${optionalCount(r.oomKills)}
+${resourcesCell(r)}${throttlingCell(r)}${optionalCount(r.oomKills)}
 </tr>`,
     ),
   );
@@ -26,11 +54,14 @@ ${optionalCount(r.throttledPeriods)}${optionalCount(r.oomKills)}
 <thead><tr><th scope="col">topology</th><th scope="col">container<br><span class="small">processes</span></th><th scope="col">side</th><th scope="col">role</th>
 <th scope="col">vCPU</th><th scope="col">vCPU per 1k RPS</th><th scope="col">CPU µs per request</th>
 <th scope="col">ctx switches / s / core</th><th scope="col">ctx switches per request</th><th scope="col">RSS max (MiB)</th>
-<th scope="col">throttled periods</th><th scope="col">OOM kills</th></tr></thead>
+<th scope="col">requests / limits</th><th scope="col">throttled periods</th><th scope="col">OOM kills</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>
 <p class="note">Mean over the ok trials of each topology, over the measured window only (warm-up excluded). vCPU is process CPU time
 (utime + stime, every thread) divided by wall time; per-core context switches divide by the cores the pod may run on (its cpuset,
-else every host core). Throttled periods and OOM kills come from the container's cgroup; a dash means it was not readable.</p>`;
+else every host core). Requests and limits are the container's Kubernetes <code>resources:</code>, applied to its cgroup as the kubelet
+maps them (CPU shares from the request, a CFS quota per 100 ms period from the limit, the memory limit). Throttled periods (of the CFS
+periods that elapsed, and the time spent waiting for the next one) and OOM kills come from the container's cgroup; a dash means it was
+not readable. Throttling above about 25 % of periods is what Prometheus' CPUThrottlingHigh alert fires on.</p>`;
 }
 
 export function renderHowToRead(summary: ResultsSummary): string {

@@ -31,6 +31,7 @@ describe('cgroup v1 (hybrid host) fixture', () => {
     const dirs = await resolveCgroupDirsOfPid(4242, options);
     expect(await readCgroupSample(dirs ?? {})).toEqual({
       cpuUsageUs: 2_500_000,
+      cfsPeriods: 50,
       throttledPeriods: 3,
       throttledUs: 4_500,
       memoryUsageBytes: 10_485_760,
@@ -56,6 +57,7 @@ describe('cgroup v2 fixture (mount rooted at /bench)', () => {
     expect(await listCgroupPids(dirs)).toEqual([5001, 5002]);
     expect(await readCgroupSample(dirs)).toEqual({
       cpuUsageUs: 13_500_000,
+      cfsPeriods: 100,
       throttledPeriods: 4,
       throttledUs: 250_000,
       memoryUsageBytes: 12_582_912,

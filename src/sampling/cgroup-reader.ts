@@ -80,8 +80,8 @@ function defined(sample: CgroupSample): CgroupSample {
  * Reads the cgroup's cumulative counters. Each comes from v1 when that controller is mounted and
  * joined, else from v2; a file that cannot be read leaves its field out (never throws).
  *
- * v1: cpuacct.usage (ns), cpu.stat nr_throttled / throttled_time (ns), memory.usage_in_bytes,
- * memory.oom_control oom_kill (kernel ≥ 4.13). v2: cpu.stat usage_usec / nr_throttled /
+ * v1: cpuacct.usage (ns), cpu.stat nr_periods / nr_throttled / throttled_time (ns), memory.usage_in_bytes,
+ * memory.oom_control oom_kill (kernel ≥ 4.13). v2: cpu.stat usage_usec / nr_periods / nr_throttled /
  * throttled_usec, memory.current, memory.events oom_kill. v1 memory usage includes page cache,
  * so it runs above the processes' summed RSS.
  *
@@ -102,6 +102,7 @@ export async function readCgroupSample(dirs: CgroupDirs, read: KernelFileRead = 
   ]);
   return defined({
     cpuUsageUs: cpuacctDir ? nsToUs(cpuacctUsageNs) : toNumber(v2CpuStat.get('usage_usec')),
+    cfsPeriods: toNumber(cpuDir ? v1CpuStat.get('nr_periods') : v2CpuStat.get('nr_periods')),
     throttledPeriods: toNumber(cpuDir ? v1CpuStat.get('nr_throttled') : v2CpuStat.get('nr_throttled')),
     throttledUs: cpuDir ? nsToUs(v1CpuStat.get('throttled_time')) : toNumber(v2CpuStat.get('throttled_usec')),
     memoryUsageBytes: toNumber(memoryDir ? v1MemoryBytes : v2MemoryBytes),

@@ -38,7 +38,7 @@ const APP_SAMPLE = {
       threads: 2,
     },
   ],
-  cgroup: { cpuUsageUs: 2_500_000, throttledPeriods: 3, throttledUs: 4_500, memoryUsageBytes: 10_485_760, oomKills: 2 },
+  cgroup: { cpuUsageUs: 2_500_000, cfsPeriods: 50, throttledPeriods: 3, throttledUs: 4_500, memoryUsageBytes: 10_485_760, oomKills: 2 },
 };
 
 afterEach(() => {

@@ -16,7 +16,11 @@ export interface ProcessSample {
 /** The container's cgroup at the same instant (cumulative counters). Absent where unreadable. */
 export interface CgroupSample {
   cpuUsageUs?: number;
+  /** CFS enforcement periods that elapsed with the container runnable (cpu.stat nr_periods); grows only under a CPU limit. */
+  cfsPeriods?: number;
+  /** Periods in which the container used up its quota and waited (nr_throttled). */
   throttledPeriods?: number;
+  /** Time spent waiting for the next period, µs (v1 throttled_time ns / 1000, v2 throttled_usec). */
   throttledUs?: number;
   memoryUsageBytes?: number;
   oomKills?: number;
