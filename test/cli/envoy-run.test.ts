@@ -11,7 +11,7 @@ import { dockerForTests } from '../support/docker.js';
 const dockerode = await dockerForTests();
 
 const ENVOY_SCENARIO = `name: cli-envoy
-topologies: [app-only, sidecar]
+topologies: [app-only, sidecar, ebpf]
 proxy: { profile: envoy }
 load:
   connections: 8
@@ -69,5 +69,22 @@ describe.skipIf(!dockerode)('sidecar-bench run with Envoy sidecars, HAProxy inte
       expect(sidecar.cpuSeconds).toBeGreaterThan(0);
       expect(sidecar.voluntaryCtxSwitches + sidecar.involuntaryCtxSwitches).toBeGreaterThan(0);
     }
+  });
+
+  it('runs the ebpf topology with Envoy as with HAProxy: every request answered, both mechanisms’ counters moving', () => {
+    for (const arm of ['ebpf', 'ebpf-baseline']) {
+      const trials = results.trials.filter((trial) => trial.topology === arm);
+      expect(trials.map((trial) => trial.state), arm).toEqual(['ok']);
+      const trial = trials[0];
+      if (trial?.state !== 'ok') continue;
+      expect(trial.load.responses, arm).toBeGreaterThan(0);
+      expect(trial.load.okResponses, arm).toBe(trial.load.responses);
+      // Envoy's original_dst listener filter asks SO_ORIGINAL_DST, answered by cgroup/getsockopt.
+      expect(trial.bpf?.counters.messagesRedirected, arm).toBeGreaterThan(0);
+      expect(trial.bpf?.counters.connectsRewritten, arm).toBeGreaterThan(0);
+      expect(trial.bpf?.counters.originalDstAnswered, arm).toBeGreaterThan(0);
+    }
+    const envoySidecars = summarizeResults(results).topologies.find((topology) => topology.topology === 'ebpf')?.resources.filter((container) => container.role === 'sidecar');
+    expect(envoySidecars?.map((sidecar) => sidecar.processNames.includes('envoy'))).toEqual([true, true]);
   });
 });
