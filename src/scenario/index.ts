@@ -1,5 +1,5 @@
-export { loadScenario, parseScenario } from './load-scenario.js';
-export type { Scenario, PodResources, LoadSpec, ClosedLoadSpec, OpenLoadSpec, RequestSpec, CpusetPlacement, GatesSpec, GateSelector, ThresholdGate, RegressionGate, MtlsSpec, ProxySpec, ScenarioArm } from './scenario.js';
+export { loadScenario, parseScenario, firstSweepRate } from './load-scenario.js';
+export type { Scenario, PodResources, LoadSpec, ClosedLoadSpec, OpenLoadSpec, RequestSpec, CpusetPlacement, GatesSpec, GateSelector, ThresholdGate, RegressionGate, MtlsSpec, ProxySpec, ScenarioArm, SloSpec, SweepSpec } from './scenario.js';
 export { GATE_METRICS, GATE_METRIC_NAMES, GATE_STATISTICS, type GateMetric, type GateStatistic } from './gates-schema.js';
 export { TOPOLOGY_NAMES, TOPOLOGY_DESCRIPTIONS, PROXY_PROFILE_NAMES, MTLS_TOPOLOGIES } from './topologies.js';
 export type { TopologyName, ProxyProfileName } from './topologies.js';

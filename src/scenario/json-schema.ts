@@ -27,6 +27,8 @@ export function scenarioJsonSchema(): JsonObject {
   }) as JsonObject;
   return {
     ...schema,
+    // An open load needs a rate unless a sweep sets one per step (the loader's sweepProblems).
+    allOf: [{ if: { properties: { sweep: false } }, then: { properties: { load: { if: { type: 'object', properties: { model: { const: 'open' } }, required: ['model'] }, then: { type: 'object', properties: { rate: true }, required: ['rate'] } } } } }],
     title: 'sidecar-bench scenario',
     description: 'A sidecar-bench scenario file (scenarios/quickstart.yaml documents every field). Generated from src/scenario/schema.ts by `npm run build`; do not edit.',
   };

@@ -9,7 +9,8 @@ import { checkedScenarioFileSchema, type ScenarioFile } from './schema.js';
 import { GATE_METRICS, parseLimit, type GatesFile } from './gates-schema.js';
 import { parseDurationUs } from './units.js';
 import { resolveContainerResources, type FilePodResources } from './resources-schema.js';
-import type { GateSelector, GatesSpec, LoadSpec, PodResources, ProxySpec, Scenario, ScenarioArm } from './scenario.js';
+import type { GateSelector, GatesSpec, LoadSpec, PodResources, ProxySpec, Scenario, ScenarioArm, SweepSpec } from './scenario.js';
+import type { SweepFile } from './sweep-schema.js';
 
 /** Reads, parses and validates a scenario file; every problem is reported at once, with its line. */
 export async function loadScenario(path: string): Promise<Scenario> {
@@ -157,6 +158,7 @@ function formatFieldPath(fieldPath: readonly PropertyKey[]): string {
 
 function resolveScenario(file: ScenarioFile, path: string): Scenario {
   const { cpusets } = file.placement;
+  const sweep = file.sweep ? resolveSweep(file.sweep) : undefined;
   const scenarioResources = file.resources ? resolvePodResources(file.resources) : undefined;
   const arms = fileArms(file).map((arm, index): ScenarioArm => {
     const own = file.arms?.[index];
@@ -178,7 +180,7 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
     proxy: resolveProxy(file.proxy),
     arms,
     app: { responseBodyBytes: file.app.responseBody, serviceTimeUs: file.app.serviceTime },
-    load: resolveLoad(file.load),
+    load: resolveLoad(file.load, sweep),
     ...(scenarioResources ? { resources: scenarioResources } : {}),
     ...(file.sysctls ? { sysctls: file.sysctls } : {}),
     trials: file.gates.rounds ? file.gates.rounds.min : file.trials,
@@ -196,6 +198,7 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
       rotateDuringTrial: file.mtls.rotateDuringTrial,
       sessionResumption: file.mtls.sessionResumption,
     },
+    ...(sweep ? { sweep } : {}),
     gates: resolveGates(file.gates),
     host: { keepCpusAwake: file.host.keepCpusAwake },
     placement: { cpusets },
@@ -227,7 +230,20 @@ function resolveProxy(proxy: FileProxy): ProxySpec {
   };
 }
 
-function resolveLoad(load: ScenarioFile['load']): LoadSpec {
+function resolveSweep(sweep: SweepFile): SweepSpec {
+  const common = { ...(sweep.connectionsPer1kRps !== undefined ? { connectionsPer1kRps: sweep.connectionsPer1kRps } : {}), slo: { p99Us: sweep.slo.p99, maxErrorRate: sweep.slo.errorRate } };
+  if (sweep.rates) return { kind: 'rates', ratesPerSecond: [...sweep.rates].sort((a, b) => a - b), ...common };
+  // The schema requires one of rates and search.
+  const search = sweep.search as NonNullable<SweepFile['search']>;
+  return { kind: 'search', fromRps: search.from, toRps: search.to, maxSteps: search.steps, factor: search.factor, resolutionShare: search.resolution, ...common };
+}
+
+/** The first rate a sweep offers (every topology starts there). */
+export function firstSweepRate(sweep: SweepSpec): number {
+  return sweep.kind === 'rates' ? (sweep.ratesPerSecond[0] as number) : sweep.fromRps;
+}
+
+function resolveLoad(load: ScenarioFile['load'], sweep: SweepSpec | undefined): LoadSpec {
   const common = {
     connections: load.connections,
     warmupUs: load.warmup,
@@ -241,7 +257,9 @@ function resolveLoad(load: ScenarioFile['load']): LoadSpec {
     ...(load.saturation ? { saturation: { connections: load.saturation.connections, durationUs: load.saturation.duration } } : {}),
     ...(load.closedCheck ? { closedCheck: { connections: load.closedCheck.connections, durationUs: load.closedCheck.duration } } : {}),
   };
-  return load.model === 'open' ? { model: 'open', ratePerSecond: load.rate, arrivals: load.arrivals, ...common } : { model: 'closed', ...common };
+  // The schema requires load.rate unless a sweep sets it per step.
+  const rate = sweep ? firstSweepRate(sweep) : (load.model === 'open' ? load.rate : undefined) as number;
+  return load.model === 'open' ? { model: 'open', ratePerSecond: rate, arrivals: load.arrivals, ...common } : { model: 'closed', ...common };
 }
 
 function resolveGates(gates: GatesFile): GatesSpec {

@@ -144,6 +144,29 @@ export interface ScenarioArm {
   sysctls?: Record<string, string>;
 }
 
+/** The objective a sweep's knee is judged against. */
+export interface SloSpec {
+  /** P99 latency limit of successful responses, µs. */
+  p99Us: number;
+  /** Failed requests / attempts, a share (0.001 = 0.1 %). */
+  maxErrorRate: number;
+}
+
+/**
+ * Capacity planning: the open model's rate swept per topology, `trials` interleaved rounds per
+ * step. rates: the listed rates in ascending order; search: from `fromRps`, × `factor` while the
+ * SLO is met, then bisection between the last rate met and the first missed, until the bracket is
+ * narrower than `resolutionShare` or `maxSteps` steps ran. A topology stops once past its SLO.
+ */
+export type SweepSpec = (
+  | { kind: 'rates'; ratesPerSecond: number[] }
+  | { kind: 'search'; fromRps: number; toRps: number; maxSteps: number; factor: number; resolutionShare: number }
+) & {
+  /** Each step's connection pool is ceil(rate / 1000 · this); absent: load.connections at every step. */
+  connectionsPer1kRps?: number;
+  slo: SloSpec;
+};
+
 /** A validated scenario with every unit resolved; downstream code never sees raw YAML. */
 export interface Scenario {
   name: string;
@@ -172,6 +195,8 @@ export interface Scenario {
   warmupRounds: number;
   sampling: { intervalUs: number };
   mtls: MtlsSpec;
+  /** Present for a capacity run: load.ratePerSecond is then the first step's rate. */
+  sweep?: SweepSpec;
   gates: GatesSpec;
   /** Keep CPUs out of deep idle during the run (PM QoS), for comparable, lower-noise figures. */
   host: { keepCpusAwake: boolean };

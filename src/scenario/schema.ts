@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkGateApplicability } from './gate-checks.js';
 import { gatesSchema } from './gates-schema.js';
+import { sweepSchema } from './sweep-schema.js';
 import { hasPeerTls, hasSidecar } from '../topology/catalog.js';
 import { REFERENCE_TOPOLOGY } from './gate-applicability.js';
 import { proxyDriver } from '../proxies/registry.js';
@@ -81,7 +82,8 @@ const loadSchema = z.preprocess(
       closedLoadFileSchema,
       z.strictObject({
         model: z.literal('open'),
-        rate: ratePerSecond,
+        /** Required unless a sweep: section sets the rate per step. */
+        rate: ratePerSecond.optional(),
         arrivals: z.enum(['uniform', 'poisson'], { error: 'expected uniform or poisson' }).default('uniform'),
         connections: wholeNumber(1, 10_000).default(16),
         ...commonLoadFields,
@@ -179,6 +181,8 @@ export const scenarioFileSchema = z.strictObject({
     })
     .default({ interval: 250_000 }),
   mtls: mtlsSchema,
+  /** Capacity planning: the offered rate swept per topology, the knee judged against an SLO (sweep-schema.ts). */
+  sweep: sweepSchema.optional(),
   gates: gatesSchema,
   host: z
     .strictObject({
@@ -203,6 +207,7 @@ export const checkedScenarioFileSchema = scenarioFileSchema.superRefine((file, c
   if (file.mtls.cipher && file.mtls.tlsVersion === '1.3' && !file.mtls.cipher.startsWith('TLS_')) {
     ctx.addIssue({ code: 'custom', path: ['mtls', 'cipher'], message: 'TLS 1.3 takes a suite like TLS_AES_128_GCM_SHA256; OpenSSL cipher names like ECDHE-… are for tlsVersion "1.2"' });
   }
+  for (const issue of sweepProblems(file)) ctx.addIssue({ code: 'custom', ...issue });
   const listProblems = armListProblems(file);
   for (const issue of listProblems) ctx.addIssue({ code: 'custom', ...issue });
   if (listProblems.length > 0) return;
@@ -250,3 +255,16 @@ export const checkedScenarioFileSchema = scenarioFileSchema.superRefine((file, c
 });
 
 export type ScenarioFile = z.output<typeof scenarioFileSchema>;
+
+/** A sweep drives the open model's rate; a file without one must give the rate itself. */
+function sweepProblems(file: ScenarioFile): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  if (!file.sweep) {
+    if (file.load.model === 'open' && file.load.rate === undefined) problems.push({ path: ['load', 'rate'], message: 'missing; expected a rate like "1000/s" (or a sweep: section that sets the rate per step)' });
+    return problems;
+  }
+  if (file.load.model !== 'open') problems.push({ path: ['sweep'], message: 'a rate sweep needs load.model: open (the offered rate is what it sweeps)' });
+  else if (file.load.rate !== undefined) problems.push({ path: ['load', 'rate'], message: 'a sweep sets the rate of every step; remove load.rate' });
+  if (file.gates.rounds) problems.push({ path: ['gates', 'rounds'], message: 'adaptive rounds and a rate sweep do not combine; a sweep runs `trials` rounds per step' });
+  return problems;
+}
