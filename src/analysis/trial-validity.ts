@@ -23,14 +23,20 @@ export function latencyProblems(trial: OkTrial): string[] {
   else if (attempts > 0 && failed / attempts > MAX_FAILED_SHARE_FOR_LATENCY) {
     problems.push(`${percent(failed / attempts)} of requests failed (${failed} of ${attempts}; above ${percent(MAX_FAILED_SHARE_FOR_LATENCY)} the successes' latency does not describe the trial)`);
   }
-  const open = trial.load.open;
-  if (open) {
-    const seconds = (trial.load.window.endEpochMs - trial.load.window.startEpochMs) / 1000;
-    const sentRps = seconds > 0 ? open.sent / seconds : 0;
-    const unsentShare = open.scheduled > 0 ? open.unsent / open.scheduled : 0;
-    if (unsentShare > MAX_UNSENT_SHARE || sentRps < open.targetRps * MIN_SENT_RATE_SHARE) {
-      problems.push(`the rate of ${open.targetRps}/s was not sustained (sent ${sentRps.toFixed(0)}/s, ${open.unsent} of ${open.scheduled} never sent)`);
-    }
-  }
+  const notSustained = rateNotSustained(trial);
+  if (notSustained) problems.push(notSustained);
   return problems;
+}
+
+/** Open model: why the trial did not keep its target rate; undefined when it did (or is closed-model). */
+export function rateNotSustained(trial: OkTrial): string | undefined {
+  const open = trial.load.open;
+  if (!open) return undefined;
+  const seconds = (trial.load.window.endEpochMs - trial.load.window.startEpochMs) / 1000;
+  const sentRps = seconds > 0 ? open.sent / seconds : 0;
+  const unsentShare = open.scheduled > 0 ? open.unsent / open.scheduled : 0;
+  if (unsentShare > MAX_UNSENT_SHARE || sentRps < open.targetRps * MIN_SENT_RATE_SHARE) {
+    return `the rate of ${open.targetRps}/s was not sustained (sent ${sentRps.toFixed(0)}/s, ${open.unsent} of ${open.scheduled} never sent)`;
+  }
+  return undefined;
 }

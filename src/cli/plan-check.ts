@@ -1,7 +1,12 @@
 import { BenchError } from '../errors.js';
 import { DEFAULT_MAX_DURATION_US, describeWallTimePlan, planWallTime, refuseOverCap, type WallTimePlan } from '../plan/index.js';
 import type { Progress } from '../progress.js';
-import { parseDurationUs, type Scenario } from '../scenario/index.js';
+import { parseDurationUs, type Scenario, type SweepSpec } from '../scenario/index.js';
+
+/** The most steps a sweep may take per arm. */
+export function maxSweepSteps(sweep: SweepSpec): number {
+  return sweep.kind === 'rates' ? sweep.ratesPerSecond.length : sweep.maxSteps;
+}
 
 /** `--max-duration`'s default, as written. */
 export const DEFAULT_MAX_DURATION = '2h';
@@ -21,8 +26,8 @@ export function parseMaxDuration(text: string | undefined): number {
 export function planOrRefuse(scenario: Scenario, arms: { count: number; label?: string }, maxDurationText: string | undefined, progress: Progress): WallTimePlan {
   const maxUs = parseMaxDuration(maxDurationText);
   const plan = planWallTime({
-    // Adaptive rounds: the cap must hold for the longest run it may make.
-    rounds: scenario.gates.rounds?.max ?? scenario.trials,
+    // Adaptive rounds, sweeps: the cap must hold for the longest run it may make (a sweep: every step it may take).
+    rounds: scenario.sweep ? maxSweepSteps(scenario.sweep) * scenario.trials : (scenario.gates.rounds?.max ?? scenario.trials),
     warmupRounds: scenario.warmupRounds,
     arms: arms.count,
     ...(arms.label ? { armsLabel: arms.label } : {}),

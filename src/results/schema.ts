@@ -204,10 +204,14 @@ const trialSaturationSchema = z.object({
 /** Optional closed loop on the same pods after the main load (load.closedCheck): the overhead re-checked without a rate. */
 const trialClosedCheckSchema = z.object({ connections: z.number().int().positive(), load: trialLoadSchema });
 
+/** A rate sweep's step index (results.sweep says its rate per arm); absent outside sweeps. */
+const trialStepSchema = z.number().int().nonnegative().optional();
+
 const okTrialSchema = z.object({
   state: z.literal('ok'),
   topology: z.string(),
   round: z.number().int().nonnegative(),
+  step: trialStepSchema,
   startedAt: z.string(),
   load: trialLoadSchema,
   tls: trialTlsSchema.optional(),
@@ -224,6 +228,7 @@ const failedTrialSchema = z.object({
   state: z.literal('failed'),
   topology: z.string(),
   round: z.number().int().nonnegative(),
+  step: trialStepSchema,
   startedAt: z.string(),
   error: z.object({ code: z.string().optional(), message: z.string() }),
   /** SB_OOM_KILLED: the containers the kernel killed for memory in this trial. */
@@ -305,6 +310,20 @@ export const roundsRecordSchema = z.object({
 });
 export type RoundsRecord = z.infer<typeof roundsRecordSchema>;
 
+/** A rate sweep as it ran: per arm, the rate and pool of each step it took, and why it stopped. */
+export const sweepRecordSchema = z.object({
+  slo: z.object({ p99Us: z.number().positive(), maxErrorRate: z.number().nonnegative() }),
+  arms: z.array(
+    z.object({
+      arm: z.string(),
+      steps: z.array(z.object({ step: z.number().int().nonnegative(), targetRps: z.number().positive(), connections: z.number().int().positive() })),
+      /** Why this arm's sweep ended, in words (sweep-planner.ts). */
+      stop: z.string(),
+    }),
+  ),
+});
+export type SweepRecord = z.infer<typeof sweepRecordSchema>;
+
 export const resultsSchema = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
   tool: z.object({ name: z.literal('sidecar-bench'), version: z.string() }),
@@ -344,6 +363,8 @@ export const resultsSchema = z.object({
     .optional(),
   /** Adaptive rounds (scenario gates.rounds): how many rounds the run took and why it stopped. */
   rounds: roundsRecordSchema.optional(),
+  /** A capacity run (scenario sweep:): the steps each arm took. */
+  sweep: sweepRecordSchema.optional(),
   trials: z.array(trialRecordSchema),
   /** Derived from the fields above by the analysis stage; kept for readers of the JSON. */
   summary: z.unknown(),

@@ -9,7 +9,7 @@ import { describeStalls, probeStalls } from '../host/stall-probe.js';
 import { describeWakeUp, probeWakeUp } from '../host/wake-probe.js';
 import { ensureImages, type ImageName } from '../images/index.js';
 import type { Progress } from '../progress.js';
-import { writeResults, RESULTS_SCHEMA_VERSION, type CalibrationPlan, type HostStalls, type HostWakeUp, type Results, type TopologyRecord, type TrialRecord } from '../results/index.js';
+import { writeResults, RESULTS_SCHEMA_VERSION, type CalibrationPlan, type HostStalls, type HostWakeUp, type Results, type SweepRecord, type TopologyRecord, type TrialRecord } from '../results/index.js';
 import type { ProxyDriver } from '../proxies/driver.js';
 import { connectDocker } from '../runtime/docker-env.js';
 import { RunResources } from '../runtime/run-resources.js';
@@ -28,6 +28,7 @@ import { podContainerName } from '../runtime/pod.js';
 import type { TopologyPlan } from '../runtime/topology.js';
 import { AdaptiveRounds, type GateCounts } from './adaptive-rounds.js';
 import { runTrials, type MtlsArm } from './run-trials.js';
+import { runSweep } from './run-sweep.js';
 import { agentLoadOf } from './load-spec.js';
 import { writeReports } from './write-reports.js';
 
@@ -111,6 +112,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const topologyRecords: TopologyRecord[] = [];
   let runError: BenchError | undefined;
   let mtlsRecord: Results['mtls'];
+  let sweepRecord: SweepRecord | undefined;
   const roundsSpec = scenario.gates.rounds;
   // Judged on the results so far: the same results.json the run writes, just shorter.
   const adaptive = roundsSpec
@@ -141,6 +143,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       ? { pairing: { suffix: BASELINE_ARM_SUFFIX, baselineScenario: { ...options.baselineScenario } } }
       : {}),
     ...(adaptive ? { rounds: adaptive.record(new Set(trials.map((trial) => trial.round)).size) } : {}),
+    ...(sweepRecord ? { sweep: sweepRecord } : {}),
     trials: [...trials],
     summary: undefined,
   });
@@ -201,19 +204,17 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       adaptive.onMore = (why) => progress.info(why);
       adaptive.start();
     }
-    await runTrials({
+    const trialsOptions = {
       dockerode,
       topologies: started,
-      rounds: scenario.trials,
       warmupRounds: scenario.warmupRounds,
-      ...(adaptive && roundsSpec ? { adaptive: { maxRounds: roundsSpec.max, another: (roundsDone: number) => adaptive.another(roundsDone) } } : {}),
       load,
       samplingIntervalMs: scenario.sampling.intervalUs / 1000,
       clockTicksPerSecond: await readClockTicksPerSecond(),
       progress,
       signal,
-      onTrial: (trial) => trials.push(trial),
-      onArmFailed: (armName, trial) => {
+      onTrial: (trial: TrialRecord) => trials.push(trial),
+      onArmFailed: (armName: string, trial: Extract<TrialRecord, { state: 'failed' }>) => {
         const record = topologyRecords.find((candidate) => candidate.name === armName);
         if (record) record.failure = { reason: 'OOMKilled', round: trial.round, message: trial.error.message, oomKills: trial.oomKills ?? [] };
       },
@@ -222,7 +223,16 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       proxyByArm,
       ...(scenario.load.saturation ? { saturation: scenario.load.saturation } : {}),
       ...(scenario.load.closedCheck ? { closedCheck: scenario.load.closedCheck } : {}),
-    });
+    };
+    if (scenario.sweep) {
+      await runSweep({ ...trialsOptions, sweep: scenario.sweep, roundsPerStep: scenario.trials, onRecord: (record) => (sweepRecord = record) });
+    } else {
+      await runTrials({
+        ...trialsOptions,
+        rounds: scenario.trials,
+        ...(adaptive && roundsSpec ? { adaptive: { maxRounds: roundsSpec.max, another: (roundsDone: number) => adaptive.another(roundsDone) } } : {}),
+      });
+    }
   } catch (error) {
     runError = isBenchError(error) ? error : new BenchError('SB_CONTAINER_FAILED', describeError(error), [], undefined, { cause: error });
   } finally {

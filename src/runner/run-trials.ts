@@ -57,6 +57,10 @@ export interface TrialsOptions {
    * trial that saw it is recorded as failed, SB_OOM_KILLED); its later rounds are skipped.
    */
   onArmFailed?: (arm: string, trial: Extract<TrialRecord, { state: 'failed' }>) => void;
+  /** A rate sweep's step: its trials carry its index, and rounds are numbered on from `firstRound` (unique over the run). */
+  step?: { index: number; firstRound: number };
+  /** Per arm, the load to offer instead of `load` (a sweep's arms can be at different rates in one step). */
+  loadFor?: (arm: string) => Omit<AgentSpec, 'host' | 'port'>;
 }
 
 /**
@@ -77,7 +81,11 @@ export async function runTrials(options: TrialsOptions): Promise<void> {
       // An arm whose container was OOMKilled has no pod left to measure; the others run on.
       if (failedArms.has(topology.plan.arm)) continue;
       const what = round < 0 ? `warm-up round ${round + warmupRounds + 1}/${warmupRounds}, discarded` : `round ${round + 1}/${rounds}`;
-      const trial = await runTrial(options, topology, round, `Trial ${index}${total}: ${topology.plan.arm} (${what})`);
+      const load = options.loadFor?.(topology.plan.arm) ?? options.load;
+      const stepText = options.step ? `step ${options.step.index + 1} at ${load.ratePerSecond ?? '?'}/s, ` : '';
+      // A sweep's rounds are numbered on over its steps, so a round names one set of trials in the run.
+      const recordedRound = round < 0 ? round : round + (options.step?.firstRound ?? 0);
+      const trial = await runTrial({ ...options, load }, topology, recordedRound, `Trial ${index}${total}: ${topology.plan.arm} (${stepText}${what})`);
       // A trial cut short by Ctrl-C is not a failure of its topology: it is dropped, the rest kept.
       if (trial.state === 'failed' && trial.error.code === 'SB_INTERRUPTED') throw new BenchError('SB_INTERRUPTED', 'interrupted');
       if (trial.state === 'failed' && trial.error.code === 'SB_OOM_KILLED') {
@@ -181,6 +189,7 @@ async function measureTrial(options: TrialsOptions, topology: StartedTopology, r
       state: 'ok',
       topology: topology.plan.arm,
       round,
+      ...(options.step ? { step: options.step.index } : {}),
       startedAt,
       load: loadRecord,
       ...(tls ? { tls } : {}),
@@ -198,6 +207,7 @@ async function measureTrial(options: TrialsOptions, topology: StartedTopology, r
       state: 'failed',
       topology: topology.plan.arm,
       round,
+      ...(options.step ? { step: options.step.index } : {}),
       startedAt,
       error: { ...(isBenchError(error) ? { code: error.code } : {}), message: describeError(error) },
       ...(bpfCounters ? { bpf: { counters: bpfCounters } } : {}),
