@@ -88,3 +88,28 @@ describe('the closed model over HTTP/1.1', () => {
     expect(decodeHistogram(result.histograms.failedLatencyUs as string).maxValue).toBeLessThan(40_000);
   });
 });
+
+describe('the closed model over HTTP/2', () => {
+  it('keeps every stream of every connection busy: connections × streams requests on the wire', async () => {
+    const { startH2cServer } = await import('../app-h2.js');
+    const { http2Transport } = await import('../transports/http2.js');
+    const h2 = await startH2cServer(0, { body: Buffer.alloc(16, 'x'), serviceTimeMs: 200 }, '127.0.0.1');
+    let sessions = 0;
+    h2.on('session', () => sessions++);
+    try {
+      // 2 connections × 8 streams, 200 ms per answer: sends at ~0, 200, 400, … ms on each of the 16 slots.
+      const agentSpec = spec((h2.address() as { port: number }).port, { protocol: 'http2', streamsPerConnection: 8, warmupUs: 100_000, durationUs: 1_000_000 });
+      const result = await runClosedModel(agentSpec, http2Transport(agentSpec), nowEpochMs, () => {});
+      expect(sessions).toBe(2);
+      expect(result.closed).toStrictEqual({ inFlightAtWindowEnd: 16 });
+      // At most the sends at ~200, 400, 600, 800, 1000 ms fall in the window (100–1100 ms): ≤ 5 per slot,
+      // fewer when a loaded machine stretches the 200 ms; at least the one at ~200 ms.
+      expect(result).toMatchObject({ connectionErrors: 0, timeouts: 0, unansweredAtEnd: 0 });
+      expect(result.okResponses).toBe(result.responses);
+      expect(result.responses).toBeGreaterThanOrEqual(16);
+      expect(result.responses).toBeLessThanOrEqual(80);
+    } finally {
+      await new Promise<void>((resolve) => h2.close(() => resolve()));
+    }
+  });
+});
