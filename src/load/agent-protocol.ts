@@ -114,6 +114,11 @@ export const agentResultSchema = z.object({
   /** Responses by status: the HTTP status ("200", "503"), or for gRPC "grpc:<code>" ("grpc:0" is OK, "grpc:14" UNAVAILABLE). */
   statusCodes: z.record(z.string(), z.number().int().nonnegative()),
   connectionErrors: z.number().int().nonnegative(),
+  /**
+   * connectionErrors by errno (EADDRNOTAVAIL, ECONNREFUSED, ECONNRESET, ETIMEDOUT, …;
+   * "closed-before-response" for a peer's FIN, "unknown" without a code). Absent in older files.
+   */
+  connectErrorsByErrno: z.record(z.string(), z.number().int().nonnegative()).optional(),
   timeouts: z.number().int().nonnegative(),
   /** Requests sent inside the window that had no answer when the agent stopped waiting (counted as failed). */
   unansweredAtEnd: z.number().int().nonnegative().optional(),

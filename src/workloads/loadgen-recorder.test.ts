@@ -84,6 +84,8 @@ describe('ResponseRecorder', () => {
     recorder.recordResponse(503, 90, 700, {});
     recorder.recordConnectionError('ECONNRESET');
     recorder.recordConnectionError('ECONNRESET');
+    recorder.recordConnectionError('connect EADDRNOTAVAIL 10.0.0.2:8080');
+    recorder.recordConnectionError('connection closed before the response', undefined, 'closed-before-response');
     recorder.recordTimeout();
     expect(recorder.responseCount).toBe(3);
     const result = recorder.toResult(WINDOW);
@@ -91,9 +93,10 @@ describe('ResponseRecorder', () => {
     expect(result.okResponses).toBe(2);
     expect(result.statusCodes).toStrictEqual({ '200': 2, '503': 1 });
     expect(result.bytesRead).toBe(2290);
-    expect(result.connectionErrors).toBe(2);
+    expect(result.connectionErrors).toBe(4);
+    expect(result.connectErrorsByErrno).toStrictEqual({ ECONNRESET: 2, EADDRNOTAVAIL: 1, 'closed-before-response': 1 });
     expect(result.timeouts).toBe(1);
-    expect(result.errorMessages).toStrictEqual(['ECONNRESET', 'request timed out']);
+    expect(result.errorMessages).toStrictEqual(['ECONNRESET', 'connect EADDRNOTAVAIL 10.0.0.2:8080', 'connection closed before the response', 'request timed out']);
     expect(result.headerCounts).toStrictEqual({ upstreamServiceTime: 0, appServiceTime: 0 });
     expect(summarizeUs(decodeHistogram(result.histograms.latencyUs))).toMatchObject({ count: 2, minUs: 500, maxUs: 600, meanUs: 550 });
     // Only the 503 has a known duration: the reset and the timeout came without a send time.

@@ -5,6 +5,7 @@
 import { encodeHistogram, newHistogramUs, recordUs } from '../hdr/histogram.js';
 import { APP_SERVICE_TIME_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from '../load/headers.js';
 import type { AgentResult } from '../load/agent-protocol.js';
+import { classifyConnectError } from '../load/connect-errors.js';
 
 const MAX_ERROR_MESSAGES = 5;
 
@@ -87,6 +88,7 @@ export class ResponseRecorder {
   private readonly networkAndProxies = newHistogramUs();
   private readonly statusCodes = new Map<string, number>();
   private readonly errorMessages = new Set<string>();
+  private readonly connectErrorsByErrno = new Map<string, number>();
   private responses = 0;
   private okResponses = 0;
   private connectionErrors = 0;
@@ -133,9 +135,14 @@ export class ResponseRecorder {
     }
   }
 
-  /** A connection error (reset, refused) on a request; latencyUs when its send time is known. */
-  recordConnectionError(message: string, latencyUs?: number): void {
+  /**
+   * A connection error (reset, refused) on a request; latencyUs when its send time is known.
+   * `errno` is counted in connectErrorsByErrno (the transport's classification, see
+   * load/connect-errors.ts); without one it is read from the message.
+   */
+  recordConnectionError(message: string, latencyUs?: number, errno: string = classifyConnectError(message)): void {
     this.connectionErrors++;
+    this.connectErrorsByErrno.set(errno, (this.connectErrorsByErrno.get(errno) ?? 0) + 1);
     this.noteError(message);
     if (latencyUs !== undefined) this.recordFailedLatency(latencyUs);
   }
@@ -176,6 +183,7 @@ export class ResponseRecorder {
       okResponses: this.okResponses,
       statusCodes: Object.fromEntries(this.statusCodes),
       connectionErrors: this.connectionErrors,
+      connectErrorsByErrno: Object.fromEntries(this.connectErrorsByErrno),
       timeouts: this.timeouts,
       unansweredAtEnd: this.unansweredAtEnd,
       latenciesAboveRange: this.latenciesAboveRange,

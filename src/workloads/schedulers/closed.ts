@@ -54,7 +54,7 @@ export async function runClosedModel(spec: AgentSpec, transport: Transport, nowE
     }
     timeline.recordError(at);
     if (outcome.kind === 'timeout') recorder.recordTimeout(latencyUs);
-    else recorder.recordConnectionError(outcome.message, latencyUs);
+    else recorder.recordConnectionError(outcome.message, latencyUs, outcome.errno);
   };
 
   const sendNext = (connection: TransportConnection) => {

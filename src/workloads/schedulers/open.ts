@@ -83,7 +83,7 @@ export async function runOpenModel(spec: AgentSpec, transport: Transport, nowEpo
     }
     timeline.recordError(at);
     if (outcome.kind === 'timeout') recorder.recordTimeout(sinceScheduledUs(request));
-    else recorder.recordConnectionError(outcome.message, sinceScheduledUs(request));
+    else recorder.recordConnectionError(outcome.message, sinceScheduledUs(request), outcome.errno);
   };
 
   const dispatch = () => {

@@ -9,6 +9,7 @@
  * or as a connection error.
  */
 import Client from 'autocannon/lib/httpClient.js';
+import { classifyConnectError, CLOSED_BEFORE_RESPONSE } from '../../load/connect-errors.js';
 import type { AgentSpec } from '../../load/agent-protocol.js';
 import { isSuccess, readServiceTimes } from '../loadgen-recorder.js';
 import { clientOptions } from './http1-options.js';
@@ -65,7 +66,7 @@ class Http1Connection implements TransportConnection {
       const done = this.inFlight ?? this.orphan;
       this.inFlight = undefined;
       this.orphan = undefined;
-      this.finish(done, { kind: 'connection-error', message: error.message });
+      this.finish(done, { kind: 'connection-error', message: error.message, errno: classifyConnectError(error) });
     });
   }
 
@@ -97,7 +98,7 @@ class Http1Connection implements TransportConnection {
       queueMicrotask(() => {
         if (this.orphan !== lost) return;
         this.orphan = undefined;
-        this.finish(lost, { kind: 'connection-error', message: 'connection closed before the response' });
+        this.finish(lost, { kind: 'connection-error', message: 'connection closed before the response', errno: CLOSED_BEFORE_RESPONSE });
       });
     }
     this.parked = true;

@@ -27,7 +27,12 @@ export type Outcome =
       headers?: Readonly<Record<string, string | string[] | undefined>>;
     }
   /** The connection failed (refused, reset, closed) with the request on it. */
-  | { kind: 'connection-error'; message: string }
+  | {
+      kind: 'connection-error';
+      message: string;
+      /** The errno ("ECONNREFUSED", "EADDRNOTAVAIL" …) or "closed-before-response" (load/connect-errors.ts); absent: read from the message. */
+      errno?: string;
+    }
   /** No answer within the per-request timeout. */
   | { kind: 'timeout' };
 
