@@ -29,9 +29,17 @@ const cgroupSampleSchema = z.object({
   oomKills: z.number().optional(),
 });
 
+/** TCP sockets per state (ESTABLISHED, TIME_WAIT, SYN_SENT, …) in a pod's netns: /proc/PID/net/tcp + tcp6. */
+const tcpStateCountsSchema = z.record(z.string(), z.number().int().nonnegative());
+/** A pod's conntrack: entries now, and drops since its netns began (summed over CPUs), from net/stat/nf_conntrack. */
+const conntrackStatSchema = z.object({ entries: z.number().int().nonnegative(), drop: z.number().int().nonnegative(), earlyDrop: z.number().int().nonnegative(), insertFailed: z.number().int().nonnegative() });
+export const netnsSampleSchema = z.object({ tcp: tcpStateCountsSchema, conntrack: conntrackStatSchema.optional() });
+
 export const resourceSampleSchema = z.object({
   epochMs: z.number(),
   containers: z.record(z.string(), z.object({ processes: z.array(processSampleSchema), cgroup: cgroupSampleSchema })),
+  /** Each pod's network namespace at the same instant, by pod name (absent in older files). */
+  pods: z.record(z.string(), netnsSampleSchema).optional(),
 });
 
 export const containerRoleSchema = z.enum(['pause', 'app', 'sidecar', 'loadgen']);
@@ -221,7 +229,12 @@ const okTrialSchema = z.object({
   saturation: trialSaturationSchema.optional(),
   bpf: z.object({ counters: bpfCountersSchema }).optional(),
   closedCheck: trialClosedCheckSchema.optional(),
-  resources: z.object({ intervalMs: z.number().positive(), samples: z.array(resourceSampleSchema) }),
+  resources: z.object({
+    intervalMs: z.number().positive(),
+    samples: z.array(resourceSampleSchema),
+    /** The host's net.netfilter.nf_conntrack_max during the trial (a global limit each netns counts against). */
+    conntrackMax: z.number().int().nonnegative().optional(),
+  }),
 });
 
 const failedTrialSchema = z.object({

@@ -9,7 +9,7 @@ import { describeLimitHits, watchLimits } from './proxy-limits.js';
 import type { BpfCounters, TrialRecord } from '../results/schema.js';
 import { counterDelta, inactivityProblems, type BpfSession } from '../interception/index.js';
 import { appPortFor } from '../runtime/topology.js';
-import { ResourceSampler } from '../sampling/index.js';
+import { readConntrackMax, ResourceSampler } from '../sampling/index.js';
 import type { ResourceSample } from '../sampling/types.js';
 import { describeOomKill, findOomKills, type WatchedContainer } from './oom-kills.js';
 import { hasPeerTls } from '../topology/index.js';
@@ -132,7 +132,9 @@ async function measureTrial(options: TrialsOptions, topology: StartedTopology, r
   const startedAt = new Date().toISOString();
   const task = options.progress.start(title);
   const containers = [topology.client, topology.server].flatMap((pod) => pod.containers.map((container) => ({ name: container.name, hostPid: container.hostPid })));
-  const sampler = new ResourceSampler({ containers, intervalMs: options.samplingIntervalMs, clockTicksPerSecond: options.clockTicksPerSecond });
+  // Each pod's netns is read through its pause container, which owns it.
+  const pods = [topology.client, topology.server].flatMap((pod) => pod.containers.filter((container) => container.role === 'pause').map((pause) => ({ name: pod.name, hostPid: pause.hostPid })));
+  const sampler = new ResourceSampler({ containers, pods, intervalMs: options.samplingIntervalMs, clockTicksPerSecond: options.clockTicksPerSecond });
   // Each round draws its own Poisson schedule; every arm of a round gets the same one (warm-up rounds their own).
   const spec: AgentSpec = { ...options.load, host: topology.server.ip, port: appPortFor(options.load.protocol ?? 'http1'), seed: round >= 0 ? round + 1 : 1_000 - round };
   const warmupS = spec.warmupUs / 1e6;
@@ -164,6 +166,7 @@ async function measureTrial(options: TrialsOptions, topology: StartedTopology, r
     });
     const samples = await sampler.stop();
     seen.push(...samples);
+    const conntrackMax = await readConntrackMax().catch(() => undefined);
     const proxyStats = await statsWatch?.finish();
     // Every hop on the path must have carried at least the requests the trial sent (path-check.ts).
     const bypassed = proxyStats ? missingTrialHops(proxyStats, attemptedRequests(load)) : [];
@@ -198,7 +201,7 @@ async function measureTrial(options: TrialsOptions, topology: StartedTopology, r
       ...(closedCheck ? { closedCheck } : {}),
       ...(saturation ? { saturation } : {}),
       ...(bpfCounters ? { bpf: { counters: bpfCounters } } : {}),
-      resources: { intervalMs: options.samplingIntervalMs, samples },
+      resources: { intervalMs: options.samplingIntervalMs, samples, ...(conntrackMax !== undefined ? { conntrackMax } : {}) },
     };
   } catch (error) {
     if (seen.length === 0) seen.push(...(await sampler.stop().catch(() => [])));

@@ -3,7 +3,8 @@
  * cgroup counters (CPU, throttling, memory, OOM kills), as a time series. The sampler is the main
  * export; the readers are exported for one-off reads (e.g. a health check) and for tests.
  */
-export type { CgroupSample, ContainerSample, ProcessSample, ResourceSample, SampledContainer } from './types.js';
+export type { CgroupSample, ContainerSample, ProcessSample, ResourceSample, SampledContainer, SampledPod } from './types.js';
+export { parseConntrackStat, parseNetTcp, readConntrackMax, readNetnsSample, TCP_STATE_NAMES, type ConntrackStat, type NetnsSample, type TcpStateCounts, type TcpStateName } from './net-tcp.js';
 export { ResourceSampler, type ResourceSamplerOptions, type SamplerFailure } from './sampler.js';
 export {
   DEFAULT_CLOCK_TICKS_PER_SECOND,

@@ -57,6 +57,14 @@ describe('ResourceSampler', () => {
     expect(sampler.failures).toEqual([]);
   });
 
+  it('samples each watched pod’s netns (TCP states) beside its containers, and notes a pod that is gone', async () => {
+    const sampler = new ResourceSampler(options(join(FIXTURES, 'v1'), { pods: [{ name: 'server', hostPid: 4242 }, { name: 'gone', hostPid: 4299 }] }));
+    await sampler.start();
+    const samples = await sampler.stop();
+    expect(samples[0]).toEqual({ epochMs: 1_000_000, containers: { app: APP_SAMPLE }, pods: { server: { tcp: { LISTEN: 1, ESTABLISHED: 1, TIME_WAIT: 3, SYN_SENT: 1 } } } });
+    expect(samples).toHaveLength(2);
+  });
+
   it('skips ticks while a read is in flight instead of piling them up', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const sampler = new ResourceSampler(options(join(FIXTURES, 'v1'), { intervalMs: 250 }));

@@ -3,11 +3,17 @@ import type { CgroupDirs } from './cgroup-paths.js';
 import { listCgroupPids, readCgroupSample, resolveCgroupDirsOfPid } from './cgroup-reader.js';
 import { OpenFileCache } from './open-file-cache.js';
 import { readProcessSample, type ProcReadOptions } from './proc-reader.js';
-import type { ContainerSample, ProcessSample, ResourceSample, SampledContainer } from './types.js';
+import { readNetnsSample, type NetnsSample } from './net-tcp.js';
+import type { ContainerSample, ProcessSample, ResourceSample, SampledContainer, SampledPod } from './types.js';
 
 /** Options of a {@link ResourceSampler}. */
 export interface ResourceSamplerOptions {
   containers: SampledContainer[];
+  /**
+   * Pods whose network namespace is sampled too (TCP states from net/tcp + tcp6, conntrack):
+   * evidence for TIME_WAIT pile-ups and a full conntrack table. Default none.
+   */
+  pods?: SampledPod[];
   /** Time between samples, in ms. The design asks for ≤ 250 ms. */
   intervalMs: number;
   /** USER_HZ, from {@link readClockTicksPerSecond} (once per run). */
@@ -148,10 +154,12 @@ export class ResourceSampler implements AsyncDisposable {
   async #sample(): Promise<void> {
     // Stamped before the reads: they take a few ms (~150 µs per process here), far below the interval.
     const epochMs = this.#now();
-    const entries = await Promise.all(
-      this.#containers.map(async (container) => [container.name, await this.#sampleContainer(container, epochMs)] as const),
-    );
-    this.#samples.push({ epochMs, containers: Object.fromEntries(entries) });
+    const [entries, pods] = await Promise.all([
+      Promise.all(this.#containers.map(async (container) => [container.name, await this.#sampleContainer(container, epochMs)] as const)),
+      Promise.all((this.#options.pods ?? []).map(async (pod) => [pod.name, await this.#samplePod(pod, epochMs)] as const)),
+    ]);
+    const netns = pods.filter((entry): entry is readonly [string, NetnsSample] => entry[1] !== undefined);
+    this.#samples.push({ epochMs, containers: Object.fromEntries(entries), ...(netns.length > 0 ? { pods: Object.fromEntries(netns) } : {}) });
     await this.#files.closeUnused();
   }
 
@@ -171,6 +179,20 @@ export class ResourceSampler implements AsyncDisposable {
     return { processes: processes.filter((p): p is ProcessSample => p !== undefined), cgroup };
   }
 
+  async #samplePod(pod: SampledPod, epochMs: number): Promise<NetnsSample | undefined> {
+    try {
+      return await readNetnsSample(pod.hostPid, this.#options.procRoot);
+    } catch (error) {
+      this.#noteFailure(epochMs, pod.name, `netns of PID ${pod.hostPid}: ${describeError(error)}`);
+      return undefined;
+    }
+  }
+
+  #noteFailure(epochMs: number, container: string, message: string): void {
+    this.#failureCount += 1;
+    if (this.#failures.length < MAX_FAILURES_KEPT) this.#failures.push({ epochMs, container, message });
+  }
+
   async #readProcess(
     container: string,
     pid: number,
@@ -180,10 +202,7 @@ export class ResourceSampler implements AsyncDisposable {
     try {
       return await readProcessSample(pid, options);
     } catch (error) {
-      this.#failureCount += 1;
-      if (this.#failures.length < MAX_FAILURES_KEPT) {
-        this.#failures.push({ epochMs, container, message: `PID ${pid}: ${describeError(error)}` });
-      }
+      this.#noteFailure(epochMs, container, `PID ${pid}: ${describeError(error)}`);
       return undefined;
     }
   }

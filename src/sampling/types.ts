@@ -1,3 +1,5 @@
+import type { NetnsSample } from './net-tcp.js';
+
 /** One process of a container at one instant; counters are cumulative since the process started. */
 export interface ProcessSample {
   /** Host PID. */
@@ -36,6 +38,14 @@ export interface ResourceSample {
   epochMs: number;
   /** Keyed by container name. */
   containers: Record<string, ContainerSample>;
+  /** Each pod's network namespace (TCP states, conntrack), keyed by pod name; absent when no pod is watched. */
+  pods?: Record<string, NetnsSample>;
+}
+
+/** A pod to watch: its network namespace is read through a PID inside it (the pause container's). */
+export interface SampledPod {
+  name: string;
+  hostPid: number;
 }
 
 /** What the sampler needs to know about a container. */
