@@ -98,15 +98,16 @@ describe('summarizeMtls on a hand-built run (6 rounds of app-only, sidecar, mtls
     });
   });
 
-  it('diagnoses a verify failure from the logged handshake failures, each line once', () => {
-    expect(mtls?.diagnoses).toStrictEqual([
-      {
-        symptom: 'certificate verify failed',
-        evidence: [VERIFY_FAILURE, HOSTILE_FAILURE],
-        remedy:
-          'A peer certificate was refused. Check that both sidecars trust the same CA bundle, that every SVID was issued by it and is valid now (clock skew, expiry), that a rotation updated both sides, and that the TLS version and cipher are allowed on both.',
-      },
+  it('the run’s findings carry the verify failure with the logged lines, per trial (the mTLS diagnosis moved to analysis/findings)', () => {
+    const verify = summarizeResults(results).findings?.find((finding) => finding.kind === 'certificate-verify-failed');
+    expect(verify?.arms).toStrictEqual(['mtls', 'mtls-churn']);
+    expect(verify?.evidence.map((entry) => [entry.arm, entry.round, entry.logLines])).toStrictEqual([
+      ['mtls', 2, [VERIFY_FAILURE]],
+      ['mtls-churn', 3, [VERIFY_FAILURE, HOSTILE_FAILURE]],
     ]);
+    expect(verify?.remedy).toBe(
+      'A peer certificate was refused. Check that both sidecars trust the same CA bundle, that every SVID was issued by it and is valid now (clock skew, expiry), that a rotation updated both sides, and that the TLS version and cipher are allowed on both.',
+    );
   });
 });
 
@@ -142,14 +143,14 @@ describe('summarizeMtls edges', () => {
     expect(mtls?.loadDescription).toBe('at 5000/s (open model)');
   });
 
-  it('has no rotation and no diagnosis when no trial rotated or logged a failure', () => {
+  it('has no rotation and no verify finding when no trial rotated or logged a failure', () => {
     const results = makeMtlsResults();
     const quiet: Results = {
       ...results,
       trials: results.trials.map((trial) => (trial.state === 'ok' && trial.tls ? { ...trial, tls: { ...trial.tls, rotations: [], handshakeFailures: [] } } : trial)),
     };
-    const mtls = summarizeResults(quiet).mtls;
-    expect(mtls).not.toHaveProperty('rotation');
-    expect(mtls?.diagnoses).toStrictEqual([]);
+    const summary = summarizeResults(quiet);
+    expect(summary.mtls).not.toHaveProperty('rotation');
+    expect(summary.findings?.map((finding) => finding.kind)).not.toContain('certificate-verify-failed');
   });
 });

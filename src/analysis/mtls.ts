@@ -20,13 +20,6 @@ export function handshakeKind(resumedShare: number | undefined): HandshakeKind {
   return 'mixed';
 }
 
-export interface MtlsDiagnosis {
-  symptom: 'certificate verify failed';
-  /** What the sidecars logged (a few distinct lines). */
-  evidence: string[];
-  remedy: string;
-}
-
 export interface MtlsSummary {
   reference: string;
   arm: string;
@@ -70,7 +63,6 @@ export interface MtlsSummary {
     /** Latency second by second around the first rotation (t = 0 is the swap's second). */
     around: { t: number; p50Us: number; p99Us: number; errors: number }[];
   };
-  diagnoses: MtlsDiagnosis[];
 }
 
 const okTrials = (results: Results, arm: string) => results.trials.filter((trial): trial is OkTrial => trial.state === 'ok' && trial.topology === arm);
@@ -89,14 +81,6 @@ const sidecarSum = (trial: TrialSummary, pick: (resources: TrialSummary['resourc
   trial.resources.filter((container) => container.role === 'sidecar').reduce((sum, container) => sum + pick(container), 0);
 
 const handshakesPerSecond = (trial: OkTrial) => (trial.tls ? trial.tls.serverTlsConnections / trial.tls.spanSeconds : undefined);
-
-const VERIFY_FAILURE_REMEDY =
-  'A peer certificate was refused. Check that both sidecars trust the same CA bundle, that every SVID was issued by it and is valid now (clock skew, expiry), that a rotation updated both sides, and that the TLS version and cipher are allowed on both.';
-
-function diagnose(results: Results, arms: readonly string[]): MtlsDiagnosis[] {
-  const evidence = [...new Set(results.trials.flatMap((trial) => (trial.state === 'ok' && arms.includes(trial.topology) ? (trial.tls?.handshakeFailures ?? []) : [])))];
-  return evidence.length > 0 ? [{ symptom: 'certificate verify failed', evidence: evidence.slice(0, 5), remedy: VERIFY_FAILURE_REMEDY }] : [];
-}
 
 function rotationSummary(results: Results, arms: readonly string[]): MtlsSummary['rotation'] {
   const rotated = results.trials.filter((trial): trial is OkTrial => trial.state === 'ok' && arms.includes(trial.topology) && (trial.tls?.rotations.length ?? 0) > 0);
@@ -193,6 +177,5 @@ export function summarizeMtls(results: Results, summary: ResultsSummary, referen
     },
     ...(handshakes ? { handshakes } : {}),
     ...(rotation ? { rotation } : {}),
-    diagnoses: diagnose(results, [arm, churnArm]),
   };
 }

@@ -12,6 +12,7 @@ import { summarizeSaturation } from './saturation.js';
 import { DEFAULT_CONFIDENCE, trialsForConfidence } from './statistics.js';
 import type { ContainerWindowResources, ResultsSummary, TopologySummary, TrialSummary } from './types.js';
 import { containerResourceSeries, containerWindowResources, cpusetSize, type ContainerIdentity } from './window-resources.js';
+import { diagnose } from './findings/index.js';
 
 export const BASELINE_TOPOLOGY = 'app-only';
 
@@ -162,5 +163,5 @@ export function summarizeResults(results: Results): ResultsSummary {
   const calibration = results.calibration ? summarizeCalibration(results.calibration, summary, results.host.stalls) : undefined;
   const mtls = summarizeMtls(results, summary);
   const ebpf = summarizeEbpf(results, summary);
-  return { ...summary, ...(calibration ? { calibration } : {}), ...(mtls ? { mtls } : {}), ...(ebpf ? { ebpf } : {}) };
+  return { ...summary, ...(calibration ? { calibration } : {}), ...(mtls ? { mtls } : {}), ...(ebpf ? { ebpf } : {}), findings: diagnose(results) };
 }

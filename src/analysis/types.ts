@@ -8,6 +8,7 @@ import type { MtlsSummary } from './mtls.js';
 import type { EbpfSummary } from './ebpf.js';
 import type { ClosedCheckSummary } from './closed-check.js';
 import type { SaturationSummary } from './saturation.js';
+import type { Finding } from './findings/index.js';
 
 export const LATENCY_STATISTICS = ['p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs'] as const;
 export type LatencyStatistic = (typeof LATENCY_STATISTICS)[number];
@@ -151,4 +152,6 @@ export interface ResultsSummary {
   mtls?: MtlsSummary;
   /** Present when the run has eBPF arms and the iptables sidecar to compare them with. */
   ebpf?: EbpfSummary;
+  /** The seed's troubleshooting symptoms seen in the run, with evidence (analysis/findings); [] for a healthy run. */
+  findings?: Finding[];
 }

@@ -1,5 +1,7 @@
 
 import type { ResultsSummary } from '../analysis/index.js';
+import { diagnose } from '../analysis/findings/index.js';
+import { findingsOf } from '../gate/finding-checks.js';
 import { summarizeResults } from '../analysis/index.js';
 import { BenchError } from '../errors.js';
 import { comparesArms } from '../gate/arm-comparisons.js';
@@ -53,16 +55,26 @@ export async function gateRun(results: Results, summary: ResultsSummary, outputD
     ...(differences.some((difference) => difference.kind === 'incompatible') ? { baselineIncomparable: true } : {}),
     ...(flags.inconclusive ? { inconclusivePolicy: flags.inconclusive } : {}),
   });
-  const { markdown } = await writeGateOutputs(outputDir, result, results, gates.confidence);
+  const { markdown } = await writeGateOutputs(outputDir, result, results, gates.confidence, process.env, findingsOf(results, summary));
   return { result, markdown };
 }
 
 /**
- * Whether a run gets junit.xml and summary.md: it has gates, a baseline or a paired side, or it
+ * Whether a run gets junit.xml and summary.md: it has gates, a baseline or a paired side, findings, or it
  * did not run cleanly (a failed trial or an incomplete run is reported to CI as a JUnit <error>).
  */
 export function wantsGate(results: Results, flags: GateFlags): boolean {
-  return gatesOf(results).thresholds.length > 0 || (gatesOf(results).regressions ?? []).some(comparesArms) || flags.baseline !== undefined || results.pairing !== undefined || runErrorsOf(results).length > 0;
+  const gates = gatesOf(results);
+  return (
+    gates.thresholds.length > 0 ||
+    (gates.regressions ?? []).some(comparesArms) ||
+    (gates.findings?.failOn.length ?? 0) > 0 ||
+    flags.baseline !== undefined ||
+    results.pairing !== undefined ||
+    runErrorsOf(results).length > 0 ||
+    // A run with findings gets summary.md too: CI readers see the symptom and its evidence.
+    diagnose(results).length > 0
+  );
 }
 
 /**

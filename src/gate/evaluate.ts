@@ -11,6 +11,7 @@ import { formatMetricEstimate, formatMetricValue } from './format-value.js';
 import { fixedIntervals, inRoundOrder, intervalRule, sortedByRound, type IntervalRule } from './intervals.js';
 import { armHasSidecar, measureMetric, metricByRound, selectedArms, type RoundValues } from './metric-values.js';
 import { withLatencyValidity } from './latency-validity.js';
+import { findingsOf, judgeFindings, type FindingCheck } from './finding-checks.js';
 
 /**
  * A check's outcome. "not-evaluated": the run has no value to judge (no successful trial, no data
@@ -49,6 +50,8 @@ export interface RunError {
 
 export interface GateResult {
   checks: GateCheck[];
+  /** gates.findings.failOn, each judged on the run's findings ([] when the scenario lists none); counted with the checks. */
+  findingChecks?: FindingCheck[];
   inconclusivePolicy: 'pass' | 'fail';
   /** The run did not complete, or trials failed: the gate cannot pass whatever its checks say. */
   runErrors: RunError[];
@@ -306,7 +309,9 @@ export function evaluateGates(inputs: GateInputs): GateResult {
   const policy = inputs.inconclusivePolicy ?? gates.inconclusive;
   const counts: Record<Verdict, number> = { pass: 0, fail: 0, inconclusive: 0, 'not-evaluated': 0 };
   for (const check of checks) counts[check.verdict]++;
+  const findingChecks = judgeFindings(gates.findings?.failOn ?? [], findingsOf(results, summary));
+  for (const check of findingChecks) counts[check.verdict]++;
   const runErrors = runErrorsOf(results);
   const failed = counts.fail > 0 || counts['not-evaluated'] > 0 || (policy === 'fail' && counts.inconclusive > 0);
-  return { checks, inconclusivePolicy: policy, runErrors, ...(inputs.baselineDifferences?.length ? { baselineDifferences: inputs.baselineDifferences } : {}), verdict: runErrors.length > 0 ? 'error' : failed ? 'fail' : 'pass', counts };
+  return { checks, findingChecks, inconclusivePolicy: policy, runErrors, ...(inputs.baselineDifferences?.length ? { baselineDifferences: inputs.baselineDifferences } : {}), verdict: runErrors.length > 0 ? 'error' : failed ? 'fail' : 'pass', counts };
 }

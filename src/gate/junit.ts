@@ -1,4 +1,5 @@
 import type { GateCheck, GateResult, RunError } from './evaluate.js';
+import type { FindingCheck } from './finding-checks.js';
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 const escapeXml = (text: string) => text.replace(/[&<>"']/g, (char) => XML_ESCAPES[char] as string);
@@ -32,6 +33,13 @@ function errorcase(error: RunError): string {
   ].join('\n');
 }
 
+/** gates.findings.failOn: a <failure type="finding"> when the run showed it. */
+function findingcase(check: FindingCheck): string {
+  const reason = escapeXml(check.reason);
+  const body = check.verdict === 'fail' ? `      <failure type="finding" message="${reason}">${reason}</failure>\n` : '';
+  return `    <testcase classname="sidecar-bench.finding" name="${escapeXml(check.name)}" time="0">\n${body}      <system-out>${reason}</system-out>\n    </testcase>`;
+}
+
 /**
  * JUnit XML: one test case per check, and one per run error. A failed or not-evaluated check is a
  * <failure>; an inconclusive one is <skipped> under the "pass" policy and a <failure
@@ -39,15 +47,17 @@ function errorcase(error: RunError): string {
  * topology, the trial and the cause.
  */
 export function renderJunit(result: GateResult, suiteName: string, timestamp: string): string {
-  const failures = result.checks.filter((check) => countsAsFailure(check, result.inconclusivePolicy)).length;
+  const findingChecks = result.findingChecks ?? [];
+  const failures = result.checks.filter((check) => countsAsFailure(check, result.inconclusivePolicy)).length + findingChecks.filter((check) => check.verdict === 'fail').length;
   const skipped = result.checks.filter((check) => check.verdict === 'inconclusive' && result.inconclusivePolicy === 'pass').length;
-  const attributes = `tests="${result.checks.length + result.runErrors.length}" failures="${failures}" errors="${result.runErrors.length}" skipped="${skipped}"`;
+  const attributes = `tests="${result.checks.length + findingChecks.length + result.runErrors.length}" failures="${failures}" errors="${result.runErrors.length}" skipped="${skipped}"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="sidecar-bench" ${attributes} time="0">`,
     `  <testsuite name="${escapeXml(suiteName)}" ${attributes} time="0" timestamp="${escapeXml(timestamp)}">`,
     ...result.runErrors.map(errorcase),
     ...result.checks.map((check) => testcase(check, result.inconclusivePolicy)),
+    ...findingChecks.map(findingcase),
     '  </testsuite>',
     '</testsuites>',
     '',

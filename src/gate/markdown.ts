@@ -1,4 +1,5 @@
 import { formatMetricEstimate } from './format-value.js';
+import { describeEvidence, type Finding } from '../analysis/findings/index.js';
 import type { GateCheck, GateResult, Verdict } from './evaluate.js';
 
 const ICON: Record<Verdict, string> = { pass: '✅', fail: '❌', inconclusive: '⚠️', 'not-evaluated': '⛔' };
@@ -20,7 +21,24 @@ export function countsLine(result: GateResult, separator = ' · '): string {
 }
 
 /** A Markdown summary that fits a GitHub job summary or a pull-request comment. */
-export function renderMarkdownSummary(result: GateResult, title: string, details: { scenario: string; runId: string; host: string; confidence: number; rounds?: string }): string {
+/** The run's findings, each with its evidence, how to verify it and the remedy (empty without findings). */
+function findingLines(findings: readonly Finding[], result: GateResult): string[] {
+  if (findings.length === 0) return [];
+  const failing = new Set((result.findingChecks ?? []).filter((check) => check.verdict === 'fail').map((check) => check.finding));
+  const lines = [`**Findings (${findings.length}):**`, ''];
+  for (const finding of findings) {
+    lines.push(`- ${failing.has(finding.kind) ? '❌' : '⚠️'} **${escapeCell(finding.symptom)}** (\`${finding.kind}\`${failing.has(finding.kind) ? ', fails the gate' : ''}) in ${escapeCell(finding.arms.join(', '))}`);
+    for (const entry of finding.evidence) {
+      lines.push(`  - ${escapeCell(describeEvidence(entry))}`);
+      for (const line of entry.logLines ?? []) lines.push(`    \`${line.replace(/`/g, "'")}\``);
+    }
+    lines.push(`  - verify: \`${finding.verify.replace(/`/g, "'")}\``, `  - remedy: ${escapeCell(finding.remedy)}`);
+  }
+  lines.push('');
+  return lines;
+}
+
+export function renderMarkdownSummary(result: GateResult, title: string, details: { scenario: string; runId: string; host: string; confidence: number; rounds?: string; findings?: readonly Finding[] }): string {
   const lines = [
     `## ${HEADLINE[result.verdict]} — ${escapeCell(title)}`,
     '',
@@ -28,15 +46,23 @@ export function renderMarkdownSummary(result: GateResult, title: string, details
     '',
     ...(details.rounds ? [details.rounds, ''] : []),
   ];
+  lines.push(...findingLines(details.findings ?? [], result));
   if (result.runErrors.length > 0) {
     lines.push('**The run did not produce every trial it planned:**', '', ...result.runErrors.map((error) => `- ⛔ ${escapeCell(error.message)}`), '');
   }
   if (result.baselineDifferences?.length) {
     lines.push('**The baseline run differs:**', '', ...result.baselineDifferences.map((difference) => `- ${escapeCell(difference)}`), '');
   }
-  if (result.checks.length === 0) {
+  const findingChecks = result.findingChecks ?? [];
+  if (result.checks.length === 0 && findingChecks.length === 0) {
     lines.push('_No gate checks: the scenario has no thresholds and no baseline was given._', '');
     return lines.join('\n');
+  }
+  if (findingChecks.length > 0) {
+    lines.push('| | finding (gates.findings.failOn) | verdict | why |', '|---|---|---|---|');
+    for (const check of findingChecks) lines.push(`| ${ICON[check.verdict]} | ${escapeCell(check.name)} | ${check.verdict} | ${escapeCell(check.reason)} |`);
+    lines.push('');
+    if (result.checks.length === 0) return lines.join('\n');
   }
   const ci = `${(details.confidence * 100).toFixed(0)} % CI`;
   lines.push(`| | check | candidate (median [${ci}]) | baseline | change [${ci}] | verdict | could detect |`, '|---|---|---|---|---|---|---|');

@@ -5,6 +5,7 @@ import type { Progress } from '../progress.js';
 import type { SidecarStats } from '../results/schema.js';
 import type { PodContainerSpec, SecretEntry } from '../runtime/pod.js';
 import type { SidecarTls } from './sidecar-tls.js';
+import type { ParsedTerminations } from './terminations.js';
 
 /** How a pod asks one proxy for its sidecar: ports, threads, and the optional extras of a topology. */
 export interface SidecarOptions {
@@ -29,7 +30,15 @@ export interface SidecarOptions {
   maxConnections?: number;
   /** The sidecar's SVID and trust bundle: mounted into this container only, owned by the proxy uid. */
   secretFiles?: SecretEntry[];
+  /**
+   * How long a sidecar waits for the upstream's response before answering 504 (Envoy's route
+   * timeout, HAProxy's timeout server), ms. Default 130000: longer than any trial's request.
+   */
+  routeTimeoutMs?: number;
 }
+
+/** Route timeout when the scenario sets none: longer than any request of a trial can wait. */
+export const DEFAULT_ROUTE_TIMEOUT_MS = 130_000;
 
 /** Whether a proxy can do one thing sidecar-bench asks of proxies, and if not, why (shown to the user). */
 export type Capability = { supported: true } | { supported: false; reason: string };
@@ -147,6 +156,11 @@ export interface ProxyDriver {
   connectionLimit?: { maxConnections: number; reason: string };
   /** Counters of traffic refused by the proxy's own limits (Envoy's circuit-breaker overflows). */
   readLimitCounters?: ProxyLimitReader;
+  /**
+   * The sidecar's records of requests it ended abnormally, parsed from its log (HAProxy: termination
+   * states; Envoy: response flags): evidence for the findings. `source` is recorded with them.
+   */
+  terminations?: { source: string; parse(logLines: readonly string[]): ParsedTerminations };
 }
 
 /** A driver with its image resolved: what the planner puts in pods. */

@@ -23,13 +23,17 @@ export function renderGate(gate: GateResult | undefined, rounds?: string): strin
         `<td class="verdict ${VERDICT_CLASS[check.verdict]}">${e(check.verdict.replace('-', ' ').toUpperCase())}</td><td>${e(check.detectable ?? '')}</td><td>${e(check.reason)}</td></tr>`,
     )
     .join('\n');
+  const findingRows = (gate.findingChecks ?? [])
+    .map((check) => `<tr><td>${e(check.name)}</td><td></td><td></td><td></td><td class="verdict ${VERDICT_CLASS[check.verdict]}">${e(check.verdict.toUpperCase())}</td><td></td><td>${e(check.reason)}</td></tr>`)
+    .join('\n');
+  const allRows = [rows, findingRows].filter((part) => part.length > 0).join('\n');
   return `<section id="gate"><h2>Gate</h2>
 <p class="verdict-line ${pass ? 'pass' : 'fail'}">${HEADLINE[gate.verdict]}: ${e(counts)}.</p>
 ${rounds ? `<p class="rounds">${e(rounds)}</p>\n` : ''}${runErrors}${
-  gate.checks.length === 0
+  gate.checks.length === 0 && (gate.findingChecks ?? []).length === 0
     ? '<p>No checks: the scenario has no thresholds and no baseline was given.</p>'
     : `<table><thead><tr><th>check</th><th>candidate: median [CI]</th><th>baseline</th><th>change [CI]</th><th>verdict</th><th>could detect</th><th>why</th></tr></thead><tbody>
-${rows}
+${allRows}
 </tbody></table>
 <p class="note">Thresholds are judged against the confidence bound on their unsafe side; a check whose interval straddles its limit is inconclusive, never a coin flip. Regressions compare this run with a baseline run (Hodges–Lehmann shift with its exact interval). “Could detect” is what this run's own noise and rounds let a check resolve: the smallest regression it would have flagged (its tolerance plus the distance from the median to the interval's optimistic bound), or for a threshold the medians it would fail or pass.</p>`
 }

@@ -69,13 +69,7 @@ export function renderMtls(mtls: MtlsSummary | undefined): string {
 ${rotation.around.map((point) => `<tr><td class="num">${point.t}</td><td class="num">${(point.p50Us / 1000).toFixed(3)}</td><td class="num">${(point.p99Us / 1000).toFixed(3)}</td><td class="num">${point.errors}</td></tr>`).join('\n')}
 </tbody></table>`
     : '';
-  const diagnosisHtml = mtls.diagnoses
-    .map(
-      (diagnosis) => `<div class="banner"><strong>${e(diagnosis.symptom)}</strong>: ${e(diagnosis.remedy)}<br>The sidecars logged: ${diagnosis.evidence.map((line) => `<code>${e(line)}</code>`).join(', ')}</div>`,
-    )
-    .join('\n');
   return `<section id="mtls"><h2>mTLS cost</h2>
-${diagnosisHtml}
 <p>Trust domain <code>${e(identity.trustDomain)}</code>: client <code>${e(identity.clientSpiffeId)}</code>, server <code>${e(identity.serverSpiffeId)}</code>; ${e(identity.keyAlgorithm)} SVIDs, TLS ${e(identity.tlsVersion)}${identity.cipher ? `, ${e(identity.cipher)}` : ''}; strict (no plaintext accepted). Peer identity: ${e(identity.identityCheck)}.</p>
 <table><thead><tr><th>figure</th><th>median [95 % CI]</th><th>note</th></tr></thead><tbody>
 ${rows}

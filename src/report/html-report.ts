@@ -8,6 +8,7 @@ import { describeRounds, type GateResult } from '../gate/index.js';
 import { renderGate } from './html-gate.js';
 import { renderMtls } from './html-mtls.js';
 import { renderEbpf } from './html-ebpf.js';
+import { renderFindings } from './html-findings.js';
 import type { Results } from '../results/schema.js';
 import { buildReportCharts, type ReportChart } from './charts.js';
 import { escapeHtml as e, jsonForScript } from './escape.js';
@@ -96,6 +97,7 @@ export async function renderHtmlReport(results: Results, summary: ResultsSummary
 <noscript><p class="banner">The charts need JavaScript; the tables do not.</p></noscript>
 ${renderHeader(results)}
 ${renderGate(gate, gate ? describeRounds(results) : undefined)}
+${renderFindings(summary)}
 ${renderCalibration(results, summary)}
 <section id="key-figures"><h2>The answer</h2>${renderAnswer(results, summary)}${renderOpenModelAlerts(summary)}${renderKeyFigures(summary)}</section>
 ${renderRunDetails(results)}

@@ -24,6 +24,5 @@ export function renderTerminalMtls(mtls: MtlsSummary): string[] {
     );
   }
   if (mtls.rotation) lines.push(`  SVID rotation under load: ${mtls.rotation.rotations} done, ${mtls.rotation.failedRotations.length} failed, ${mtls.rotation.failedRequests} failed requests`);
-  for (const diagnosis of mtls.diagnoses) lines.push(`  ✖ ${diagnosis.symptom}: ${diagnosis.remedy}`);
   return lines;
 }

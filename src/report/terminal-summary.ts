@@ -12,6 +12,7 @@ import { sidecarTotals } from './sidecar-totals.js';
 import { renderTerminalCalibration, type Paint } from './terminal-calibration.js';
 import { renderTerminalMtls } from './terminal-mtls.js';
 import { renderTerminalEbpf } from './terminal-ebpf.js';
+import { renderTerminalFindings } from './terminal-findings.js';
 
 export interface TerminalSummaryOptions {
   /**
@@ -86,5 +87,7 @@ export function renderTerminalSummary(summary: ResultsSummary, options: Terminal
   const calibration = summary.calibration === undefined ? [] : ['', renderTerminalCalibration(summary.calibration, painter)];
   const mtls = summary.mtls === undefined ? [] : ['', ...renderTerminalMtls(summary.mtls)];
   const ebpf = summary.ebpf === undefined ? [] : ['', ...renderTerminalEbpf(summary.ebpf)];
-  return `${[table.toString(), ...rateLines, ...notes.map((note) => paint(note, 'dim', color)), ...calibration, ...mtls, ...ebpf].join('\n')}\n`;
+  // Findings first: a symptom of the seed's matrix is what a reader of a CI log needs before any figure.
+  const findings = renderTerminalFindings(summary.findings).map((line, index) => (index === 0 ? paint(line, 'red', color) : line));
+  return `${[...findings, ...(findings.length > 0 ? [''] : []), table.toString(), ...rateLines, ...notes.map((note) => paint(note, 'dim', color)), ...calibration, ...mtls, ...ebpf].join('\n')}\n`;
 }

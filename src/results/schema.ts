@@ -200,6 +200,22 @@ const trialProxyStatsSchema = sidecarStatsSchema.extend({ pod: z.enum(['client',
 const trialLimitHitSchema = z.object({ pod: z.enum(['client', 'server']), counter: z.string(), count: z.number().int().positive() });
 export type TrialLimitHit = z.infer<typeof trialLimitHitSchema>;
 
+/**
+ * What one sidecar logged about requests it ended abnormally during a trial (warm-up included):
+ * HAProxy's termination state (first two characters of %tsc: "sH" a server timeout before headers,
+ * "SC" a refused connect …) or Envoy's response flags ("UT", "UF", "UC", "URX", "DC" …).
+ */
+const trialProxyTerminationsSchema = z.object({
+  pod: z.enum(['client', 'server']),
+  /** Where the records come from, e.g. "haproxy log (termination state)". */
+  source: z.string(),
+  /** Requests by the proxy's own code. */
+  counts: z.record(z.string(), counter),
+  /** A few distinct lines as logged (also the proxy's alerts, e.g. "no free ports"). */
+  lines: z.array(z.string()),
+});
+export type TrialProxyTerminations = z.infer<typeof trialProxyTerminationsSchema>;
+
 /** Optional closed-model burst after the main load: the throughput the topology saturates at. */
 const trialSaturationSchema = z.object({
   connections: z.number().int().positive(),
@@ -224,6 +240,8 @@ const okTrialSchema = z.object({
   load: trialLoadSchema,
   tls: trialTlsSchema.optional(),
   proxyStats: z.array(trialProxyStatsSchema).optional(),
+  /** Each sidecar's records of requests it ended abnormally (absent: no sidecar, or its driver cannot tell). */
+  proxyTerminations: z.array(trialProxyTerminationsSchema).optional(),
   /** Proxy limits hit during the trial (absent: the proxy cannot tell, or none was hit). */
   limitHits: z.array(trialLimitHitSchema).optional(),
   saturation: trialSaturationSchema.optional(),

@@ -45,6 +45,7 @@ export function describeProxy(proxy: ProxySpec): string {
   if (proxy.image) parts.push(`image ${proxy.image}`);
   if (proxy.workerThreads !== 1) parts.push(`${proxy.workerThreads} threads`);
   if (proxy.addedDelayUs !== undefined) parts.push(`+${delayLabel(proxy.addedDelayUs)} added delay`);
+  if (proxy.routeTimeoutUs !== undefined) parts.push(`route timeout ${delayLabel(proxy.routeTimeoutUs)}`);
   return parts.join(', ');
 }
 

@@ -15,7 +15,7 @@ import { describeOomKill, findOomKills, type WatchedContainer } from './oom-kill
 import { hasPeerTls } from '../topology/index.js';
 import type { MtlsMaterial } from './mtls-material.js';
 import { loadgenOf, type StartedTopology } from './pods-for-run.js';
-import { measureClosedCheck, measureSaturation, watchProxyStats, watchTls } from './trial-extras.js';
+import { measureClosedCheck, measureSaturation, watchProxyStats, watchTerminations, watchTls } from './trial-extras.js';
 
 /** An mtls arm: its trust domain, whether to rotate every SVID mid-trial, and its proxy's TLS operations (if it has any). */
 export interface MtlsArm {
@@ -152,6 +152,7 @@ async function measureTrial(options: TrialsOptions, topology: StartedTopology, r
     const rotation = mtls?.rotateDuringTrial ? { material: mtls.material, afterMs: 200 + (spec.warmupUs + spec.durationUs / 2) / 1000 } : undefined;
     const driver = options.proxyByArm?.get(topology.plan.arm);
     const statsWatch = driver ? await watchProxyStats(driver, topology.client, topology.server) : undefined;
+    const terminationWatch = watchTerminations(options.dockerode, driver, topology.client, topology.server);
     const tlsWatch = mtls?.tlsAdmin ? await watchTls(options.dockerode, mtls.tlsAdmin, topology.client, topology.server, rotation) : undefined;
     const load = await runLoad(options.dockerode, loadgenOf(topology), spec, {
       signal: options.signal,
@@ -168,6 +169,7 @@ async function measureTrial(options: TrialsOptions, topology: StartedTopology, r
     seen.push(...samples);
     const conntrackMax = await readConntrackMax().catch(() => undefined);
     const proxyStats = await statsWatch?.finish();
+    const proxyTerminations = await terminationWatch?.finish();
     // Every hop on the path must have carried at least the requests the trial sent (path-check.ts).
     const bypassed = proxyStats ? missingTrialHops(proxyStats, attemptedRequests(load)) : [];
     if (bypassed.length > 0) throw new BenchError('SB_PATH_CHECK_FAILED', `the proxies of ${topology.plan.arm} did not carry this trial's requests: ${bypassed.join('; ')}`);
@@ -197,6 +199,7 @@ async function measureTrial(options: TrialsOptions, topology: StartedTopology, r
       load: loadRecord,
       ...(tls ? { tls } : {}),
       ...(proxyStats ? { proxyStats } : {}),
+      ...(proxyTerminations && proxyTerminations.length > 0 ? { proxyTerminations } : {}),
       ...(limitHits && limitHits.length > 0 ? { limitHits } : {}),
       ...(closedCheck ? { closedCheck } : {}),
       ...(saturation ? { saturation } : {}),

@@ -2,7 +2,7 @@ import type Dockerode from 'dockerode';
 import { describeError } from '../errors.js';
 import { failedRequests, successfulResponses, type AgentSpec } from '../load/agent-protocol.js';
 import { runLoad } from '../load/run-agent.js';
-import type { TrialClosedCheck, TrialProxyStats, TrialSaturation, TrialTls } from '../results/schema.js';
+import type { TrialClosedCheck, TrialProxyStats, TrialProxyTerminations, TrialSaturation, TrialTls } from '../results/schema.js';
 import type { ProxyDriver, ProxyTlsAdmin } from '../proxies/driver.js';
 import { diffSidecarStats, serverHandshakesFromStats, tlsFailuresFromStats } from '../proxies/sidecar-stats.js';
 import type { RunningContainer, StartedPod } from '../runtime/pod.js';
@@ -100,6 +100,34 @@ export async function watchProxyStats(driver: ProxyDriver, client: StartedPod, s
     async finish() {
       const after = await Promise.all(sidecars.map(({ sidecar }) => readStats(sidecar.handle)));
       return sidecars.map(({ pod }, index) => ({ pod, source: driver.statsSource ?? driver.name, ...diffSidecarStats(before[index]!, after[index]!) }));
+    },
+  };
+}
+
+/** Log lines read per sidecar and trial for its termination records: errors only are logged, so this is plenty. */
+const TERMINATION_LOG_TAIL = 5000;
+
+/**
+ * From now on, each sidecar's records of requests it ended abnormally (its driver parses its log).
+ * `finish()` reads the log lines since the watch began (whole seconds: the engine's `since`), so a
+ * record of the previous trial's last second can be counted too; each trial of a fault shows
+ * hundreds, a healthy one none. Undefined when the arm's driver keeps no such records.
+ */
+export function watchTerminations(dockerode: Dockerode, driver: ProxyDriver | undefined, client: StartedPod, server: StartedPod): { finish(): Promise<TrialProxyTerminations[]> } | undefined {
+  const terminations = driver?.terminations;
+  if (!terminations) return undefined;
+  const sinceSeconds = Math.floor(Date.now() / 1000);
+  const sidecars = [
+    { pod: 'client' as const, sidecar: sidecarOf(client) },
+    { pod: 'server' as const, sidecar: sidecarOf(server) },
+  ].flatMap(({ pod, sidecar }) => (sidecar ? [{ pod, sidecar }] : []));
+  if (sidecars.length === 0) return undefined;
+  return {
+    async finish() {
+      const records = await Promise.all(
+        sidecars.map(async ({ pod, sidecar }) => ({ pod, source: terminations.source, ...terminations.parse(await readContainerLog(dockerode, sidecar.id, TERMINATION_LOG_TAIL, sinceSeconds)) })),
+      );
+      return records.filter((record) => Object.keys(record.counts).length > 0 || record.lines.length > 0);
     },
   };
 }

@@ -72,6 +72,7 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
     appPort: appPortFor(scenario.load.protocol ?? 'http1'),
     inboundPort: INBOUND_CAPTURE_PORT,
     outboundPort: OUTBOUND_CAPTURE_PORT,
+    ...(scenario.proxy.routeTimeoutUs !== undefined ? { routeTimeoutMs: scenario.proxy.routeTimeoutUs / 1000 } : {}),
   };
   const definition = topologyDefinition(name);
   const tls = definition.peerTls === 'mtls' ? options.mtls : undefined;

@@ -15,6 +15,7 @@ export interface FileProxy {
   workerThreads: number;
   image?: string | undefined;
   addedDelay?: number | undefined;
+  routeTimeout?: number | undefined;
 }
 
 /**
@@ -23,7 +24,7 @@ export interface FileProxy {
  */
 export function armsSchema<T extends z.ZodType, R extends z.ZodType, S extends z.ZodType>(
   topologyName: T,
-  fields: { durationUs: z.ZodType<number, string>; workerThreads: z.ZodType<number, number>; resources: R; sysctls: S },
+  fields: { durationUs: z.ZodType<number, string>; workerThreads: z.ZodType<number, number>; resources: R; sysctls: S; routeTimeoutUs: z.ZodType<number, string> },
 ) {
   const proxyOverride = z.strictObject({
     profile: z.enum(PROXY_PROFILE_NAMES, { error: `expected one of ${PROXY_PROFILE_NAMES.join(', ')}` }).optional(),
@@ -33,6 +34,8 @@ export function armsSchema<T extends z.ZodType, R extends z.ZodType, S extends z
     image: z.string().min(1).optional(),
     /** A known fixed delay this arm's server sidecar adds to every request. */
     addedDelay: fields.durationUs.optional(),
+    /** This arm's sidecars' route timeout (a 504 past it). */
+    routeTimeout: fields.routeTimeoutUs.optional(),
   });
   return z
     .array(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FINDING_KINDS } from './finding-kinds.js';
 import { parseDurationUs, parseSizeBytes } from './units.js';
 
 /**
@@ -122,6 +123,14 @@ export const gatesSchema = z
     regressions: z.array(regressionSchema).optional(),
     /** Adaptive rounds instead of a fixed `trials` count. */
     rounds: roundsSchema.optional(),
+    /** Findings of the diagnosis that fail the gate when the run shows them (e.g. failOn: [oom-killed, port-exhaustion]). */
+    findings: z
+      .strictObject({
+        failOn: z
+          .array(z.enum(FINDING_KINDS, { error: (issue) => `unknown finding ${JSON.stringify(issue.input)}; expected one of ${FINDING_KINDS.join(', ')}` }), { error: 'expected a list of finding names' })
+          .min(1, { error: 'expected at least one finding name' }),
+      }, { error: 'expected { failOn: [finding, …] }' })
+      .optional(),
   })
   .default({ inconclusive: 'pass', confidence: 0.95, thresholds: [] });
 

@@ -227,6 +227,7 @@ function resolveProxy(proxy: FileProxy): ProxySpec {
     workerThreads: proxy.workerThreads,
     ...(proxy.image ? { image: proxy.image } : {}),
     ...(proxy.addedDelay !== undefined ? { addedDelayUs: proxy.addedDelay } : {}),
+    ...(proxy.routeTimeout !== undefined ? { routeTimeoutUs: proxy.routeTimeout } : {}),
   };
 }
 
@@ -281,6 +282,7 @@ function resolveGates(gates: GatesFile): GatesSpec {
       const written = (entry.max ?? entry.min) as string | number;
       return { ...selector(entry), bound, limit: limit(entry.metric, written), limitText: String(written) };
     }),
+    ...(gates.findings ? { findings: { failOn: [...new Set(gates.findings.failOn)] } } : {}),
     ...(gates.rounds
       ? { rounds: { min: gates.rounds.min, max: gates.rounds.max, ...(gates.rounds.budget ? { budgetUs: parseDurationUs(gates.rounds.budget) as number } : {}) } }
       : {}),

@@ -1,4 +1,5 @@
 import type { GrpcMethod, LoadProtocol } from '../load/protocols.js';
+import type { FindingKind } from './finding-kinds.js';
 import type { GateEstimator, GateMetric, GateStatistic } from './gates-schema.js';
 import type { ContainerResources } from '../kubernetes/index.js';
 import type { ProxyProfileName, TopologyName } from './topologies.js';
@@ -65,6 +66,8 @@ export interface GatesSpec {
    * wall-time budget for the trials, µs, if any). Absent: the scenario's fixed `trials`.
    */
   rounds?: { min: number; max: number; budgetUs?: number };
+  /** Findings (src/analysis/findings/) whose presence fails the gate. */
+  findings?: { failOn: FindingKind[] };
 }
 
 /** Which cores each pod may use; undefined means the pod is not pinned. */
@@ -127,6 +130,8 @@ export interface ProxySpec {
   image?: string;
   /** A known fixed delay the server sidecar adds to every request (profiles that can add one). */
   addedDelayUs?: number;
+  /** Each sidecar's route timeout (504 past it), µs in whole ms; absent: the proxies' 130 s. */
+  routeTimeoutUs?: number;
 }
 
 /**

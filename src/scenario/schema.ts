@@ -23,6 +23,8 @@ function withUnit(parse: (text: string) => number | undefined, forms: string) {
 }
 
 const durationUs = withUnit(parseDurationUs, DURATION_FORMS);
+/** A proxy's route timeout: whole ms, at least 1 ms (both proxies take ms). */
+const routeTimeoutUs = durationUs.refine((us) => us >= 1000 && us % 1000 === 0, { error: 'expected whole milliseconds of at least 1ms, like "50ms" or "15s"' });
 const ratePerSecond = withUnit(parseRatePerSecond, RATE_FORMS).refine((rate) => rate > 0, { error: 'expected a rate above 0' });
 const sizeBytes = withUnit(parseSizeBytes, SIZE_FORMS);
 const wholeNumber = (min: number, max: number) =>
@@ -143,7 +145,7 @@ export const scenarioFileSchema = z.strictObject({
     .refine((names) => new Set(names).size === names.length, { error: 'a topology is listed twice' })
     .optional(),
   /** Instead of topologies: named arms, each a topology with its own proxy settings over `proxy:`. */
-  arms: armsSchema(topologyName, { durationUs, workerThreads: wholeNumber(1, 64), resources: podResourcesSchema, sysctls: sysctlsSchema }).optional(),
+  arms: armsSchema(topologyName, { durationUs, workerThreads: wholeNumber(1, 64), resources: podResourcesSchema, sysctls: sysctlsSchema, routeTimeoutUs }).optional(),
   proxy: z
     .strictObject({
       profile: z.enum(PROXY_PROFILE_NAMES, {
@@ -155,6 +157,8 @@ export const scenarioFileSchema = z.strictObject({
       version: z.string().regex(/^\d+\.\d+\.\d+$/, { error: 'expected a release like "1.40.0"' }).optional(),
       /** A known fixed delay the server sidecar adds to every request (calibration, gate tests). */
       addedDelay: durationUs.optional(),
+      /** How long each sidecar waits for its upstream's answer before a 504 (Envoy route timeout, HAProxy timeout server); default 130s. */
+      routeTimeout: routeTimeoutUs.optional(),
     })
     .default({ profile: 'haproxy', workerThreads: 1 }),
   app: z

@@ -57,6 +57,19 @@ describe('renderEnvoyConfig', () => {
     });
   });
 
+  it('logs only flagged or 5xx requests, one "[sb-access] status flags …" line each, on both listeners', () => {
+    type Hcm = { access_log: { filter: unknown; typed_config: { log_format: { text_format_source: { inline_string: string } } } }[]; route_config: { virtual_hosts: { routes: { route: { timeout: string } }[] }[] } };
+    for (const name of ['inbound', 'outbound']) {
+      const hcm = listener(name)?.filter_chains[0]?.filters[0]?.typed_config as unknown as Hcm;
+      expect(hcm.access_log).toHaveLength(1);
+      expect(hcm.access_log[0]?.filter).toStrictEqual({ or_filter: { filters: [{ response_flag_filter: {} }, { status_code_filter: { comparison: { op: 'GE', value: { default_value: 500, runtime_key: 'sidecar_bench.access_log_min_status' } } } }] } });
+      expect(hcm.access_log[0]?.typed_config.log_format.text_format_source.inline_string).toBe('[sb-access] %RESPONSE_CODE% %RESPONSE_FLAGS% %UPSTREAM_TRANSPORT_FAILURE_REASON% %UPSTREAM_HOST%\n');
+      expect(hcm.route_config.virtual_hosts[0]?.routes[0]?.route.timeout).toBe('130s');
+    }
+    const short = parse(renderEnvoyConfig({ ...OPTIONS, routeTimeoutMs: 50 })) as { static_resources: { listeners: { filter_chains: { filters: { typed_config: Hcm }[] }[] }[] } };
+    expect(short.static_resources.listeners.map((l) => l.filter_chains[0]?.filters[0]?.typed_config.route_config.virtual_hosts[0]?.routes[0]?.route.timeout)).toStrictEqual(['0.05s', '0.05s']);
+  });
+
   it('keeps the admin interface on loopback', () => {
     expect(config.admin).toStrictEqual({ address: { socket_address: { address: '127.0.0.1', port_value: 15000 } } });
   });

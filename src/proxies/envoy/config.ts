@@ -1,7 +1,8 @@
 import { stringify } from 'yaml';
 import { HOP_HEADER } from '../../load/headers.js';
 import { CALIBRATION_RELAY_PORT } from '../calibration-delay.js';
-import type { SidecarOptions } from '../driver.js';
+import { DEFAULT_ROUTE_TIMEOUT_MS, type SidecarOptions } from '../driver.js';
+import { ENVOY_ACCESS_LOG_MARKER } from '../terminations.js';
 import type { SidecarTls } from '../sidecar-tls.js';
 import { ADMIN_PORT } from './admin.js';
 import { CONTAINER_SDS, type SdsLocation } from './sds.js';
@@ -10,6 +11,27 @@ import { bootstrapSdsAndStats, downstreamTlsSocket, upstreamTlsSocket } from './
 const HCM_TYPE = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 const ROUTER_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router';
 const ORIGINAL_DST_TYPE = 'type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst';
+const STDOUT_ACCESS_LOG_TYPE = 'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog';
+
+/**
+ * Requests Envoy ended abnormally (any response flag: UT, UF, UC, URX, DC …) or answered with a
+ * 5xx, one line each on stdout: the evidence behind the findings. Healthy requests are not logged,
+ * so the log costs nothing in a healthy trial. Parsed by proxies/terminations.ts.
+ */
+const ERRORS_ACCESS_LOG = [
+  {
+    name: 'envoy.access_loggers.stdout',
+    filter: {
+      or_filter: {
+        filters: [{ response_flag_filter: {} }, { status_code_filter: { comparison: { op: 'GE', value: { default_value: 500, runtime_key: 'sidecar_bench.access_log_min_status' } } } }],
+      },
+    },
+    typed_config: {
+      '@type': STDOUT_ACCESS_LOG_TYPE,
+      log_format: { text_format_source: { inline_string: `${ENVOY_ACCESS_LOG_MARKER} %RESPONSE_CODE% %RESPONSE_FLAGS% %UPSTREAM_TRANSPORT_FAILURE_REASON% %UPSTREAM_HOST%\n` } },
+    },
+  },
+];
 
 /** Envoy's default per-cluster circuit breakers (connections, pending and active requests): 1024 each. */
 export const ENVOY_DEFAULT_CIRCUIT_BREAKER = 1024;
@@ -68,6 +90,7 @@ function httpListener(name: string, port: number, cluster: string, originalDesti
               stat_prefix: name,
               // HTTP/2 and gRPC: h2c with prior knowledge from the client (or the peer sidecar).
               ...(isH2(options) ? { codec_type: 'HTTP2', http2_protocol_options: envoyHttp2Options(options) } : {}),
+              access_log: ERRORS_ACCESS_LOG,
               route_config: {
                 virtual_hosts: [
                   {
@@ -76,7 +99,8 @@ function httpListener(name: string, port: number, cluster: string, originalDesti
                     routes: [
                       {
                         match: { prefix: '/' },
-                        route: { cluster, timeout: '130s' },
+                        // Past the route timeout Envoy answers 504 with the UT flag.
+                        route: { cluster, timeout: `${(options.routeTimeoutMs ?? DEFAULT_ROUTE_TIMEOUT_MS) / 1000}s` },
                         // The hop this sidecar served, appended on the way back (as the HAProxy config does).
                         response_headers_to_add: [{ header: { key: HOP_HEADER, value: name }, append_action: 'APPEND_IF_EXISTS_OR_ADD' }],
                       },

@@ -7,6 +7,7 @@ import { readEnvoyStats } from './stats.js';
 import { resolveEnvoyImage } from './image.js';
 import { readEnvoyOverflows } from './limits.js';
 import { DEFAULT_ENVOY_VERSION, PINNED_ENVOY_VERSIONS } from './versions.js';
+import { parseEnvoyTerminations } from '../terminations.js';
 
 const CONFIG_PATH = '/etc/sidecar/envoy.yaml';
 const envoyCommand = (workerThreads: number) => ['envoy', '-c', CONFIG_PATH, '--concurrency', String(workerThreads), '--log-level', 'warn'];
@@ -48,4 +49,5 @@ export const envoyDriver: ProxyDriver = {
   statsSource: 'envoy admin /stats',
   // Circuit breakers follow the scenario (config.ts), and a trial that still overflows says so.
   readLimitCounters: readEnvoyOverflows,
+  terminations: { source: 'envoy access log (response flags; flagged or 5xx only)', parse: parseEnvoyTerminations },
 };

@@ -35,6 +35,16 @@ describe('renderHaproxyConfig', () => {
     expect(backend('original_destination')).toContain(header);
   });
 
+  it('logs errors only, with httplog (its termination state is the evidence of a failed request)', () => {
+    expect(lines).toContain('log stdout format raw local0 info');
+    expect(config).toContain('\n  log global\n  option httplog\n  option dontlog-normal\n');
+  });
+
+  it('sets the route timeout as timeout server (default 130 s)', () => {
+    expect(lines).toContain('timeout server 130000ms');
+    expect(renderHaproxyConfig({ ...OPTIONS, routeTimeoutMs: 50 }).split('\n').map((line) => line.trim())).toContain('timeout server 50ms');
+  });
+
   it('follows the app port', () => {
     expect(renderHaproxyConfig({ ...OPTIONS, appPort: 9090 })).toContain('server app 127.0.0.1:9090\n');
   });

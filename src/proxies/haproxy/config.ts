@@ -1,7 +1,7 @@
 import { HOP_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from '../../load/headers.js';
 import { CALIBRATION_RELAY_PORT } from '../calibration-delay.js';
-import type { SidecarOptions } from '../driver.js';
-import { ADMIN_SOCKET_PATH, defaultsTlsLines, globalTlsLines, inboundBind, inboundIdentityCheck, outboundIdentityCheck, outboundServer } from './tls.js';
+import { DEFAULT_ROUTE_TIMEOUT_MS, type SidecarOptions } from '../driver.js';
+import { ADMIN_SOCKET_PATH, globalTlsLines, inboundBind, inboundIdentityCheck, outboundIdentityCheck, outboundServer } from './tls.js';
 
 /** HAProxy's global maxconn; the scenario schema refuses more connections than this (driver.connectionLimit). */
 export const HAPROXY_MAXCONN = 8000;
@@ -22,15 +22,22 @@ export function renderHaproxyConfig(options: SidecarOptions): string {
   nbthread ${options.workerThreads}${h2 ? h2StreamLines(options) : ''}
   # The runtime API: request counters per hop (the path check), TLS counters and SVID rotation.
   stats socket ${ADMIN_SOCKET_PATH} mode 600 level admin${globalTlsLines(tls)}
+  # Errors only reach stdout (dontlog-normal below): failed requests' termination states and TLS
+  # failures become evidence for the findings, and successful requests cost nothing to log.
+  log stdout format raw local0 info
   # Two sockets per proxied connection must fit under the engine's open-file limit (20000 here;
   # HAProxy refuses to start when it cannot raise its limit that far).
   maxconn ${HAPROXY_MAXCONN}
 
 defaults
-  mode http${defaultsTlsLines(tls)}
+  mode http
+  log global
+  option httplog
+  option dontlog-normal
   timeout connect 5s
   timeout client 130s
-  timeout server 130s
+  # The route timeout: past it, HAProxy answers 504 (termination state sH).
+  timeout server ${options.routeTimeoutMs ?? DEFAULT_ROUTE_TIMEOUT_MS}ms
   timeout http-keep-alive 130s
   # Keep upstream connections open and shared, as a mesh proxy's connection pool does.
   http-reuse always

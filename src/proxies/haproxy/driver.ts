@@ -3,6 +3,7 @@ import { calibrationCommand } from '../calibration-delay.js';
 import { supported, type ProxyDriver } from '../driver.js';
 import { readHaproxyStats, haproxyTlsAdmin } from './admin.js';
 import { HAPROXY_MAXCONN, renderHaproxyConfig } from './config.js';
+import { parseHaproxyTerminations } from '../terminations.js';
 import { haproxySvidSecrets, renderSpiffeLua, SPIFFE_LUA_PATH } from './tls.js';
 
 const CONFIG_PATH = '/etc/sidecar/haproxy.cfg';
@@ -48,5 +49,6 @@ export const haproxyDriver: ProxyDriver = {
   connectionLimit: { maxConnections: HAPROXY_MAXCONN, reason: 'HAProxy’s maxconn: two sockets per proxied connection must fit under the engine’s open-file limit (20000 here)' },
   readStats: readHaproxyStats,
   statsSource: 'haproxy runtime API show stat',
+  terminations: { source: 'haproxy log (termination state, errors only)', parse: parseHaproxyTerminations },
 };
 

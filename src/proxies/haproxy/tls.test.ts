@@ -13,20 +13,27 @@ const TLS13: SidecarTls = { version: 'TLSv1.3', allowedClientIds: [CLIENT_ID], a
 const TLS13_SUITE: SidecarTls = { ...TLS13, ciphersuites: 'TLS_AES_128_GCM_SHA256' };
 const TLS12_CIPHER: SidecarTls = { ...TLS13, version: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' };
 
-/** The plaintext config as it was before mTLS existed: adding TLS must not change it. */
+/** The plaintext config: adding TLS must not change it. */
 const PLAINTEXT = `global
   nbthread 2
   # The runtime API: request counters per hop (the path check), TLS counters and SVID rotation.
   stats socket /tmp/sidecar-admin.sock mode 600 level admin
+  # Errors only reach stdout (dontlog-normal below): failed requests' termination states and TLS
+  # failures become evidence for the findings, and successful requests cost nothing to log.
+  log stdout format raw local0 info
   # Two sockets per proxied connection must fit under the engine's open-file limit (20000 here;
   # HAProxy refuses to start when it cannot raise its limit that far).
   maxconn 8000
 
 defaults
   mode http
+  log global
+  option httplog
+  option dontlog-normal
   timeout connect 5s
   timeout client 130s
-  timeout server 130s
+  # The route timeout: past it, HAProxy answers 504 (termination state sH).
+  timeout server 130000ms
   timeout http-keep-alive 130s
   # Keep upstream connections open and shared, as a mesh proxy's connection pool does.
   http-reuse always
@@ -51,7 +58,7 @@ backend original_destination
   http-response add-header x-sidecar-bench-hop outbound
 `;
 
-const TLS_WORDS = ['ssl', 'lua', 'spiffe', 'log ', 'dontlog', 'http-server-close', 'http-reuse never', 'deny'];
+const TLS_WORDS = ['ssl', 'lua', 'spiffe', 'http-server-close', 'http-reuse never', 'deny'];
 
 /** The lines of one section ("global", "frontend inbound", …), trimmed, up to the next blank line. */
 function section(config: string, header: string): string[] {
@@ -81,6 +88,8 @@ describe('renderHaproxyConfig with TLS 1.3 and a ciphersuite', () => {
       'stats socket /tmp/sidecar-admin.sock mode 600 level admin',
       'lua-load /etc/sidecar/spiffe.lua',
       'tune.ssl.default-dh-param 2048',
+      '# Errors only reach stdout (dontlog-normal below): failed requests\' termination states and TLS',
+      '# failures become evidence for the findings, and successful requests cost nothing to log.',
       'log stdout format raw local0 info',
       "# Two sockets per proxied connection must fit under the engine's open-file limit (20000 here;",
       '# HAProxy refuses to start when it cannot raise its limit that far).',

@@ -61,13 +61,7 @@ export function outboundIdentityCheck(tls: SidecarTls | undefined): string {
 }
 
 export function globalTlsLines(tls: SidecarTls | undefined): string {
-  // Errors only go to stdout (dontlog-normal in defaults): TLS failures become diagnosable, and
-  // successful requests cost nothing to log.
-  return tls ? `\n  lua-load ${SPIFFE_LUA_PATH}\n  tune.ssl.default-dh-param 2048\n  log stdout format raw local0 info` : '';
-}
-
-export function defaultsTlsLines(tls: SidecarTls | undefined): string {
-  return tls ? '\n  log global\n  option httplog\n  option dontlog-normal' : '';
+  return tls ? `\n  lua-load ${SPIFFE_LUA_PATH}\n  tune.ssl.default-dh-param 2048` : '';
 }
 
 const luaSet = (ids: readonly string[]) => `{ ${ids.map((id) => `[${JSON.stringify(id)}] = true`).join(', ')} }`;
