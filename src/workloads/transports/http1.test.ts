@@ -68,7 +68,19 @@ describe('the HTTP/1.1 transport (autocannon’s client)', () => {
     const second = await sendOne(connection);
     connection.close();
     expect(first.kind).toBe('connection-error');
+    expect(first.kind === 'connection-error' && ['closed-before-response', 'ECONNRESET'].includes(first.errno ?? '')).toBe(true);
     expect(second).toMatchObject({ kind: 'response', status: '200', ok: true });
+  });
+
+  it('classifies a refused connect by its errno (ECONNREFUSED)', async () => {
+    // A port that was just free: nothing listens on it any more.
+    const port = await serve(() => {});
+    await new Promise<void>((resolve) => server?.close(() => resolve()));
+    server = undefined;
+    const connection = await http1Transport(spec(port)).open();
+    const outcome = await sendOne(connection);
+    connection.close();
+    expect(outcome).toMatchObject({ kind: 'connection-error', errno: 'ECONNREFUSED' });
   });
 
   it('ends an unanswered request as a timeout after the per-request timeout', async () => {
