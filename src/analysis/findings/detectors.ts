@@ -11,7 +11,9 @@ import type { FindingEvidence } from './types.js';
 
 /** The seed's "high latency" line: P99 above 100 ms. */
 export const HIGH_LATENCY_P99_US = 100_000;
-/** Throttled time at or above this share of wall time is a finding (1 %: 10 ms per second). */
+/** Throttled in at least this share of CFS periods is a finding: what Prometheus' CPUThrottlingHigh alert fires at. */
+export const THROTTLED_PERIOD_SHARE = 0.25;
+/** Without the periods counted: throttled for at least this share of wall time (1 %: 10 ms per second). */
 export const THROTTLED_SHARE = 0.01;
 /** Resets and early closes are a finding from this share of attempts (a stray one is not a fault). */
 export const RESET_SHARE = 0.001;
@@ -81,6 +83,16 @@ export const DETECTORS: readonly Detector[] = [
         .map(([container, kills]) => trialEvidence(trial, `cgroup.oomKills[${container}]`, { container, oomKills: kills }));
     },
     failed(trial) {
+      // The runner's record (State.OOMKilled of each container), else the error's words.
+      if (trial.oomKills && trial.oomKills.length > 0) {
+        return trial.oomKills.map((kill) => ({
+          arm: trial.topology,
+          round: trial.round,
+          metric: 'trial.oomKills',
+          values: { container: kill.container, role: kill.role, exitCode: kill.exitCode, ...(kill.memoryLimitBytes !== undefined ? { memoryLimitBytes: kill.memoryLimitBytes } : {}), ...(kill.cgroupOomKills !== undefined ? { cgroupOomKills: kill.cgroupOomKills } : {}) },
+          logLines: [trial.error.message.slice(0, 300)],
+        }));
+      }
       const text = `${trial.error.code ?? ''} ${trial.error.message}`;
       if (!OOM_TEXT.test(text) && trial.error.code !== 'SB_OOM_KILLED') return [];
       return [{ arm: trial.topology, round: trial.round, metric: 'trial.error', values: { ...(trial.error.code ? { code: trial.error.code } : {}) }, logLines: [trial.error.message.slice(0, 300)] }];
@@ -90,12 +102,22 @@ export const DETECTORS: readonly Detector[] = [
     kind: 'cpu-throttling',
     ok(trial) {
       const seconds = spanSeconds(trial);
-      const periods = cgroupGrowth(trial.resources.samples, (cgroup) => cgroup.throttledPeriods);
-      return [...cgroupGrowth(trial.resources.samples, (cgroup) => cgroup.throttledUs)]
-        .filter(([, throttledUs]) => throttledUs / 1e6 / seconds >= THROTTLED_SHARE)
-        .map(([container, throttledUs]) =>
-          trialEvidence(trial, `cgroup.throttledUs[${container}]`, { container, throttledMsPerSecond: Math.round(throttledUs / 1000 / seconds), throttledPeriods: periods.get(container) ?? 0 }),
-        );
+      const throttled = cgroupGrowth(trial.resources.samples, (cgroup) => cgroup.throttledPeriods);
+      const periods = cgroupGrowth(trial.resources.samples, (cgroup) => cgroup.cfsPeriods);
+      return [...cgroupGrowth(trial.resources.samples, (cgroup) => cgroup.throttledUs)].flatMap(([container, throttledUs]) => {
+        const total = periods.get(container);
+        const share = total !== undefined && total > 0 ? (throttled.get(container) ?? 0) / total : undefined;
+        const shown = share === undefined ? throttledUs / 1e6 / seconds >= THROTTLED_SHARE : share >= THROTTLED_PERIOD_SHARE;
+        if (!shown) return [];
+        return [
+          trialEvidence(trial, `cgroup.throttledUs[${container}]`, {
+            container,
+            throttledMsPerSecond: Math.round(throttledUs / 1000 / seconds),
+            throttledPeriods: throttled.get(container) ?? 0,
+            ...(share !== undefined ? { cfsPeriods: total as number, throttledPeriodPercent: Math.round(share * 1000) / 10 } : {}),
+          }),
+        ];
+      });
     },
   },
   {

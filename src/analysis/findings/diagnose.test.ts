@@ -20,7 +20,7 @@ function withTrial(change: (trial: OkTrial) => void, round = 2, arm = 'sidecar')
 const kinds = (results: Results) => diagnose(results).map((finding) => finding.kind);
 
 /** Sets a cgroup counter of one container to grow linearly over the trial's samples, from 0 to `total`. */
-function growCgroup(trial: OkTrial, container: string, field: 'oomKills' | 'throttledUs' | 'throttledPeriods', total: number) {
+function growCgroup(trial: OkTrial, container: string, field: 'oomKills' | 'throttledUs' | 'throttledPeriods' | 'cfsPeriods', total: number) {
   const samples = trial.resources.samples;
   samples.forEach((sample, index) => {
     const reading = sample.containers[container];
@@ -111,14 +111,36 @@ describe('diagnose: one finding per symptom', () => {
   it('OOMKilled: a cgroup OOM kill during a trial, and a trial that failed on one', () => {
     const results = withTrial((trial) => growCgroup(trial, 'sc-server-sidecar', 'oomKills', 1));
     const failed: TrialRecord = { state: 'failed', topology: 'sidecar-inbound', round: 4, startedAt: '2026-01-01T00:00:00Z', error: { code: 'SB_CONTAINER_FAILED', message: 'the sidecar container exited: OOMKilled (exit 137)' } };
-    results.trials.push(failed);
+    const recorded: TrialRecord = {
+      state: 'failed',
+      topology: 'app-only',
+      round: 3,
+      startedAt: '2026-01-01T00:00:00Z',
+      error: { code: 'SB_OOM_KILLED', message: 'app container x OOMKilled (exit code 137, memory limit 16Mi)' },
+      oomKills: [{ container: 'ao-server-app', role: 'app', exitCode: 137, memoryLimitBytes: 16 * 1024 * 1024, cgroupOomKills: 1 }],
+    };
+    results.trials.push(failed, recorded);
     const [finding] = diagnose(results);
     expect(finding?.kind).toBe('oom-killed');
-    expect(finding?.arms).toEqual(['sidecar-inbound', 'sidecar']);
-    expect(finding?.evidence.map((entry) => entry.metric)).toEqual(['trial.error', 'cgroup.oomKills[sc-server-sidecar]']);
+    expect(finding?.arms).toEqual(['app-only', 'sidecar-inbound', 'sidecar']);
+    expect(finding?.evidence.map((entry) => entry.metric)).toEqual(['trial.oomKills', 'trial.error', 'cgroup.oomKills[sc-server-sidecar]']);
+    expect(finding?.evidence[0]?.values).toEqual({ container: 'ao-server-app', role: 'app', exitCode: 137, memoryLimitBytes: 16_777_216, cgroupOomKills: 1 });
   });
 
-  it('CPU throttling from 1 % of wall time, not below', () => {
+  it('CPU throttling from 25 % of CFS periods throttled (CPUThrottlingHigh), not below', () => {
+    const results = withTrial((trial) => {
+      growCgroup(trial, 'sc-server-sidecar', 'cfsPeriods', 100);
+      growCgroup(trial, 'sc-server-sidecar', 'throttledPeriods', 30);
+      growCgroup(trial, 'sc-server-sidecar', 'throttledUs', 300_000);
+      growCgroup(trial, 'sc-server-app', 'cfsPeriods', 100);
+      growCgroup(trial, 'sc-server-app', 'throttledPeriods', 20);
+      growCgroup(trial, 'sc-server-app', 'throttledUs', 900_000);
+    });
+    const [finding] = diagnose(results);
+    expect(finding?.evidence.map((entry) => entry.values)).toMatchObject([{ container: 'sc-server-sidecar', cfsPeriods: 100, throttledPeriods: 30, throttledPeriodPercent: 30 }]);
+  });
+
+  it('CPU throttling without CFS periods: from 1 % of wall time, not below', () => {
     const results = withTrial((trial) => {
       growCgroup(trial, 'sc-server-sidecar', 'throttledUs', 600_000);
       growCgroup(trial, 'sc-server-sidecar', 'throttledPeriods', 60);
