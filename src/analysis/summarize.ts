@@ -9,6 +9,7 @@ import { summarizeOpenModel } from './open-model.js';
 import { latencyProblems } from './trial-validity.js';
 import { summarizeClosedCheck } from './closed-check.js';
 import { summarizeSaturation } from './saturation.js';
+import { summarizeCapacity } from './capacity.js';
 import { DEFAULT_CONFIDENCE, trialsForConfidence } from './statistics.js';
 import type { ContainerWindowResources, ResultsSummary, TopologySummary, TrialSummary } from './types.js';
 import { containerResourceSeries, containerWindowResources, cpusetSize, type ContainerIdentity } from './window-resources.js';
@@ -163,5 +164,6 @@ export function summarizeResults(results: Results): ResultsSummary {
   const calibration = results.calibration ? summarizeCalibration(results.calibration, summary, results.host.stalls) : undefined;
   const mtls = summarizeMtls(results, summary);
   const ebpf = summarizeEbpf(results, summary);
-  return { ...summary, ...(calibration ? { calibration } : {}), ...(mtls ? { mtls } : {}), ...(ebpf ? { ebpf } : {}), findings: diagnose(results) };
+  const capacity = summarizeCapacity(results, topologies);
+  return { ...summary, ...(calibration ? { calibration } : {}), ...(mtls ? { mtls } : {}), ...(ebpf ? { ebpf } : {}), ...(capacity ? { capacity } : {}), findings: diagnose(results) };
 }

@@ -9,6 +9,7 @@ import type { EbpfSummary } from './ebpf.js';
 import type { ClosedCheckSummary } from './closed-check.js';
 import type { SaturationSummary } from './saturation.js';
 import type { Finding } from './findings/index.js';
+import type { CapacitySummary } from './capacity.js';
 
 export const LATENCY_STATISTICS = ['p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs'] as const;
 export type LatencyStatistic = (typeof LATENCY_STATISTICS)[number];
@@ -154,4 +155,6 @@ export interface ResultsSummary {
   ebpf?: EbpfSummary;
   /** The seed's troubleshooting symptoms seen in the run, with evidence (analysis/findings); [] for a healthy run. */
   findings?: Finding[];
+  /** Present for a capacity run (scenario sweep:): knees, fitted costs per unit of work. */
+  capacity?: CapacitySummary;
 }

@@ -6,6 +6,7 @@ import { registerDoctorCommand } from './doctor-command.js';
 import { registerGateCommand } from './gate-command.js';
 import { registerImagesCommand } from './images-command.js';
 import { registerReportCommand } from './report-command.js';
+import { registerPlanCommand } from './plan-command.js';
 import { registerRunCommand } from './run-command.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -19,6 +20,7 @@ const program = new Command()
 
 registerRunCommand(program);
 registerReportCommand(program);
+registerPlanCommand(program);
 registerCalibrateCommand(program);
 registerGateCommand(program);
 registerDoctorCommand(program);

@@ -6,6 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ResultsSummary } from '../analysis/types.js';
 import { latencyPercentileSpec, overheadVsBaselineSpec, overheadEstimatorsSpec } from './charts-latency.js';
 import { cpuOverTimeSpec, ctxSwitchesOverTimeSpec, resourceEfficiencySpec, rssSpec } from './charts-resources.js';
+import { capacityCpuSpec, capacityLatencySpec, capacityMemorySpec } from './charts-capacity.js';
 
 export { latencyPercentileSpec, overheadVsBaselineSpec, overheadEstimatorsSpec } from './charts-latency.js';
 export { cpuOverTimeSpec, ctxSwitchesOverTimeSpec, resourceEfficiencySpec, rssSpec } from './charts-resources.js';
@@ -17,7 +18,10 @@ export type ReportChartId =
   | 'cpu-over-time'
   | 'ctx-switches-over-time'
   | 'resource-efficiency'
-  | 'rss';
+  | 'rss'
+  | 'capacity-latency'
+  | 'capacity-cpu'
+  | 'capacity-memory';
 
 export interface ReportChart {
   /** Id of the chart's element in the page (prefixed with "chart-") and key of its spec. */
@@ -97,6 +101,29 @@ const CHARTS: readonly ChartDefinition[] = [
       'Peak resident set size of each container\'s processes during the measured window, mean over ok trials, in MiB ' +
       '(the seed\'s reference for a sidecar is 128–512 MiB).',
     build: rssSpec,
+  },
+  {
+    id: 'capacity-latency',
+    title: 'Latency against throughput, with each knee',
+    caption: (summary) =>
+      `Each point is one step of the rate sweep: the median over its trials of P99 (solid) and P50 (dashed) against the median achieved req/s; ` +
+      `vertical bars: the P99's confidence interval. The dashed red line is the SLO's P99 (${((summary.capacity?.slo.p99Us ?? 0) / 1000).toFixed(2)} ms); ` +
+      'the circled point is each topology\'s knee, the highest rate at which it and every lower step met the SLO. A curve that turns up sharply is queueing.',
+    build: (summary) => capacityLatencySpec(summary.capacity),
+  },
+  {
+    id: 'capacity-cpu',
+    title: 'Sidecar CPU against throughput, fitted',
+    caption: () =>
+      'One point per trial that kept its rate with under 1 % errors: the sidecar container\'s cores busy against achieved req/s. ' +
+      'The dashed line is the least-squares fit; its slope × 1000 is the vCPU per 1k req/s in the table above, its intercept the idle cost.',
+    build: (summary) => capacityCpuSpec(summary.capacity),
+  },
+  {
+    id: 'capacity-memory',
+    title: 'Sidecar memory across the sweep',
+    caption: () => 'Peak RSS of each sidecar container per trial against achieved req/s (the tooltip gives the step\'s connection pool). A flat cloud means memory does not grow with load.',
+    build: (summary) => capacityMemorySpec(summary.capacity),
   },
 ];
 

@@ -9,6 +9,7 @@ import { renderGate } from './html-gate.js';
 import { renderMtls } from './html-mtls.js';
 import { renderEbpf } from './html-ebpf.js';
 import { renderFindings } from './html-findings.js';
+import { renderCapacity } from './html-capacity.js';
 import type { Results } from '../results/schema.js';
 import { buildReportCharts, type ReportChart } from './charts.js';
 import { escapeHtml as e, jsonForScript } from './escape.js';
@@ -103,6 +104,7 @@ ${renderCalibration(results, summary)}
 ${renderRunDetails(results)}
 ${renderMtls(summary.mtls)}
 ${renderEbpf(summary.ebpf)}
+${renderCapacity(summary.capacity, chartSection(charts, ['capacity-latency', 'capacity-cpu', 'capacity-memory']))}
 ${renderProblems(summary)}
 <section id="latency"><h2>Latency and throughput</h2>
 ${renderTopologyTable(summary)}

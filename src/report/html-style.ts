@@ -44,6 +44,7 @@ table.data tr.group-start > * { border-top: 2px solid var(--line); }
 .small { font-size: 12px; font-weight: 400; }
 .bad { color: var(--bad); font-weight: 600; }
 .good { color: #1a7f37; font-weight: 600; }
+.warn { color: #9a6700; }
 #run-details { margin: 1.5rem 0; }
 #run-details > summary { cursor: pointer; font-weight: 600; }
 .note { color: var(--muted); font-size: 13.5px; }
