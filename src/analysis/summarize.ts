@@ -6,7 +6,7 @@ import { summarizeEbpf } from './ebpf.js';
 import { summarizeMtls } from './mtls.js';
 import { overheadEstimators, statisticsOverTrials } from './estimators.js';
 import { summarizeOpenModel } from './open-model.js';
-import { latencyProblems } from './trial-validity.js';
+import { latencyProblems, rateNotSustained } from './trial-validity.js';
 import { summarizeClosedCheck } from './closed-check.js';
 import { summarizeSaturation } from './saturation.js';
 import { summarizeCapacity } from './capacity.js';
@@ -48,6 +48,7 @@ function summarizeTrial(trial: OkTrial, topology: TopologyRecord, hostCores: num
     attempts: attemptedRequests(trial.load),
     failed: failedRequests(trial.load),
     latencyProblems: latencyProblems(trial),
+    ...(rateNotSustained(trial) ? { unkeptRate: rateNotSustained(trial) } : {}),
     windowSeconds: seconds,
     rps,
     latency: summarizeUs(decodeHistogram(trial.load.histograms.latencyUs)),

@@ -76,6 +76,8 @@ export interface TrialSummary {
   failed: number;
   /** Why this trial's latency means nothing (too many failures, rate not kept); empty when it is sound. */
   latencyProblems: string[];
+  /** Open model: why the trial did not keep its rate; absent when it did (or is closed). */
+  unkeptRate?: string;
   windowSeconds: number;
   rps: number;
   latency: LatencySummaryUs;

@@ -10,7 +10,7 @@ import { describeRegressionResolution, describeThresholdBlindSpot, describeThres
 import { formatMetricEstimate, formatMetricValue } from './format-value.js';
 import { fixedIntervals, inRoundOrder, intervalRule, sortedByRound, type IntervalRule } from './intervals.js';
 import { armHasSidecar, measureMetric, metricByRound, selectedArms, type RoundValues } from './metric-values.js';
-import { withLatencyValidity } from './latency-validity.js';
+import { unkeptRateChecks, withLatencyValidity } from './latency-validity.js';
 import { findingsOf, judgeFindings, type FindingCheck } from './finding-checks.js';
 
 /**
@@ -305,7 +305,7 @@ export function evaluateGates(inputs: GateInputs): GateResult {
       checks.push({ ...check, reason: `${check.reason}${differs}` });
     }
   }
-  checks.splice(0, checks.length, ...checks.map((check) => withLatencyValidity(check, summary)));
+  checks.splice(0, checks.length, ...checks.map((check) => withLatencyValidity(check, summary)), ...unkeptRateChecks(summary));
   const policy = inputs.inconclusivePolicy ?? gates.inconclusive;
   const counts: Record<Verdict, number> = { pass: 0, fail: 0, inconclusive: 0, 'not-evaluated': 0 };
   for (const check of checks) counts[check.verdict]++;

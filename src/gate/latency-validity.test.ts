@@ -113,4 +113,20 @@ describe('a latency or overhead gate on a flagged trial cannot pass', () => {
     expect(result.checks[0]?.verdict).toBe('fail');
     expect(result.checks[0]?.reason).toContain('app-only round 1: 50.0 % of requests failed');
   });
+
+  it('fails a gate with no latency check when an open-model arm did not keep its rate, naming the rounds', () => {
+    const kept = { targetRps: 1000, scheduled: 1000, sent: 1000, unsent: 0, waitedForConnection: 0 };
+    const short = { ...kept, sent: 700, unsent: 300 };
+    const healthy = judge(run((round) => trial('sidecar', round, 900, 0, kept)), [gate('rps', 100)]);
+    expect(healthy.checks.map((check) => [check.name, check.verdict])).toStrictEqual([['sidecar: rps ≥ 100', 'pass']]);
+    expect(healthy.verdict).toBe('pass');
+
+    const result = judge(run((round) => trial('sidecar', round, 900, 0, round === 2 ? short : kept)), [gate('rps', 100)]);
+    expect(result.checks.map((check) => [check.name, check.verdict])).toStrictEqual([
+      ['sidecar: rps ≥ 100', 'pass'],
+      ['sidecar: the open-model rate kept in every round', 'fail'],
+    ]);
+    expect(result.checks[1]?.reason).toContain('round 3: the rate of 1000/s was not sustained (sent 700/s, 300 of 1000 never sent)');
+    expect(result.verdict).toBe('fail');
+  });
 });

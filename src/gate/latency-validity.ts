@@ -22,3 +22,26 @@ export function withLatencyValidity(check: GateCheck, summary: ResultsSummary): 
   if (flagged.length === 0) return check;
   return { ...check, verdict: 'fail', reason: `cannot pass: its latency is not meaningful (${flagged.join('; ')}); as measured, ${check.reason}` };
 }
+
+/**
+ * One failed check per open-model arm that did not keep its rate in some round, so the gate sees
+ * an unkept rate even when it has no latency check (which would fail through
+ * {@link withLatencyValidity}): the run measured another load than the one it claims. Arms that
+ * kept their rate add no check.
+ */
+export function unkeptRateChecks(summary: ResultsSummary): GateCheck[] {
+  return summary.topologies.flatMap((topology): GateCheck[] => {
+    const rounds = topology.trials.flatMap((trial) => (trial.unkeptRate ? [`round ${trial.round + 1}: ${trial.unkeptRate}`] : []));
+    if (rounds.length === 0) return [];
+    return [
+      {
+        kind: 'threshold',
+        name: `${topology.topology}: the open-model rate kept in every round`,
+        arm: topology.topology,
+        metric: 'rps',
+        verdict: 'fail',
+        reason: `the load was not the scenario's: ${rounds.join('; ')}; lower the rate, add connections, or find what stalled the load agent`,
+      },
+    ];
+  });
+}
