@@ -48,4 +48,11 @@ describe('missingTrialHops (on a trial\'s proxyStats)', () => {
       'the client sidecar (outbound) counted 0 of the 3000 requests the trial sent: the path bypassed it',
     ]);
   });
+
+  it('excuses the server sidecar the requests the client sidecar failed to connect upstream, and no more', () => {
+    expect(missingTrialHops([stats('client', 3000, 0), stats('server', 0, 1000)], 3000, 2000)).toStrictEqual([]);
+    expect(missingTrialHops([stats('client', 3000, 0), stats('server', 0, 999)], 3000, 2000)).toStrictEqual([
+      'the server sidecar (inbound) counted 999 of the 1000 requests the trial sent (the client sidecar failed to connect 2000 upstream): the path bypassed it',
+    ]);
+  });
 });

@@ -47,10 +47,18 @@ export function missingHops(hops: readonly Hop[], before: readonly number[], aft
 /**
  * The same check on a trial's counters (proxyStats: each sidecar's difference over the trial):
  * the client pod's sidecar must have counted the requests outbound, the server pod's inbound.
+ * `failedAtClient`: requests the client sidecar itself recorded as failing to connect upstream
+ * (its termination records: no free ports, refused); those never reach the server pod, so its
+ * sidecar owes only the rest.
  */
-export function missingTrialHops(proxyStats: readonly TrialProxyStats[], sent: number): string[] {
+export function missingTrialHops(proxyStats: readonly TrialProxyStats[], sent: number, failedAtClient = 0): string[] {
   return proxyStats.flatMap((stats) => {
-    const hop = stats.pod === 'client' ? { label: 'client sidecar (outbound)', carried: stats.outbound.downstreamRqTotal } : { label: 'server sidecar (inbound)', carried: stats.inbound.downstreamRqTotal };
-    return hop.carried >= sent ? [] : [`the ${hop.label} counted ${hop.carried} of the ${sent} requests the trial sent: the path bypassed it`];
+    const hop = stats.pod === 'client' ? { label: 'client sidecar (outbound)', carried: stats.outbound.downstreamRqTotal, owed: sent } : { label: 'server sidecar (inbound)', carried: stats.inbound.downstreamRqTotal, owed: Math.max(0, sent - failedAtClient) };
+    if (hop.carried >= hop.owed) return [];
+    const excused = hop.owed < sent ? ` (the client sidecar failed to connect ${failedAtClient} upstream)` : '';
+    return [`the ${hop.label} counted ${hop.carried} of the ${hop.owed} requests the trial sent${excused}: the path bypassed it`];
   });
 }
+
+/** Termination codes of a failed upstream connect (HAProxy SC/sC, Envoy UF/UH/UO): the request never left the client pod. */
+export const CONNECT_FAILURE_CODES = ['SC', 'sC', 'UF', 'UH', 'UO'] as const;

@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import { BenchError, describeError, isBenchError } from '../errors.js';
 import { attemptedRequests, failedRequests, successfulResponses, type AgentSpec } from '../load/agent-protocol.js';
-import { missingTrialHops } from './path-check.js';
+import { CONNECT_FAILURE_CODES, missingTrialHops } from './path-check.js';
 import { runLoad } from '../load/run-agent.js';
 import type { Progress } from '../progress.js';
 import type { ProxyDriver, ProxyTlsAdmin } from '../proxies/driver.js';
@@ -171,7 +171,8 @@ async function measureTrial(options: TrialsOptions, topology: StartedTopology, r
     const proxyStats = await statsWatch?.finish();
     const proxyTerminations = await terminationWatch?.finish();
     // Every hop on the path must have carried at least the requests the trial sent (path-check.ts).
-    const bypassed = proxyStats ? missingTrialHops(proxyStats, attemptedRequests(load)) : [];
+    const failedAtClient = (proxyTerminations ?? []).filter((record) => record.pod === 'client').reduce((sum, record) => sum + CONNECT_FAILURE_CODES.reduce((codes, code) => codes + (record.counts[code] ?? 0), 0), 0);
+    const bypassed = proxyStats ? missingTrialHops(proxyStats, attemptedRequests(load), failedAtClient) : [];
     if (bypassed.length > 0) throw new BenchError('SB_PATH_CHECK_FAILED', `the proxies of ${topology.plan.arm} did not carry this trial's requests: ${bypassed.join('; ')}`);
     const tls = await tlsWatch?.finish((spec.warmupUs + spec.durationUs) / 1e6, proxyStats);
     const limitHits = await limitWatch?.finish();

@@ -55,6 +55,9 @@ describe.skipIf(!dockerode)('sidecar-bench run (built CLI, real containers)', ()
     expect(folder).toMatch(/cli-short-\d{8}T\d{6}Z$/);
     expect(existsSync(join(folder, 'index.html'))).toBe(true);
     expect(results.run.status).toBe('complete');
+    // A healthy run has no findings: a false alarm would be a defect.
+    expect(summarizeResults(results).findings).toStrictEqual([]);
+    expect(runOutput).not.toContain('Findings (');
     expect(runOutput).toContain('removed every container and the network of this run');
     // Said before anything starts: 1 round × 3 topologies × (1 s + 2 s + 0.5 s) + 5 s + 3 × 3 s.
     expect(runOutput).toContain('planned wall time: (1 warm-up + 1) rounds × 3 topologies × (1 s warm-up + 2 s measured + 500 ms per-trial overhead) + start-up (5 s + 3 × 3 s pods) = 35 s');
