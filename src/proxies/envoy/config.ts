@@ -18,7 +18,7 @@ const STDOUT_ACCESS_LOG_TYPE = 'type.googleapis.com/envoy.extensions.access_logg
  * 5xx, one line each on stdout: the evidence behind the findings. Healthy requests are not logged,
  * so the log costs nothing in a healthy trial. Parsed by proxies/terminations.ts.
  */
-const ERRORS_ACCESS_LOG = [
+const errorsAccessLog = () => [
   {
     name: 'envoy.access_loggers.stdout',
     filter: {
@@ -90,7 +90,8 @@ function httpListener(name: string, port: number, cluster: string, originalDesti
               stat_prefix: name,
               // HTTP/2 and gRPC: h2c with prior knowledge from the client (or the peer sidecar).
               ...(isH2(options) ? { codec_type: 'HTTP2', http2_protocol_options: envoyHttp2Options(options) } : {}),
-              access_log: ERRORS_ACCESS_LOG,
+              // A fresh object per listener: the YAML then has no anchors/aliases.
+              access_log: errorsAccessLog(),
               route_config: {
                 virtual_hosts: [
                   {
