@@ -91,8 +91,8 @@ describe('planTopology', () => {
     expect(planTopology('app-only', OPTIONS).server.containers[0]).toStrictEqual({
       role: 'app',
       image: 'sb/app:test',
-      environment: { APP_PORT: '8080', APP_H2C_PORT: '8081', APP_GRPC_PORT: '8082', APP_RESPONSE_BYTES: '4096', APP_SERVICE_TIME_US: '2000' },
-      readinessCommand: "bash -c '</dev/tcp/127.0.0.1/8080 && </dev/tcp/127.0.0.1/8081 && </dev/tcp/127.0.0.1/8082'",
+      environment: { APP_PORT: '8080', APP_H2C_PORT: '8081', APP_GRPC_PORT: '8082', APP_TCP_PORT: '9000', APP_RESPONSE_BYTES: '4096', APP_SERVICE_TIME_US: '2000' },
+      readinessCommand: "bash -c '</dev/tcp/127.0.0.1/8080 && </dev/tcp/127.0.0.1/8081 && </dev/tcp/127.0.0.1/8082 && </dev/tcp/127.0.0.1/9000'",
     });
     expect(planTopology('app-only', OPTIONS).client.containers[0]).toStrictEqual({ role: 'loadgen', image: 'sb/loadgen:test' });
   });

@@ -15,10 +15,14 @@ export const APP_H2C_PORT = 8081;
 /** The app's gRPC Bench service (proto/bench.proto). */
 export const APP_GRPC_PORT = 8082;
 
+/** The app's raw TCP echo (WebSocket shares APP_PORT: it is an HTTP/1.1 Upgrade). */
+export const APP_TCP_PORT = 9000;
+
 /** The app port a protocol's load goes to (the sidecars forward inbound traffic there). */
 export function appPortFor(protocol: LoadProtocol): number {
   if (protocol === 'http2') return APP_H2C_PORT;
   if (protocol === 'grpc') return APP_GRPC_PORT;
+  if (protocol === 'tcp') return APP_TCP_PORT;
   return APP_PORT;
 }
 
@@ -100,10 +104,11 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
       APP_PORT: String(APP_PORT),
       APP_H2C_PORT: String(APP_H2C_PORT),
       APP_GRPC_PORT: String(APP_GRPC_PORT),
+      APP_TCP_PORT: String(APP_TCP_PORT),
       APP_RESPONSE_BYTES: String(scenario.app.responseBodyBytes),
       APP_SERVICE_TIME_US: String(scenario.app.serviceTimeUs),
     },
-    readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${APP_PORT} && </dev/tcp/127.0.0.1/${APP_H2C_PORT} && </dev/tcp/127.0.0.1/${APP_GRPC_PORT}'`,
+    readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${APP_PORT} && </dev/tcp/127.0.0.1/${APP_H2C_PORT} && </dev/tcp/127.0.0.1/${APP_GRPC_PORT} && </dev/tcp/127.0.0.1/${APP_TCP_PORT}'`,
     ...(options.resources?.app ? { resources: options.resources.app } : {}),
   };
   const loadgen: PodContainerSpec = { role: 'loadgen', image: images.loadgen };

@@ -6,13 +6,19 @@
  * a whole number of ms, because Node timers have 1 ms resolution), APP_H2C_PORT (8081: HTTP/2
  * with prior knowledge), APP_GRPC_PORT (8082: the gRPC Bench service of proto/bench.proto); the
  * HTTP/2 and gRPC servers answer the same body with the same service time (app-h2.ts).
+ * APP_TCP_PORT (9000): the raw TCP echo.
+ *
+ * It also echoes WebSocket messages (an Upgrade on APP_PORT) and length-prefixed TCP messages (on
+ * APP_TCP_PORT), with its service time in-band: see echo-servers.ts.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { startGrpcServer, startH2cServer } from './app-h2.js';
+import { attachWebSocketEcho, startTcpEcho } from './echo-servers.js';
 
 const APP_SERVICE_TIME_HEADER = 'x-app-service-time-us';
 
 const port = Number(process.env.APP_PORT ?? 8080);
+const tcpPort = Number(process.env.APP_TCP_PORT ?? 9000);
 const responseBytes = Number(process.env.APP_RESPONSE_BYTES ?? 1024);
 const serviceTimeMs = Number(process.env.APP_SERVICE_TIME_US ?? 0) / 1000;
 const body = Buffer.alloc(responseBytes, 'x');
@@ -44,9 +50,15 @@ const server = createServer(handle);
 server.keepAliveTimeout = 120_000;
 server.headersTimeout = 130_000;
 server.requestTimeout = 0;
-server.listen(port, '0.0.0.0', () => process.stdout.write(`app listening on :${port}\n`));
+attachWebSocketEcho(server, serviceTimeMs);
+server.listen(port, '0.0.0.0', () => process.stdout.write(`app listening on :${port} (HTTP/1.1, WebSocket)
+`));
 const h2cPort = Number(process.env.APP_H2C_PORT ?? 8081);
 const grpcPort = Number(process.env.APP_GRPC_PORT ?? 8082);
-startH2cServer(h2cPort, { body, serviceTimeMs }).then(() => process.stdout.write(`app listening on :${h2cPort} (h2c)\n`));
-startGrpcServer(grpcPort, { body, serviceTimeMs }).then(() => process.stdout.write(`app listening on :${grpcPort} (gRPC)\n`));
+startH2cServer(h2cPort, { body, serviceTimeMs }).then(() => process.stdout.write(`app listening on :${h2cPort} (h2c)
+`));
+startGrpcServer(grpcPort, { body, serviceTimeMs }).then(() => process.stdout.write(`app listening on :${grpcPort} (gRPC)
+`));
+startTcpEcho(tcpPort, serviceTimeMs, () => process.stdout.write(`app listening on :${tcpPort} (TCP echo)
+`));
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));
