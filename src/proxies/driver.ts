@@ -18,6 +18,13 @@ export interface SidecarOptions {
   streamsPerConnection?: number;
   /** The most requests in flight through this sidecar at once (connections × streams); limits never below it. */
   maxConcurrentRequests?: number;
+  /**
+   * Ports the sidecar carries at L4 (as Istio does for a Service port whose protocol is TCP): traffic
+   * whose original destination port is one of these is passed through as bytes (HAProxy `mode tcp`,
+   * Envoy `tcp_proxy`), to 127.0.0.1:port inbound and to the original destination outbound. Chosen
+   * by the connection's original destination port, on the same capture ports; absent or empty: HTTP only.
+   */
+  tcpPorts?: readonly number[];
   inboundPort: number;
   outboundPort: number;
   /** Calibration only: a fixed delay the inbound listener adds to every request, in µs (0 still runs the

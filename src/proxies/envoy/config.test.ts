@@ -143,3 +143,38 @@ describe('renderEnvoyConfig for HTTP/2 and gRPC', () => {
     expect(config.static_resources.clusters.map(h2Streams)).toStrictEqual([undefined, undefined]);
   });
 });
+
+describe('renderEnvoyConfig: WebSocket and TCP ports', () => {
+  type Chain = { filter_chain_match?: { destination_port: number }; filters: { name: string; typed_config: Record<string, unknown> }[] };
+  type Listener = { name: string; listener_filters?: { name: string }[]; filter_chains: Chain[] };
+  type Cluster = { name: string; type: string; lb_policy?: string; load_assignment?: { endpoints: { lb_endpoints: { endpoint: { address: { socket_address: { port_value: number } } } }[] }[] } };
+  const parsed = (options: SidecarOptions) => parse(renderEnvoyConfig(options)) as { static_resources: { listeners: Listener[]; clusters: Cluster[] } };
+
+  it('lets WebSocket upgrades through both HTTP connection managers', () => {
+    for (const listener of parsed(OPTIONS).static_resources.listeners) {
+      expect(listener.filter_chains.at(-1)?.filters[0]?.typed_config.upgrade_configs).toStrictEqual([{ upgrade_type: 'websocket' }]);
+    }
+  });
+
+  it('puts a tcp_proxy chain per TCP port before the HTTP chain, matched on the original destination port', () => {
+    const config = parsed({ ...OPTIONS, tcpPorts: [9000] });
+    const summary = config.static_resources.listeners.map((listener) => [
+      listener.name,
+      listener.listener_filters?.map((filter) => filter.name),
+      listener.filter_chains.map((chain) => [chain.filter_chain_match?.destination_port, chain.filters[0]?.name, chain.filters[0]?.typed_config.cluster]),
+    ]);
+    expect(summary).toStrictEqual([
+      ['outbound', ['envoy.filters.listener.original_dst'], [[9000, 'envoy.filters.network.tcp_proxy', 'original_destination_tcp'], [undefined, 'envoy.filters.network.http_connection_manager', undefined]]],
+      // The inbound listener needs the original destination too, to see port 9000 rather than 15006.
+      ['inbound', ['envoy.filters.listener.original_dst'], [[9000, 'envoy.filters.network.tcp_proxy', 'local_app_tcp_9000'], [undefined, 'envoy.filters.network.http_connection_manager', undefined]]],
+    ]);
+    const clusters = config.static_resources.clusters;
+    expect(clusters.find((c) => c.name === 'original_destination_tcp')).toMatchObject({ type: 'ORIGINAL_DST', lb_policy: 'CLUSTER_PROVIDED' });
+    expect(clusters.find((c) => c.name === 'local_app_tcp_9000')?.load_assignment?.endpoints[0]?.lb_endpoints[0]?.endpoint.address.socket_address.port_value).toBe(9000);
+  });
+
+  it('adds no TCP chain, cluster or inbound listener filter without TCP ports', () => {
+    expect(parsed(OPTIONS).static_resources.clusters.map((c) => c.name)).toStrictEqual(['original_destination', 'local_app']);
+    expect(parsed(OPTIONS).static_resources.listeners.find((l) => l.name === 'inbound')?.listener_filters).toBeUndefined();
+  });
+});

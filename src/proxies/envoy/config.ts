@@ -32,6 +32,12 @@ const errorsAccessLog = () => [
     },
   },
 ];
+const TCP_PROXY_TYPE = 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy';
+
+/** The ORIGINAL_DST cluster the outbound listener's TCP ports go to (plaintext; the HTTP one may carry TLS). */
+export const OUTBOUND_TCP_CLUSTER = 'original_destination_tcp';
+/** The STATIC cluster of one of the app's TCP ports, inbound. */
+export const inboundTcpCluster = (port: number): string => `local_app_tcp_${port}`;
 
 /** Envoy's default per-cluster circuit breakers (connections, pending and active requests): 1024 each. */
 export const ENVOY_DEFAULT_CIRCUIT_BREAKER = 1024;
@@ -72,14 +78,27 @@ function circuitBreakers(options: SidecarOptions) {
   return { thresholds: [{ priority: 'DEFAULT', max_connections: limit, max_pending_requests: limit, max_requests: limit }] };
 }
 
-function httpListener(name: string, port: number, cluster: string, originalDestination: boolean, tls: SidecarTls | undefined, sds: SdsLocation, options: SidecarOptions) {
+/**
+ * One filter chain per TCP port, matched on the connection's original destination port (the
+ * original_dst listener filter restores it), before the HTTP chain that takes the rest: Istio's
+ * listeners do the same for a Service port whose protocol is TCP.
+ */
+function tcpFilterChains(name: string, tcpPorts: readonly number[], cluster: (port: number) => string) {
+  return tcpPorts.map((port) => ({
+    filter_chain_match: { destination_port: port },
+    filters: [{ name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': TCP_PROXY_TYPE, stat_prefix: `${name}_tcp_${port}`, cluster: cluster(port) } }],
+  }));
+}
+
+function httpListener(name: string, port: number, cluster: string, originalDestination: boolean, tls: SidecarTls | undefined, sds: SdsLocation, options: SidecarOptions, tcpChains: ReturnType<typeof tcpFilterChains> = []) {
   return {
     name,
     address: { socket_address: { address: '0.0.0.0', port_value: port } },
     // listener.<name>.* (ssl.handshake, downstream_cx_total …) rather than listener.0.0.0.0_<port>.*
     stat_prefix: name,
-    ...(originalDestination ? { listener_filters: [{ name: 'envoy.filters.listener.original_dst', typed_config: { '@type': ORIGINAL_DST_TYPE } }] } : {}),
+    ...(originalDestination || tcpChains.length > 0 ? { listener_filters: [{ name: 'envoy.filters.listener.original_dst', typed_config: { '@type': ORIGINAL_DST_TYPE } }] } : {}),
     filter_chains: [
+      ...tcpChains,
       {
         ...(tls ? { transport_socket: downstreamTlsSocket(tls, sds) } : {}),
         filters: [
@@ -109,6 +128,8 @@ function httpListener(name: string, port: number, cluster: string, originalDesti
                   },
                 ],
               },
+              // WebSocket: the Upgrade passes, then the connection carries frames as bytes (Istio enables it too).
+              upgrade_configs: [{ upgrade_type: 'websocket' }],
               // Envoy adds x-envoy-upstream-service-time itself (whole ms) unless told not to.
               http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': ROUTER_TYPE } }],
             },
@@ -121,13 +142,15 @@ function httpListener(name: string, port: number, cluster: string, originalDesti
 
 /** Envoy bootstrap: outbound listener → ORIGINAL_DST cluster, inbound listener → the local app. */
 export function renderEnvoyConfig(options: SidecarOptions, sds: SdsLocation = CONTAINER_SDS): string {
+  const tcpPorts = options.tcpPorts ?? [];
+  if (options.tls && tcpPorts.length > 0) throw new Error('Envoy sidecars carry TCP ports in plaintext only here (the TCP chains have no TLS transport socket yet)');
   const config = {
     ...bootstrapSdsAndStats('sidecar'),
     admin: { address: { socket_address: { address: '127.0.0.1', port_value: ADMIN_PORT } } },
     static_resources: {
       listeners: [
-        httpListener('outbound', options.outboundPort, 'original_destination', true, undefined, sds, options),
-        httpListener('inbound', options.inboundPort, 'local_app', false, options.tls, sds, options),
+        httpListener('outbound', options.outboundPort, 'original_destination', true, undefined, sds, options, tcpFilterChains('outbound', tcpPorts, () => OUTBOUND_TCP_CLUSTER)),
+        httpListener('inbound', options.inboundPort, 'local_app', false, options.tls, sds, options, tcpFilterChains('inbound', tcpPorts, inboundTcpCluster)),
       ],
       clusters: [
         {
@@ -159,8 +182,21 @@ export function renderEnvoyConfig(options: SidecarOptions, sds: SdsLocation = CO
             endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: options.calibrationDelayUs === undefined ? options.appPort : CALIBRATION_RELAY_PORT } } } }] }],
           },
         },
+        ...tcpClusters(tcpPorts, circuitBreakers(options)),
       ],
     },
   };
   return stringify(config);
+}
+
+function tcpClusters(tcpPorts: readonly number[], breakers: ReturnType<typeof circuitBreakers>) {
+  if (tcpPorts.length === 0) return [];
+  const staticCluster = (port: number) => ({
+    name: inboundTcpCluster(port),
+    type: 'STATIC',
+    connect_timeout: '5s',
+    circuit_breakers: breakers,
+    load_assignment: { cluster_name: inboundTcpCluster(port), endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: port } } } }] }] },
+  });
+  return [{ name: OUTBOUND_TCP_CLUSTER, type: 'ORIGINAL_DST', lb_policy: 'CLUSTER_PROVIDED', connect_timeout: '5s', circuit_breakers: breakers }, ...tcpPorts.map(staticCluster)];
 }

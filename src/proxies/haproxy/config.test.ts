@@ -79,3 +79,24 @@ describe('renderHaproxyConfig for HTTP/2 and gRPC', () => {
     expect(renderHaproxyConfig({ ...OPTIONS, protocol: 'http1' })).not.toMatch(/h2/);
   });
 });
+
+describe('renderHaproxyConfig: TCP ports (L4)', () => {
+  const config = renderHaproxyConfig({ ...OPTIONS, tcpPorts: [9000] });
+  const section = (header: string) => config.slice(config.indexOf(`\n${header}\n`) + 1).split('\n\n')[0] ?? '';
+
+  it('makes both frontends mode tcp, picking the TCP backend by original destination port and HTTP otherwise', () => {
+    expect(section('frontend inbound')).toBe('frontend inbound\n  bind :15006\n  mode tcp\n  use_backend local_app_tcp_9000 if { dst_port 9000 }\n  default_backend local_app');
+    expect(section('frontend outbound')).toBe('frontend outbound\n  bind :15001\n  mode tcp\n  use_backend original_destination_tcp if { dst_port 9000 }\n  default_backend original_destination');
+  });
+
+  it('passes TCP to 127.0.0.1:port inbound and to the original destination outbound, keeping the HTTP backends', () => {
+    expect(section('backend local_app_tcp_9000')).toBe('backend local_app_tcp_9000\n  mode tcp\n  server app 127.0.0.1:9000');
+    expect(section('backend original_destination_tcp')).toBe('backend original_destination_tcp\n  mode tcp\n  server original 0.0.0.0:0');
+    expect(section('backend local_app')).toContain('http-response set-header x-envoy-upstream-service-time %Tr');
+  });
+
+  it('renders exactly the HTTP-only config without TCP ports', () => {
+    expect(renderHaproxyConfig({ ...OPTIONS, tcpPorts: [] })).toBe(renderHaproxyConfig(OPTIONS));
+    expect(renderHaproxyConfig(OPTIONS)).not.toContain('mode tcp');
+  });
+});

@@ -18,6 +18,8 @@ export function renderHaproxyConfig(options: SidecarOptions): string {
   const { tls } = options;
   // HTTP/2 and gRPC: h2c with prior knowledge on every bind and server line.
   const h2 = options.protocol === 'http2' || options.protocol === 'grpc' ? ' proto h2' : '';
+  const tcpPorts = options.tcpPorts ?? [];
+  if (tls && tcpPorts.length > 0) throw new Error('HAProxy sidecars carry TCP ports in plaintext only (the SPIFFE ID check is an HTTP rule)');
   return `global
   nbthread ${options.workerThreads}${h2 ? h2StreamLines(options) : ''}
   # The runtime API: request counters per hop (the path check), TLS counters and SVID rotation.
@@ -43,11 +45,11 @@ defaults
   http-reuse always
 
 frontend inbound
-  ${inboundBind(options.inboundPort, tls)}${h2}${inboundIdentityCheck(tls)}
+  ${inboundBind(options.inboundPort, tls)}${h2}${inboundIdentityCheck(tls)}${tcpDispatch(tcpPorts, (port) => `local_app_tcp_${port}`)}
   default_backend local_app
 
 frontend outbound
-  bind :${options.outboundPort}${h2}
+  bind :${options.outboundPort}${h2}${tcpDispatch(tcpPorts, () => 'original_destination_tcp')}
   default_backend original_destination
 
 backend local_app
@@ -60,7 +62,23 @@ backend original_destination
   ${outboundServer(tls)}${h2}${outboundIdentityCheck(tls)}
   http-response set-header ${UPSTREAM_SERVICE_TIME_HEADER} %Tr
   http-response add-header ${HOP_HEADER} outbound
-`;
+${tcpBackends(tcpPorts)}`;
+}
+
+/**
+ * With TCP ports, a frontend is `mode tcp` and picks its backend by the connection's original
+ * destination port (dst_port reads SO_ORIGINAL_DST after a REDIRECT); everything else goes on to
+ * the HTTP backend (`mode http`), which HAProxy allows from a TCP frontend.
+ */
+function tcpDispatch(tcpPorts: readonly number[], backend: (port: number) => string): string {
+  if (tcpPorts.length === 0) return '';
+  return `\n  mode tcp${tcpPorts.map((port) => `\n  use_backend ${backend(port)} if { dst_port ${port} }`).join('')}`;
+}
+
+function tcpBackends(tcpPorts: readonly number[]): string {
+  if (tcpPorts.length === 0) return '';
+  const inbound = tcpPorts.map((port) => `\nbackend local_app_tcp_${port}\n  mode tcp\n  server app 127.0.0.1:${port}\n`).join('');
+  return `${inbound}\nbackend original_destination_tcp\n  mode tcp\n  server original 0.0.0.0:0\n`;
 }
 
 /**
