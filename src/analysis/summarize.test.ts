@@ -265,3 +265,34 @@ describe('summarizeResults', () => {
     expect(meanOf([withCgroup, without])).toBe(meanOf([without, withCgroup]));
   });
 });
+
+describe('summarizeResults: one baseline per protocol', () => {
+  const withSidecar = (record: TopologyRecord): TopologyRecord => ({
+    ...record,
+    pods: record.pods.map((pod) => (pod.side === 'server' ? { ...pod, containers: [...pod.containers, { name: `${pod.name}-sidecar`, role: 'sidecar' as const, image: 'sb/haproxy', hostPid: 1 }] } : pod)),
+  });
+  const speaking = (record: TopologyRecord, protocol: 'websocket' | 'tcp'): TopologyRecord => ({ ...record, protocol });
+  const trials = (name: string, latencyUs: number) => [0, 1].map((round) => okTrial(name, round, { responses: 1000, latency: [latencyUs], app: [5], networkAndProxies: [latencyUs - 5], headerCounts: { upstreamServiceTime: 0, appServiceTime: 1000 } }));
+  const run = results(
+    [topology('app-only'), withSidecar(topology('http1-haproxy')), speaking(topology('ws'), 'websocket'), speaking(withSidecar(topology('ws-haproxy')), 'websocket')],
+    [...trials('app-only', 100), ...trials('http1-haproxy', 400), ...trials('ws', 1000), ...trials('ws-haproxy', 1300)],
+  );
+  const summary = summarizeResults(run);
+  const arm = (name: string) => summary.topologies.find((topology) => topology.topology === name);
+
+  it('measures each arm over the app-only arm of its own protocol, and says which', () => {
+    expect(summary.baseline).toBe('app-only');
+    expect([arm('http1-haproxy')?.baseline, arm('ws-haproxy')?.baseline, arm('ws')?.baseline]).toStrictEqual([undefined, 'ws', undefined]);
+    expect([arm('ws')?.protocol, arm('ws-haproxy')?.protocol, arm('http1-haproxy')?.protocol]).toStrictEqual(['websocket', 'websocket', undefined]);
+    // 1300 − 1000, not 1300 − 100: the HTTP baseline would credit the proxy with WebSocket's own cost.
+    expect(arm('ws-haproxy')?.estimators?.differential.p50Us.median).toBeCloseTo(300, -1);
+    expect(arm('http1-haproxy')?.estimators?.differential.p50Us.median).toBeCloseTo(300, -1);
+    expect(arm('ws')?.estimators).toBeUndefined();
+    expect(arm('app-only')?.estimators).toBeUndefined();
+  });
+
+  it('has no overhead for an arm whose protocol has no app-only arm', () => {
+    const lone = summarizeResults(results([topology('app-only'), speaking(withSidecar(topology('tcp-haproxy')), 'tcp')], [...trials('app-only', 100), ...trials('tcp-haproxy', 900)]));
+    expect(lone.topologies.find((topology) => topology.topology === 'tcp-haproxy')?.estimators).toBeUndefined();
+  });
+});

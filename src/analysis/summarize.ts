@@ -138,6 +138,18 @@ function summarizeTopology(results: Results, topology: TopologyRecord): Topology
   };
 }
 
+/** The scenario's load.protocol as recorded (http1 when absent, as in files before protocols). */
+function scenarioProtocol(results: Results): string {
+  const load = (results.scenario as { load?: { protocol?: unknown } }).load;
+  return typeof load?.protocol === 'string' ? load.protocol : 'http1';
+}
+
+/** The arm without any sidecar that speaks `protocol`: that protocol's baseline. */
+function bareArmOf(results: Results, protocol: string): string | undefined {
+  const bare = (record: Results['topologies'][number]) => record.pods.every((pod) => pod.containers.every((container) => container.role !== 'sidecar'));
+  return results.topologies.find((record) => (record.protocol ?? 'http1') === protocol && bare(record))?.name;
+}
+
 const okTrialsOf = (results: Results, topology: string) =>
   results.trials.filter((trial): trial is OkTrial => trial.state === 'ok' && trial.topology === topology);
 
@@ -148,17 +160,19 @@ export function summarizeResults(results: Results): ResultsSummary {
   const topologies = results.topologies.map((topology) => summarizeTopology(results, topology));
   const baselineName = results.baseline ?? BASELINE_TOPOLOGY;
   const baseline = topologies.find((topology) => topology.topology === baselineName && topology.okTrials > 0);
-  if (baseline) {
-    const baselineTrials = okTrialsOf(results, baseline.topology);
-    for (const topology of topologies) {
-      if (topology !== baseline && topology.okTrials > 0) topology.estimators = overheadEstimators(okTrialsOf(results, topology.topology), baselineTrials);
-    }
-  }
-  for (const topology of topologies) {
-    const isBaseline = topology === baseline;
-    const check = summarizeClosedCheck(okTrialsOf(results, topology.topology), baseline && !isBaseline ? okTrialsOf(results, baseline.topology) : undefined, topology.estimators?.differential.p50Us);
+  const runProtocol = scenarioProtocol(results);
+  const withTrials = (name: string | undefined) => topologies.find((topology) => topology.topology === name && topology.okTrials > 0);
+  for (const [index, topology] of topologies.entries()) {
+    // An arm speaking another protocol than the run's is measured over the app-only arm speaking it.
+    const protocol = results.topologies[index]?.protocol ?? 'http1';
+    const own = protocol === runProtocol ? baseline : withTrials(bareArmOf(results, protocol));
+    if (protocol !== 'http1') topology.protocol = protocol;
+    if (own !== undefined && own !== baseline && own !== topology) topology.baseline = own.topology;
+    const ownTrials = own && own !== topology ? okTrialsOf(results, own.topology) : undefined;
+    if (ownTrials && topology.okTrials > 0) topology.estimators = overheadEstimators(okTrialsOf(results, topology.topology), ownTrials);
+    const check = summarizeClosedCheck(okTrialsOf(results, topology.topology), ownTrials, topology.estimators?.differential.p50Us);
     if (check) topology.closedCheck = check;
-    const saturation = summarizeSaturation(okTrialsOf(results, topology.topology), baseline && !isBaseline ? okTrialsOf(results, baseline.topology) : undefined);
+    const saturation = summarizeSaturation(okTrialsOf(results, topology.topology), ownTrials);
     if (saturation) topology.saturation = saturation;
   }
   const summary: ResultsSummary = { ...(baseline ? { baseline: baseline.topology } : {}), topologies, ciMethod: CI_METHOD };

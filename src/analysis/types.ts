@@ -87,6 +87,13 @@ export interface TrialSummary {
 export interface TopologySummary {
   topology: string;
   description: string;
+  /**
+   * The arm this one's overheads are measured against, when not the run's baseline: for an arm
+   * speaking another protocol than the run's, the app-only arm speaking it.
+   */
+  baseline?: string;
+  /** What the arm's load spoke, when not HTTP/1.1 (results.json topologies[].protocol). */
+  protocol?: string;
   okTrials: number;
   failedTrials: number;
   failures: string[];

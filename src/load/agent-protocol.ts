@@ -14,6 +14,8 @@ export interface AgentSpec {
   protocol?: LoadProtocol;
   /** http2 and grpc: concurrent streams each connection carries (absent: 1). */
   streamsPerConnection?: number;
+  /** websocket and tcp: the payload of every echo message, in bytes (absent: 1024). */
+  messageBytes?: number;
   /** grpc: the method of proto/bench.proto to call (absent: Unary). */
   grpcMethod?: GrpcMethod;
   /** Open model: scheduled sends per second (the mean, for Poisson arrivals). */
@@ -74,6 +76,11 @@ export const agentHistogramsSchema = z.object({
   uncorrectedLatencyUs: z.string().optional(),
   /** Open model: actual send − scheduled send. */
   sendLagUs: z.string().optional(),
+  /**
+   * WebSocket: each connection's setup (TCP connect + the Upgrade's 101 answer, through every proxy
+   * on the path), every connection the agent opened, warm-up and reconnections included.
+   */
+  connectionSetupUs: z.string().optional(),
 });
 
 export const openModelStatsSchema = z.object({
@@ -147,8 +154,11 @@ export type AgentProbe = z.infer<typeof agentProbeSchema>;
 
 /** True for a status key of statusCodes that is a success: HTTP 2xx, or gRPC OK ("grpc:0"). */
 export function isSuccessStatus(code: string): boolean {
-  return code === GRPC_OK_STATUS || (code.startsWith('2') && !code.startsWith('grpc:'));
+  return code === GRPC_OK_STATUS || code === ECHO_OK_STATUS || (code.startsWith('2') && !code.startsWith('grpc:'));
 }
+
+/** The statusCodes key of a WebSocket or TCP echo that came back whole (neither protocol has a status of its own). */
+export const ECHO_OK_STATUS = 'echo';
 
 /** The statusCodes key of a gRPC call that returned OK. */
 export const GRPC_OK_STATUS = 'grpc:0';

@@ -18,7 +18,7 @@ export const BENCH_SERVICE = 'sidecarbench.v1.Bench';
  * Protocols the load agent has a transport for (src/workloads/transports/index.ts; a unit test
  * keeps the two lists equal). The scenario refuses the others at load.
  */
-export const AGENT_PROTOCOLS: readonly LoadProtocol[] = ['http1', 'http2', 'grpc'];
+export const AGENT_PROTOCOLS: readonly LoadProtocol[] = ['http1', 'http2', 'grpc', 'websocket', 'tcp'];
 
 /** Protocols that multiplex requests as streams on one connection (load.<protocol>.streamsPerConnection). */
 export const STREAMED_PROTOCOLS: readonly LoadProtocol[] = ['http2', 'grpc'];

@@ -47,17 +47,29 @@ function disagreements(estimators: OverheadEstimators): string[] {
   ];
 }
 
+/**
+ * Why an estimator has no figure for this arm. WebSocket and TCP messages pass the proxies as bytes:
+ * no proxy can stamp its upstream time on them, so that estimator cannot exist (not "zero").
+ */
+export function missingEstimatorReason(name: EstimatorName, protocol: string | undefined): string {
+  if (name === 'perRequestHeader' && (protocol === 'websocket' || protocol === 'tcp')) {
+    return `cannot exist for ${protocol}: its messages pass the proxies as bytes, so no proxy can add x-envoy-upstream-service-time to them (the app's µs time travels in-band)`;
+  }
+  return MISSING[name];
+}
+
 function estimatorsTable(topology: TopologySummary, estimators: OverheadEstimators): string {
   const rows = ESTIMATOR_ORDER.map((name) => {
     const byStatistic = estimators[name];
     const cells =
       byStatistic === undefined
-        ? `<td class="muted" colspan="${PERCENTILE_STATISTICS.length}">${DASH} ${e(MISSING[name])}</td>`
+        ? `<td class="muted" colspan="${PERCENTILE_STATISTICS.length}">${DASH} ${e(missingEstimatorReason(name, topology.protocol))}</td>`
         : PERCENTILE_STATISTICS.map((statistic) => estimateCell(byStatistic[statistic], { signed: true })).join('');
     return `<tr><th scope="row">${e(ESTIMATOR_LABELS[name])}</th>${cells}</tr>`;
   });
   const notes = disagreements(estimators).map((sentence) => `<p class="note">${e(sentence)}</p>`).join('');
-  return `<h3>${e(topology.topology)}</h3>
+  const over = topology.protocol || topology.baseline ? ` <span class="muted">(${e([topology.protocol, topology.baseline ? `over ${topology.baseline}` : undefined].filter(Boolean).join(', '))})</span>` : '';
+  return `<h3>${e(topology.topology)}${over}</h3>
 <div class="table-wrap"><table class="data estimators" id="estimators-${e(topology.topology)}">
 <thead><tr><th scope="col">estimator (ms, median over rounds [CI])</th>${PERCENTILE_STATISTICS.map((s) => `<th scope="col">${STATISTIC_LABELS[s]}</th>`).join('')}</tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>${notes}`;

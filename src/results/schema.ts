@@ -3,6 +3,7 @@
  * pure function of this file. Read back with readResults(), which validates it.
  */
 import { z } from 'zod';
+import { LOAD_PROTOCOLS } from '../load/protocols.js';
 import { agentResultSchema } from '../load/agent-protocol.js';
 
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -150,6 +151,8 @@ const topologyRecordSchema = z.object({
    * `round`); its later rounds were skipped, the other arms ran on.
    */
   failure: z.object({ reason: z.literal('OOMKilled'), round: z.number().int(), message: z.string(), oomKills: z.array(oomKillRecordSchema) }).optional(),
+  /** What the arm's load spoke, when not HTTP/1.1; its overheads are over the app-only arm of the same protocol. */
+  protocol: z.enum(LOAD_PROTOCOLS).optional(),
 });
 
 const trialLoadSchema = agentResultSchema.omit({ event: true });

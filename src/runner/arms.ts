@@ -1,3 +1,4 @@
+import type { LoadProtocol } from '../load/protocols.js';
 import type { CalibrationPlan } from '../results/schema.js';
 import { formatCpuMillis, formatMemoryBytes, type ContainerResources } from '../kubernetes/index.js';
 import type { PodResources, ProxySpec, Scenario, ScenarioArm } from '../scenario/index.js';
@@ -11,6 +12,8 @@ export interface Arm {
   /** The sidecar proxy this arm runs (profile, version, threads, added delay); absent for app-only. */
   proxy?: ProxySpec;
   calibrationDelayUs?: number;
+  /** What the arm's load speaks when not the scenario's load.protocol. */
+  protocol?: LoadProtocol;
   /** Whose mTLS settings the arm runs with (the baseline side of a paired run); default the run's scenario. */
   settingsFrom?: Scenario;
   /** Kubernetes resources of the arm's sidecar and app containers (absent: unconstrained). */
@@ -60,6 +63,7 @@ function armOf(spec: ScenarioArm, defaults: ProxySpec, note?: string): Arm {
     ...(spec.proxy ? { proxy: spec.proxy } : {}),
     ...(spec.resources ? { resources: spec.resources } : {}),
     ...(spec.sysctls ? { sysctls: spec.sysctls } : {}),
+    ...(spec.protocol ? { protocol: spec.protocol } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AgentSpec } from '../load/agent-protocol.js';
+import type { LoadProtocol } from '../load/protocols.js';
 import type { Scenario } from '../scenario/index.js';
 
 /** What every trial of a scenario asks the load agent for (the target host and port are per topology). */
@@ -10,6 +11,7 @@ export function agentLoadOf(scenario: Scenario): Omit<AgentSpec, 'host' | 'port'
     ...(load.protocol ? { protocol: load.protocol } : {}),
     ...(load.streamsPerConnection ? { streamsPerConnection: load.streamsPerConnection } : {}),
     ...(load.grpcMethod ? { grpcMethod: load.grpcMethod } : {}),
+    ...(load.messageBytes !== undefined ? { messageBytes: load.messageBytes } : {}),
     method: load.request.method,
     path: load.request.path,
     requestBodyBytes: load.request.bodyBytes,
@@ -18,4 +20,10 @@ export function agentLoadOf(scenario: Scenario): Omit<AgentSpec, 'host' | 'port'
     durationUs: load.durationUs,
     timeoutUs: load.timeoutUs,
   };
+}
+
+/** One arm's load: the scenario's, speaking the arm's protocol (http1 stays unmarked, as before protocols). */
+export function armLoadOf(load: Omit<AgentSpec, 'host' | 'port'>, protocol: LoadProtocol): Omit<AgentSpec, 'host' | 'port'> {
+  const { protocol: _scenarioProtocol, ...rest } = load;
+  return protocol === 'http1' ? rest : { ...rest, protocol };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseHaproxyStats } from '../proxies/haproxy/admin.js';
 import type { RunningContainer } from '../runtime/pod.js';
-import { missingHops, missingTrialHops, type Hop } from './path-check.js';
+import { hopCount, missingHops, missingTrialHops, type Hop } from './path-check.js';
 
 // `show stat` of HAProxy 2.6 (Debian bookworm), trimmed to the columns the reader uses plus a few, in
 // their real order; one request went through the inbound frontend, whose backend could not connect.
@@ -53,6 +53,18 @@ describe('missingTrialHops (on a trial\'s proxyStats)', () => {
     expect(missingTrialHops([stats('client', 3000, 0), stats('server', 0, 1000)], 3000, 2000)).toStrictEqual([]);
     expect(missingTrialHops([stats('client', 3000, 0), stats('server', 0, 999)], 3000, 2000)).toStrictEqual([
       'the server sidecar (inbound) counted 999 of the 1000 requests the trial sent (the client sidecar failed to connect 2000 upstream): the path bypassed it',
+    ]);
+  });
+
+  it('counts connections for WebSocket and TCP, whose messages the proxies do not see', () => {
+    const cx = (connections: number) => ({ downstreamCxTotal: connections, downstreamRqTotal: 0, upstreamCxTotal: connections, upstreamRqTotal: 0, upstreamRqTimeMs: [] });
+    const tcpStats = (pod: 'client' | 'server', outbound: number, inbound: number) => ({ pod, source: 'test', outbound: cx(outbound), inbound: cx(inbound) });
+    expect(hopCount('tcp', 3000, 32)).toStrictEqual({ what: 'connections', expected: 32 });
+    expect(hopCount('websocket', 3000, 32)).toStrictEqual({ what: 'connections', expected: 32 });
+    expect(hopCount('http1', 3000, 32)).toStrictEqual({ what: 'requests', expected: 3000 });
+    expect(missingTrialHops([tcpStats('client', 32, 0), tcpStats('server', 0, 33)], hopCount('tcp', 3000, 32))).toStrictEqual([]);
+    expect(missingTrialHops([tcpStats('client', 32, 0), tcpStats('server', 0, 0)], hopCount('tcp', 3000, 32))).toStrictEqual([
+      'the server sidecar (inbound) counted 0 of the 32 connections the trial opened: the path bypassed it',
     ]);
   });
 });

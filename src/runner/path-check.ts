@@ -5,6 +5,7 @@
  * is bypassed still gets the server sidecar's header, and would be measured as a one-proxy path
  * labelled as two). Read before and after the probe and around every trial's load.
  */
+import type { LoadProtocol } from '../load/protocols.js';
 import type { ProxyDriver } from '../proxies/driver.js';
 import type { TrialProxyStats } from '../results/schema.js';
 import type { RunningContainer, StartedPod } from '../runtime/pod.js';
@@ -27,9 +28,29 @@ export function expectedHops(client: StartedPod, server: StartedPod): Hop[] {
   ];
 }
 
-/** Requests each hop's listener has counted since its sidecar started (downstream_rq_total). */
-export async function readHopRequests(readStats: NonNullable<ProxyDriver['readStats']>, hops: readonly Hop[]): Promise<number[]> {
-  return Promise.all(hops.map(async (hop) => (await readStats(hop.sidecar.handle))[hop.direction].downstreamRqTotal));
+/**
+ * What a hop must have counted for a load to have crossed it. HTTP: every request (each is one to
+ * the proxy). WebSocket and TCP: every connection (downstream_cx_total), since the proxies see
+ * connections and bytes, not the messages inside them.
+ */
+export interface HopCount {
+  what: 'requests' | 'connections';
+  expected: number;
+}
+
+/** The count a load of `protocol` must leave on every hop: its requests, or for WebSocket and TCP its connections. */
+export function hopCount(protocol: LoadProtocol, requests: number, connections: number): HopCount {
+  return protocol === 'websocket' || protocol === 'tcp' ? { what: 'connections', expected: connections } : { what: 'requests', expected: requests };
+}
+
+/** Requests (downstream_rq_total) or connections (downstream_cx_total) each hop's listener has counted since its sidecar started. */
+export async function readHopRequests(readStats: NonNullable<ProxyDriver['readStats']>, hops: readonly Hop[], what: HopCount['what'] = 'requests'): Promise<number[]> {
+  return Promise.all(
+    hops.map(async (hop) => {
+      const stats = (await readStats(hop.sidecar.handle))[hop.direction];
+      return what === 'connections' ? stats.downstreamCxTotal : stats.downstreamRqTotal;
+    }),
+  );
 }
 
 /**
@@ -51,11 +72,16 @@ export function missingHops(hops: readonly Hop[], before: readonly number[], aft
  * (its termination records: no free ports, refused); those never reach the server pod, so its
  * sidecar owes only the rest.
  */
-export function missingTrialHops(proxyStats: readonly TrialProxyStats[], sent: number, failedAtClient = 0): string[] {
+export function missingTrialHops(proxyStats: readonly TrialProxyStats[], sent: number | HopCount, failedAtClient = 0): string[] {
+  const { what, expected } = typeof sent === 'number' ? { what: 'requests' as const, expected: sent } : sent;
+  const counted = (hop: TrialProxyStats['inbound']) => (what === 'connections' ? hop.downstreamCxTotal : hop.downstreamRqTotal);
+  // Requests the client sidecar could not connect upstream never reached the server sidecar (HTTP only).
+  const serverOwed = what === 'requests' ? Math.max(0, expected - failedAtClient) : expected;
   return proxyStats.flatMap((stats) => {
-    const hop = stats.pod === 'client' ? { label: 'client sidecar (outbound)', carried: stats.outbound.downstreamRqTotal, owed: sent } : { label: 'server sidecar (inbound)', carried: stats.inbound.downstreamRqTotal, owed: Math.max(0, sent - failedAtClient) };
+    const hop = stats.pod === 'client' ? { label: 'client sidecar (outbound)', carried: counted(stats.outbound), owed: expected } : { label: 'server sidecar (inbound)', carried: counted(stats.inbound), owed: serverOwed };
     if (hop.carried >= hop.owed) return [];
-    const excused = hop.owed < sent ? ` (the client sidecar failed to connect ${failedAtClient} upstream)` : '';
+    if (what === 'connections') return [`the ${hop.label} counted ${hop.carried} of the ${hop.owed} connections the trial opened: the path bypassed it`];
+    const excused = hop.owed < expected ? ` (the client sidecar failed to connect ${failedAtClient} upstream)` : '';
     return [`the ${hop.label} counted ${hop.carried} of the ${hop.owed} requests the trial sent${excused}: the path bypassed it`];
   });
 }

@@ -8,7 +8,8 @@ import type { TopologyRecord } from '../results/schema.js';
 import { startPod, type PodContext, type StartedPod } from '../runtime/pod.js';
 import { appPortFor, type TopologyPlan } from '../runtime/topology.js';
 import type { ProxyDriver } from '../proxies/driver.js';
-import { expectedHops, missingHops, readHopRequests } from './path-check.js';
+import { armLoadOf } from './load-spec.js';
+import { expectedHops, hopCount, missingHops, readHopRequests } from './path-check.js';
 
 export interface StartedTopology {
   plan: TopologyPlan;
@@ -64,18 +65,23 @@ export async function startTopology(
  * proxy's uid 1337 bypasses outbound interception).
  */
 export async function checkPath(dockerode: Dockerode, topology: StartedTopology, probeSpec: Omit<AgentSpec, 'host' | 'port'>, options: { user?: string } = {}): Promise<void> {
+  const { protocol } = topology.plan;
+  // WebSocket and TCP messages carry no proxy header: their hops are proven by the proxies' connection counters alone.
+  const count = hopCount(protocol, 1, 1);
   const hops = topology.readStats ? expectedHops(topology.client, topology.server) : [];
-  const before = topology.readStats ? await readHopRequests(topology.readStats, hops) : [];
-  const answer = await runProbe(dockerode, loadgenOf(topology), { ...probeSpec, host: topology.server.ip, port: appPortFor(probeSpec.protocol ?? 'http1') }, options);
-  const after = topology.readStats ? await readHopRequests(topology.readStats, hops) : [];
+  const before = topology.readStats ? await readHopRequests(topology.readStats, hops, count.what) : [];
+  const answer = await runProbe(dockerode, loadgenOf(topology), { ...armLoadOf(probeSpec, protocol), host: topology.server.ip, port: appPortFor(protocol) }, options);
+  const after = topology.readStats ? await readHopRequests(topology.readStats, hops, count.what) : [];
   const expectProxy = topology.plan.definition.clientSidecar || topology.plan.definition.serverSidecar;
   const problems: string[] = [];
-  if (answer.statusCode !== 200) problems.push(`status ${answer.status ?? answer.statusCode}, expected 200`);
-  if (answer.headers[APP_SERVICE_TIME_HEADER] === undefined) problems.push(`no ${APP_SERVICE_TIME_HEADER} header: the app did not answer`);
-  const proxied = answer.headers[UPSTREAM_SERVICE_TIME_HEADER] !== undefined;
-  if (expectProxy && !proxied) problems.push(`no ${UPSTREAM_SERVICE_TIME_HEADER} header: the request bypassed the sidecar`);
-  if (!expectProxy && proxied) problems.push(`${UPSTREAM_SERVICE_TIME_HEADER} present: a proxy answered in a topology without one`);
-  problems.push(...missingHops(hops, before, after, 1, 'probe requests'));
+  if (answer.statusCode !== 200) problems.push(`status ${answer.status ?? answer.statusCode}, expected ${count.what === 'connections' ? 'a whole echo' : '200'}`);
+  if (answer.headers[APP_SERVICE_TIME_HEADER] === undefined) problems.push(`no ${APP_SERVICE_TIME_HEADER}: the app did not answer`);
+  if (count.what === 'requests') {
+    const proxied = answer.headers[UPSTREAM_SERVICE_TIME_HEADER] !== undefined;
+    if (expectProxy && !proxied) problems.push(`no ${UPSTREAM_SERVICE_TIME_HEADER} header: the request bypassed the sidecar`);
+    if (!expectProxy && proxied) problems.push(`${UPSTREAM_SERVICE_TIME_HEADER} present: a proxy answered in a topology without one`);
+  }
+  problems.push(...missingHops(hops, before, after, 1, count.what === 'connections' ? `probe ${protocol} connections` : 'probe requests'));
   if (problems.length > 0) {
     throw new BenchError('SB_PATH_CHECK_FAILED', `the request path of ${topology.plan.arm} is not as built:`, problems, 'Check the init container rules (results.json keeps them) and the sidecar logs.');
   }
@@ -86,6 +92,7 @@ function toRecord(plan: TopologyPlan, description: string, client: StartedPod, s
     name: plan.arm,
     description,
     interception: plan.interception.name,
+    ...(plan.protocol !== 'http1' ? { protocol: plan.protocol } : {}),
     pods: [client, server].map((pod) => ({
       name: pod.name,
       side: pod.side,

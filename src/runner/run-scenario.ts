@@ -172,6 +172,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
         proxy: armProxy ?? proxies.any,
         ...placement,
         arm: arm.name,
+        ...(arm.protocol ? { protocol: arm.protocol } : {}),
         ...(arm.calibrationDelayUs !== undefined ? { calibrationDelayUs: arm.calibrationDelayUs } : {}),
         ...(arm.resources ? { resources: arm.resources } : {}),
         ...(arm.sysctls ? { sysctls: arm.sysctls } : {}),

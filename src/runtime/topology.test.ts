@@ -87,6 +87,16 @@ describe('planTopology', () => {
     }
   });
 
+  it('a tcp arm’s sidecars carry the app’s TCP port at L4, its load goes to that port; other protocols keep the HTTP port', () => {
+    const plan = planTopology('sidecar', { ...OPTIONS, protocol: 'tcp' });
+    expect(plan.protocol).toBe('tcp');
+    const expected = renderHaproxyConfig({ workerThreads: 2, maxConnections: 8, appPort: 8080, inboundPort: 15006, outboundPort: 15001, tcpPorts: [9000] });
+    expect([plan.client, plan.server].map((pod) => pod.containers.find((container) => container.role === 'sidecar')?.files?.[0]?.content)).toStrictEqual([expected, expected]);
+    expect(planTopology('sidecar', { ...OPTIONS, protocol: 'websocket' }).server.containers[1]?.files?.[0]?.content).not.toContain('mode tcp');
+    expect(planTopology('sidecar', OPTIONS).protocol).toBe('http1');
+    expect([appPortFor('tcp'), appPortFor('websocket'), appPortFor('http1')]).toStrictEqual([9000, 8080, 8080]);
+  });
+
   it('configures the app from the scenario', () => {
     expect(planTopology('app-only', OPTIONS).server.containers[0]).toStrictEqual({
       role: 'app',

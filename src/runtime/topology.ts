@@ -1,5 +1,5 @@
 import { SEED_SYSCTLS } from '../kubernetes/index.js';
-import type { LoadProtocol } from '../load/protocols.js';
+import { STREAMED_PROTOCOLS, type LoadProtocol } from '../load/protocols.js';
 import type { PodResources, Scenario } from '../scenario/index.js';
 import { interceptionFor, type Interception } from '../interception/index.js';
 import { INBOUND_CAPTURE_PORT, OUTBOUND_CAPTURE_PORT } from '../interception/index.js';
@@ -42,6 +42,8 @@ export interface TopologyPlan {
   interception: Interception;
   /** The arm this plan serves: its pods are named after it (e.g. "sidecar", "calibration-d500us"). */
   arm: string;
+  /** What the arm's load speaks: its port on the app, how its sidecars carry it, how its path is proven. */
+  protocol: LoadProtocol;
   client: PodSpec;
   server: PodSpec;
 }
@@ -54,6 +56,8 @@ export interface PlanOptions {
   serverCpus?: string;
   /** Names the pods; defaults to the topology name. */
   arm?: string;
+  /** The arm's protocol (arms[].protocol); default the scenario's load.protocol, else http1. */
+  protocol?: LoadProtocol;
   /** Calibration: the server sidecar holds every request for this long (0 = same path, no delay). */
   calibrationDelayUs?: number;
   /** The arm's Kubernetes resources per container role; absent roles run unconstrained. */
@@ -67,13 +71,19 @@ export interface PlanOptions {
 /** The two pods of a topology: which containers each has and whether traffic is intercepted. */
 export function planTopology(name: TopologyName, options: PlanOptions): TopologyPlan {
   const { scenario, images, proxy } = options;
+  // The arm's own protocol (arms[].protocol), else the scenario's load.protocol.
+  const protocol = options.protocol ?? scenario.load.protocol ?? 'http1';
+  const streams = STREAMED_PROTOCOLS.includes(protocol) ? (scenario.load.streamsPerConnection ?? 1) : 1;
   const sidecarOptions = {
     workerThreads: scenario.proxy.workerThreads,
     maxConnections: Math.max(scenario.load.connections, scenario.load.saturation?.connections ?? 0),
-    maxConcurrentRequests: Math.max(scenario.load.connections, scenario.load.saturation?.connections ?? 0) * (scenario.load.streamsPerConnection ?? 1),
-    ...(scenario.load.protocol ? { protocol: scenario.load.protocol } : {}),
-    ...(scenario.load.streamsPerConnection ? { streamsPerConnection: scenario.load.streamsPerConnection } : {}),
-    appPort: appPortFor(scenario.load.protocol ?? 'http1'),
+    maxConcurrentRequests: Math.max(scenario.load.connections, scenario.load.saturation?.connections ?? 0) * streams,
+    ...(protocol !== 'http1' ? { protocol } : {}),
+    ...(streams > 1 ? { streamsPerConnection: streams } : {}),
+    // TCP keeps the HTTP path to the app's HTTP port; its own port is carried at L4 (tcpPorts).
+    appPort: protocol === 'tcp' ? APP_PORT : appPortFor(protocol),
+    // Istio carries a Service port whose protocol is TCP at L4; the other ports stay HTTP.
+    ...(protocol === 'tcp' ? { tcpPorts: [APP_TCP_PORT] } : {}),
     inboundPort: INBOUND_CAPTURE_PORT,
     outboundPort: OUTBOUND_CAPTURE_PORT,
     ...(scenario.proxy.routeTimeoutUs !== undefined ? { routeTimeoutMs: scenario.proxy.routeTimeoutUs / 1000 } : {}),
@@ -129,6 +139,7 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
     definition,
     interception,
     arm,
+    protocol,
     client: pod('client', definition.clientSidecar ? [loadgen, clientSidecar] : [loadgen], definition.clientSidecar, options.clientCpus),
     server: pod('server', definition.serverSidecar ? [app, serverSidecar] : [app], definition.serverSidecar, options.serverCpus),
   };

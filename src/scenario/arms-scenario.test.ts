@@ -5,6 +5,7 @@ import { supported, unsupported, type ProxyCapabilities } from '../proxies/drive
 import { armCapabilityProblems, fileArms, mergeProxy } from './arms-schema.js';
 import { parseScenario } from './load-scenario.js';
 import { scenarioFileSchema } from './schema.js';
+import { agentLoadOf } from '../runner/load-spec.js';
 
 const LOAD = 'load: { connections: 4, duration: 2s }\n';
 
@@ -89,7 +90,7 @@ describe('arms: refused at load, naming the field', () => {
   it('a proxy on app-only, and a second app-only arm', () => {
     expect(problems(['arms:', '  - { topology: app-only, proxy: { profile: envoy } }', '  - { name: bare, topology: app-only }', LOAD].join('\n'))).toStrictEqual([
       'arms.yaml:2:34  arms[0].proxy: app-only has no sidecar; remove proxy from this arm',
-      'arms.yaml:3:29  arms[1].topology: only one app-only arm (arms[0] is already the baseline every overhead is measured against)',
+      'arms.yaml:3:29  arms[1].topology: only one app-only arm per protocol (arms[0] is already the baseline every overhead of the scenario’s protocol is measured against)',
     ]);
   });
 
@@ -132,6 +133,63 @@ describe('arms: refused at load, naming the field', () => {
   it('a gate naming an arm the scenario does not have lists the arm names', () => {
     expect(problems(['arms:', '  - { name: a, topology: sidecar }', LOAD, 'gates:', '  regressions:', '    - { topology: a, vs: c, metric: rps }'].join('\n'))).toStrictEqual([
       'arms.yaml:7:26  gates.regressions[0].vs: "c" is not one of this scenario\'s arms (a)',
+    ]);
+  });
+});
+
+describe('arms: protocols', () => {
+  it('gives each arm its protocol and one app-only arm per protocol, the baseline of that protocol', () => {
+    const scenario = parseScenario(
+      [
+        'arms:',
+        '  - { topology: app-only }',
+        '  - { name: haproxy, topology: sidecar }',
+        '  - { name: app-only-ws, topology: app-only, protocol: websocket }',
+        '  - { name: haproxy-ws, topology: sidecar, protocol: websocket }',
+        '  - { name: app-only-tcp, topology: app-only, protocol: tcp }',
+        '  - { name: envoy-tcp, topology: sidecar, protocol: tcp, proxy: { profile: envoy } }',
+        'load: { connections: 4, duration: 2s, messageSize: 2KiB }',
+      ].join('\n'),
+      'arms.yaml',
+    );
+    expect(scenario.arms.map((arm) => [arm.name, arm.protocol])).toStrictEqual([
+      ['app-only', undefined],
+      ['haproxy', undefined],
+      ['app-only-ws', 'websocket'],
+      ['haproxy-ws', 'websocket'],
+      ['app-only-tcp', 'tcp'],
+      ['envoy-tcp', 'tcp'],
+    ]);
+    expect(scenario.load.messageBytes).toBe(2048);
+    expect(agentLoadOf(scenario)).toMatchObject({ messageBytes: 2048 });
+  });
+
+  it('refuses TCP through mTLS sidecars, an added delay on echo protocols, two app-only arms of one protocol and an unknown protocol', () => {
+    expect(
+      problems(
+        [
+          'arms:',
+          '  - { name: a, topology: app-only, protocol: tcp }',
+          '  - { name: b, topology: app-only, protocol: tcp }',
+          '  - { name: m, topology: mtls, protocol: tcp }',
+          '  - { name: d, topology: sidecar, protocol: websocket, proxy: { addedDelay: 1ms } }',
+          '  - { name: q, topology: sidecar, protocol: quic }',
+          LOAD,
+        ].join('\n'),
+      ),
+    ).toStrictEqual([
+      'arms.yaml:6:51  arms[4].protocol: expected one of http1, http2, grpc, websocket, tcp',
+      'arms.yaml:3:26  arms[1].topology: only one app-only arm per protocol (arms[0] is already the baseline every overhead of tcp protocol is measured against)',
+      'arms.yaml:4:44  arms[2].protocol: arm "m": tcp through the mtls topology is not rendered yet (the sidecars\' TLS carries HTTP/1.1 only); use sidecar or sidecar-inbound',
+      'arms.yaml:5:49  arms[3].protocol: arm "d": the added delay is calibrated with HTTP/1.1 only; remove proxy.addedDelay from this arm',
+    ]);
+  });
+
+  it('refuses a protocol the arm’s proxy does not carry, naming what it carries', () => {
+    const httpOnly: ProxyCapabilities = { addedDelay: supported, svidRotation: supported, tlsCounters: supported, tls13CipherChoice: supported, sessionResumptionOff: supported, protocols: ['http1'] };
+    const arms = fileArms(scenarioFileSchema.parse(parse(['arms:', '  - { name: t, topology: sidecar, protocol: tcp }', LOAD].join('\n'))));
+    expect(armCapabilityProblems(arms, { tlsVersion: '1.3', rotateDuringTrial: false }, () => httpOnly)).toStrictEqual([
+      { path: ['arms', 0, 'protocol'], message: 'arm "t": haproxy sidecars do not carry tcp here (they carry http1)' },
     ]);
   });
 });

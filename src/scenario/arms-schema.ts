@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hasPeerTls, hasSidecar } from '../topology/catalog.js';
 import type { ProxyCapabilities, VersionChoice } from '../proxies/driver.js';
+import { LOAD_PROTOCOLS, type LoadProtocol } from '../load/protocols.js';
 import { PROXY_PROFILE_NAMES, type ProxyProfileName, type TopologyName } from './topologies.js';
 
 /** Arm names name pods and containers, report rows and gate entries. */
@@ -48,6 +49,8 @@ export function armsSchema<T extends z.ZodType, R extends z.ZodType, S extends z
         resources: fields.resources.optional(),
         /** This arm's pods' sysctls, instead of the scenario's ({} for the kernel's defaults). */
         sysctls: fields.sysctls.optional(),
+        /** What this arm's load speaks (default load.protocol); its overhead is over the app-only arm of the same protocol. */
+        protocol: z.enum(LOAD_PROTOCOLS, { error: `expected one of ${LOAD_PROTOCOLS.join(', ')}` }).optional(),
       }),
       { error: 'expected a list of arms, each { name, topology, proxy, resources, sysctls }' },
     )
@@ -66,11 +69,13 @@ export interface FileArm {
   proxyPath: Path;
   /** Where the arm itself is written. */
   path: Path;
+  /** `arms[].protocol`, when written. */
+  protocol?: LoadProtocol;
 }
 
 interface ArmsFile {
   topologies?: TopologyName[] | undefined;
-  arms?: { name?: string | undefined; topology: TopologyName; proxy?: Partial<FileProxy> | undefined; resources?: { sidecar?: unknown } | undefined }[] | undefined;
+  arms?: { name?: string | undefined; topology: TopologyName; proxy?: Partial<FileProxy> | undefined; resources?: { sidecar?: unknown } | undefined; protocol?: LoadProtocol | undefined }[] | undefined;
   proxy: FileProxy;
 }
 
@@ -97,6 +102,7 @@ export function fileArms(file: ArmsFile): FileArm[] {
       ...(hasSidecar(arm.topology) ? { proxy: mergeProxy(file.proxy, arm.proxy) } : {}),
       proxyPath: arm.proxy ? ['arms', index, 'proxy'] : ['proxy'],
       path: ['arms', index],
+      ...(arm.protocol ? { protocol: arm.protocol } : {}),
     }));
   }
   return (file.topologies ?? []).map((topology, index) => ({
@@ -120,7 +126,8 @@ export function armListProblems(file: ArmsFile): Issue[] {
   if (!file.arms) return [];
   const issues: Issue[] = [];
   const firstByName = new Map<string, number>();
-  let appOnly: number | undefined;
+  // One app-only arm per protocol: each is the baseline of the arms that speak its protocol.
+  const appOnlyByProtocol = new Map<string, number>();
   file.arms.forEach((arm, index) => {
     const name = arm.name ?? arm.topology;
     const where = arm.name === undefined ? ['arms', index, 'topology'] : ['arms', index, 'name'];
@@ -132,8 +139,10 @@ export function armListProblems(file: ArmsFile): Issue[] {
     if (!hasSidecar(arm.topology)) {
       if (arm.proxy) issues.push({ path: ['arms', index, 'proxy'], message: 'app-only has no sidecar; remove proxy from this arm' });
       if (arm.resources?.sidecar) issues.push({ path: ['arms', index, 'resources', 'sidecar'], message: 'app-only has no sidecar; remove resources.sidecar from this arm' });
-      if (appOnly !== undefined) issues.push({ path: ['arms', index, 'topology'], message: `only one app-only arm (arms[${appOnly}] is already the baseline every overhead is measured against)` });
-      appOnly ??= index;
+      const protocol = arm.protocol ?? 'the scenario’s';
+      const appOnly = appOnlyByProtocol.get(protocol);
+      if (appOnly !== undefined) issues.push({ path: ['arms', index, 'topology'], message: `only one app-only arm per protocol (arms[${appOnly}] is already the baseline every overhead of ${protocol} protocol is measured against)` });
+      else appOnlyByProtocol.set(protocol, index);
     }
   });
   return issues;
@@ -163,11 +172,27 @@ export function armCapabilityProblems(
     if (!arm.proxy) continue;
     const can = capabilities(arm.proxy.profile);
     if (arm.proxy.addedDelay !== undefined) add(arm, [...arm.proxyPath, 'addedDelay'], can.addedDelay);
+    for (const problem of armProtocolProblems(arm, can)) issues.push(problem);
     if (!hasPeerTls(arm.topology)) continue;
     if (mtls.cipher && mtls.tlsVersion === '1.3') add(arm, ['mtls', 'cipher'], can.tls13CipherChoice);
     if (mtls.rotateDuringTrial) add(arm, ['mtls', 'rotateDuringTrial'], can.svidRotation);
   }
   return issues;
+}
+
+/**
+ * Why an arm's own protocol (arms[].protocol) cannot run through its sidecars, at that field
+ * (load.protocol itself is judged in protocol-schema.ts).
+ */
+function armProtocolProblems(arm: FileArm, can: ProxyCapabilities): Issue[] {
+  const { protocol } = arm;
+  if (protocol === undefined || protocol === 'http1') return [];
+  const path = [...arm.path, 'protocol'];
+  const who = `arm "${arm.name}"`;
+  if (!can.protocols.includes(protocol)) return [{ path, message: `${who}: ${arm.proxy?.profile} sidecars do not carry ${protocol} here (they carry ${can.protocols.join(', ')})` }];
+  if (hasPeerTls(arm.topology)) return [{ path, message: `${who}: ${protocol} through the ${arm.topology} topology is not rendered yet (the sidecars' TLS carries HTTP/1.1 only); use sidecar or sidecar-inbound` }];
+  if (arm.proxy?.addedDelay !== undefined) return [{ path, message: `${who}: the added delay is calibrated with HTTP/1.1 only; remove proxy.addedDelay from this arm` }];
+  return [];
 }
 
 /**

@@ -170,6 +170,7 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
       ...(arm.proxy ? { proxy: resolveProxy(arm.proxy) } : {}),
       ...(resources ? { resources } : {}),
       ...(sysctls ? { sysctls } : {}),
+      ...(arm.protocol && arm.protocol !== file.load.protocol ? { protocol: arm.protocol } : {}),
     };
   });
   return {
@@ -255,6 +256,7 @@ function resolveLoad(load: ScenarioFile['load'], sweep: SweepSpec | undefined): 
     ...(load.protocol !== 'http1' ? { protocol: load.protocol } : {}),
     ...(streamsPerConnectionOf(load) > 1 ? { streamsPerConnection: streamsPerConnectionOf(load) } : {}),
     ...(load.protocol === 'grpc' ? { grpcMethod: load.grpc?.method ?? 'Unary' } : {}),
+    ...(load.messageSize !== undefined ? { messageBytes: load.messageSize } : {}),
     ...(load.saturation ? { saturation: { connections: load.saturation.connections, durationUs: load.saturation.duration } } : {}),
     ...(load.closedCheck ? { closedCheck: { connections: load.closedCheck.connections, durationUs: load.closedCheck.duration } } : {}),
   };

@@ -33,6 +33,14 @@ export const protocolLoadFields = {
 
 type Issue = { path: (string | number)[]; message: string };
 
+/** Why a protocol cannot run through the mTLS topologies yet. */
+const MTLS_GAP: Record<Exclude<LoadProtocol, 'http1'>, string> = {
+  http2: 'the sidecars’ mTLS does not negotiate HTTP/2 (ALPN h2) yet',
+  grpc: 'the sidecars’ mTLS does not negotiate HTTP/2 (ALPN h2) yet',
+  websocket: 'WebSocket has not been measured through the sidecars’ mTLS yet',
+  tcp: 'the sidecars carry TCP in plaintext only (their L4 paths have no TLS yet)',
+};
+
 interface ProtocolLoad {
   protocol: LoadProtocol;
   http2?: { streamsPerConnection: number } | undefined;
@@ -71,7 +79,7 @@ export function protocolProblems(load: ProtocolLoad, arms: readonly FileArm[], c
     const carried = capabilities(arm.proxy.profile).protocols;
     if (!carried.includes(protocol)) add({ path: ['load', 'protocol'], message: `${who} does not carry ${protocol} as a sidecar here (it carries ${carried.join(', ')})` });
     if (protocol !== 'http1' && hasPeerTls(arm.topology)) {
-      add({ path: ['load', 'protocol'], message: `${protocol} through the ${arm.topology} topology: the sidecars’ mTLS does not negotiate HTTP/2 (ALPN h2) yet; use sidecar or sidecar-inbound` });
+      add({ path: ['load', 'protocol'], message: `${protocol} through the ${arm.topology} topology: ${MTLS_GAP[protocol]}; use sidecar or sidecar-inbound` });
     }
     if (protocol !== 'http1' && arm.proxy.addedDelay !== undefined) {
       add({ path: [...arm.proxyPath, 'addedDelay'], message: `the calibration delay is calibrated with HTTP/1.1 only; remove it or use protocol: http1` });

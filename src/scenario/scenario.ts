@@ -98,6 +98,8 @@ export interface ClosedLoadSpec {
   streamsPerConnection?: number;
   /** grpc: the method of proto/bench.proto the agent calls. */
   grpcMethod?: GrpcMethod;
+  /** websocket and tcp: the payload of every echo message, in bytes (load.messageSize; absent: 1024). */
+  messageBytes?: number;
   /** After each trial's main load, a closed-model burst with this many connections (throughput ceiling). */
   saturation?: { connections: number; durationUs: number };
   /**
@@ -147,6 +149,8 @@ export interface ScenarioArm {
   resources?: PodResources;
   /** The arm's pods' network sysctls: its own, else the scenario's. Absent: the seed's (SEED_SYSCTLS). */
   sysctls?: Record<string, string>;
+  /** What this arm's load speaks when it differs from load.protocol (`arms[].protocol`); compared with the app-only arm of the same protocol. */
+  protocol?: LoadProtocol;
 }
 
 /** The objective a sweep's knee is judged against. */

@@ -70,6 +70,8 @@ const commonLoadFields = {
   timeout: durationUs.refine((us) => us >= 1000 && us % 1000 === 0, { error: 'expected whole milliseconds of at least 1ms, like "1400ms" or "10s" (the load agent’s timers have 1 ms resolution)' }).default(10_000_000),
   request: requestSchema,
   ...protocolLoadFields,
+  /** websocket and tcp: the payload of every echo message (the app echoes it back); absent: 1KiB. */
+  messageSize: sizeBytes.refine((bytes) => bytes >= 1 && bytes <= 16 * 1024 * 1024, { error: 'expected 1B to 16MiB' }).optional(),
 };
 
 /** A closed load as written; "model" may be left out (the loader fills in closed, and the JSON Schema says so). */

@@ -12,6 +12,7 @@ import { decodeAgentSpec, type AgentSpec } from '../load/agent-protocol.js';
 import { AGENT_EXIT_ORPHANED, AGENT_STDIN_WATCH_ENV } from '../load/agent-constants.js';
 import { runClosedModel } from './schedulers/closed.js';
 import { runOpenModel } from './schedulers/open.js';
+import { encodeHistogram, newHistogramUs, recordUs } from '../hdr/histogram.js';
 import { transportFor, type Outcome } from './transports/index.js';
 
 function nowEpochMs(): number {
@@ -94,9 +95,15 @@ async function main(): Promise<void> {
     return runBareAutocannon(spec);
   }
   const onProgress = (phase: 'warmup' | 'measure', elapsedMs: number, responses: number) => emit(process.stderr, { event: 'progress', phase, elapsedMs, responses });
-  const transport = transportFor(spec);
+  // Connection setups (WebSocket's Upgrade) are timed apart from the requests they carry.
+  const setupUs = newHistogramUs();
+  let setups = 0;
+  const transport = transportFor(spec, (us) => {
+    recordUs(setupUs, us);
+    setups++;
+  });
   const result = spec.model === 'closed' ? await runClosedModel(spec, transport, nowEpochMs, onProgress) : await runOpenModel(spec, transport, nowEpochMs, onProgress);
-  emit(process.stdout, result);
+  emit(process.stdout, setups > 0 ? { ...result, histograms: { ...result.histograms, connectionSetupUs: encodeHistogram(setupUs) } } : result);
 }
 
 process.on('unhandledRejection', (error) => {

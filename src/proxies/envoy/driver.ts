@@ -24,7 +24,7 @@ export const envoyDriver: ProxyDriver = {
     tlsCounters: supported,
     sessionResumptionOff: unsupported('the envoy profile does not render session-resumption settings yet (max_session_keys: 0 upstream, disable_stateless_session_resumption downstream); use proxy.profile: haproxy or leave mtls.sessionResumption at true'),
     tls13CipherChoice: unsupported('Envoy (BoringSSL) cannot restrict TLS 1.3 suites; remove the cipher or use tlsVersion "1.2"'),
-    protocols: ['http1', 'http2', 'grpc'],
+    protocols: ['http1', 'http2', 'grpc', 'websocket', 'tcp'],
   },
   versions: { pinned: PINNED_ENVOY_VERSIONS, default: DEFAULT_ENVOY_VERSION },
   versionCommand: ['envoy', '--version'],

@@ -18,7 +18,7 @@ export const haproxyDriver: ProxyDriver = {
     tlsCounters: supported,
     tls13CipherChoice: supported,
     sessionResumptionOff: supported,
-    protocols: ['http1', 'http2', 'grpc'],
+    protocols: ['http1', 'http2', 'grpc', 'websocket', 'tcp'],
   },
   versions: { reason: 'HAProxy comes from Debian bookworm’s package (2.6), one version; set proxy.image to run another build' },
   versionCommand: ['haproxy', '-v'],

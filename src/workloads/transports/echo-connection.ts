@@ -3,12 +3,13 @@
  * trip at a time, a per-request timeout, and reconnection on the next send after the connection
  * broke or a request timed out (a late answer must not be taken for the next request's).
  */
+import { ECHO_OK_STATUS } from '../../load/agent-protocol.js';
+import { APP_SERVICE_TIME_HEADER } from '../../load/headers.js';
 import type { Outcome, TransportConnection } from './transport.js';
 
 type Done = (outcome: Outcome) => void;
 
-/** The statusCodes key of an echo that came back whole (WebSocket and TCP have no status of their own). */
-export const ECHO_OK_STATUS = 'echo';
+export { ECHO_OK_STATUS };
 /** The statusCodes key of an echo whose payload came back at another size. */
 export const ECHO_MISMATCH_STATUS = 'echo:size-mismatch';
 
@@ -111,7 +112,15 @@ export class EchoConnection implements TransportConnection {
     const done = this.take();
     if (!done || this.closed) return;
     const ok = answer.payloadBytes === this.messageBytes;
-    done({ kind: 'response', ok, status: ok ? ECHO_OK_STATUS : ECHO_MISMATCH_STATUS, bytes: answer.wireBytes, serviceTimes: { appServiceTimeUs: answer.appServiceTimeUs } });
+    done({
+      kind: 'response',
+      ok,
+      status: ok ? ECHO_OK_STATUS : ECHO_MISMATCH_STATUS,
+      bytes: answer.wireBytes,
+      serviceTimes: { appServiceTimeUs: answer.appServiceTimeUs },
+      // As an HTTP answer would say it, for the probe: the app answered, with its time.
+      headers: { [APP_SERVICE_TIME_HEADER]: String(answer.appServiceTimeUs) },
+    });
   }
 
   private onBroken(message: string): void {

@@ -13,7 +13,7 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-const spec = (port: number, messageBytes: number, timeoutUs = 5_000_000): AgentSpec & { messageBytes: number } => ({
+const spec = (port: number, messageBytes: number, timeoutUs = 5_000_000): AgentSpec => ({
   model: 'closed',
   host: '127.0.0.1',
   port,

@@ -14,7 +14,7 @@ import type { Transport } from './transport.js';
 export const DEFAULT_MESSAGE_BYTES = 1024;
 
 /** TCP echo to spec.host:spec.port, spec.messageBytes per message. */
-export function tcpTransport(spec: AgentSpec & { messageBytes?: number }): Transport {
+export function tcpTransport(spec: AgentSpec): Transport {
   const messageBytes = spec.messageBytes ?? DEFAULT_MESSAGE_BYTES;
   const request = encodeTcpRequest(Buffer.alloc(messageBytes, 'x'));
   const openSocket: OpenEchoSocket = (handlers) =>

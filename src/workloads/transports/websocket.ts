@@ -14,7 +14,7 @@ import { DEFAULT_MESSAGE_BYTES } from './tcp.js';
 import type { Transport } from './transport.js';
 
 /** WebSocket echo; `onSetupUs` is called with each connection's setup time (connect + Upgrade), µs. */
-export function websocketTransport(spec: AgentSpec & { messageBytes?: number }, onSetupUs?: (setupUs: number) => void): Transport {
+export function websocketTransport(spec: AgentSpec, onSetupUs?: (setupUs: number) => void): Transport {
   const messageBytes = spec.messageBytes ?? DEFAULT_MESSAGE_BYTES;
   const payload = Buffer.alloc(messageBytes, 'x');
   const url = `ws://${spec.host}:${spec.port}${spec.path}`;
