@@ -49,6 +49,7 @@ describe.skipIf(!dockerode)('Envoy as the sidecar, its image built from the pinn
       ['sidecar-inbound', pods.plan('sidecar-inbound', SCENARIO)],
       ['sidecar', pods.plan('sidecar', SCENARIO)],
       ['sidecar, calibrating 500µs', pods.plan('sidecar', SCENARIO, { calibrationDelayUs: 500 })],
+      ['sidecar, the app’s TCP port at L4 (tcp_proxy)', pods.plan('sidecar', SCENARIO, { protocol: 'tcp' })],
       ['sidecar, 5000 connections', pods.plan('sidecar', parseScenario('topologies: [sidecar]\nproxy: { profile: envoy }\nload: { connections: 5000, duration: 1s }\n', 'inline.yaml'))],
       ['mtls TLS 1.3', pods.plan('mtls', SCENARIO, { mtls: material13 })],
       ['mtls-churn TLS 1.3', pods.plan('mtls-churn', SCENARIO, { mtls: material13 })],

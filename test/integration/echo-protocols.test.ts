@@ -1,0 +1,80 @@
+import type Dockerode from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BenchError } from '../../src/errors.js';
+import { decodeHistogram } from '../../src/hdr/histogram.js';
+import { failedRequests, type AgentSpec } from '../../src/load/agent-protocol.js';
+import type { LoadProtocol } from '../../src/load/protocols.js';
+import { runLoad } from '../../src/load/run-agent.js';
+import type { ProxyName } from '../../src/proxies/registry.js';
+import { agentLoadOf, armLoadOf } from '../../src/runner/load-spec.js';
+import { expectedHops, readHopRequests } from '../../src/runner/path-check.js';
+import { checkPath, type StartedTopology } from '../../src/runner/pods-for-run.js';
+import { startPod } from '../../src/runtime/pod.js';
+import { appPortFor } from '../../src/runtime/topology.js';
+import { parseScenario } from '../../src/scenario/index.js';
+import { dockerForTests, leftovers } from '../support/docker.js';
+import { setUpTestPods, type TestPods } from '../support/pods.js';
+
+const dockerode = await dockerForTests();
+const SCENARIO = parseScenario(
+  ['topologies: [sidecar]', 'load: { model: open, rate: 300/s, connections: 4, warmup: 300ms, duration: 1s, timeout: 2s, messageSize: 1KiB }', 'placement: { cpusets: none }'].join('\n'),
+  'inline.yaml',
+);
+
+/**
+ * WebSocket (an Upgrade through the sidecars' HTTP path) and TCP (their L4 path) through both
+ * sidecars of the sidecar topology, one pair of pods per proxy for both protocols (the TCP port is
+ * rendered at L4 beside HTTP, as a mesh carries a TCP Service port).
+ */
+describe.skipIf(!dockerode).each<ProxyName>(['haproxy', 'envoy'])('WebSocket and TCP through %s sidecars', (proxy) => {
+  const docker = dockerode as Dockerode;
+  let pods: TestPods;
+  let topology: StartedTopology;
+  const readStats = () => pods.proxy.driver.readStats as NonNullable<TestPods['proxy']['driver']['readStats']>;
+  const loadgen = () => topology.client.containers.find((container) => container.role === 'loadgen')?.id as string;
+  const specFor = (protocol: LoadProtocol): AgentSpec => ({ ...armLoadOf(agentLoadOf(SCENARIO), protocol), host: topology.server.ip, port: appPortFor(protocol), seed: 1 });
+  const withProtocol = (protocol: LoadProtocol): StartedTopology => ({ ...topology, plan: { ...topology.plan, protocol } });
+
+  beforeAll(async () => {
+    pods = await setUpTestPods(docker, `echo-${proxy}`, { proxy });
+    const plan = pods.plan('sidecar', SCENARIO, { protocol: 'tcp' });
+    const server = await startPod(plan.server, pods.context);
+    const client = await startPod(plan.client, pods.context);
+    topology = { plan, client, server, record: { name: 'sidecar', description: '', pods: [] }, readStats: readStats() };
+  });
+
+  afterAll(async () => {
+    expect(await pods.resources.removeAll()).toEqual([]);
+    expect((await leftovers(docker)).filter((name) => name.includes(pods.resources.runId))).toEqual([]);
+  });
+
+  it.each<LoadProtocol>(['websocket', 'tcp'])('proves the %s path with both sidecars’ connection counters, and sees a bypassed client sidecar', async (protocol) => {
+    await expect(checkPath(docker, withProtocol(protocol), agentLoadOf(SCENARIO))).resolves.toBeUndefined();
+    // As uid 1337 the load escapes the outbound REDIRECT: only the client sidecar's counter can tell.
+    const error = (await checkPath(docker, withProtocol(protocol), agentLoadOf(SCENARIO), { user: '1337:1337' }).catch((caught: unknown) => caught)) as BenchError;
+    expect(error.code).toBe('SB_PATH_CHECK_FAILED');
+    expect(error.details).toStrictEqual([`the client sidecar (outbound) counted 0 of the 1 probe ${protocol} connections: the path bypassed it`]);
+  });
+
+  it.each<LoadProtocol>(['websocket', 'tcp'])('carries %s load at a fixed rate without a failure, through both sidecars', async (protocol) => {
+    const hops = expectedHops(topology.client, topology.server);
+    const before = await readHopRequests(readStats(), hops, 'connections');
+    const { event: _event, ...result } = await runLoad(docker, loadgen(), specFor(protocol));
+    const after = await readHopRequests(readStats(), hops, 'connections');
+    expect(failedRequests(result), result.errorMessages.join('; ')).toBe(0);
+    // 300/s for 1 s, Poisson: well above 150 echoes, every one whole and in the latency histogram.
+    expect(result.okResponses).toBeGreaterThan(150);
+    expect(result.statusCodes).toStrictEqual({ echo: result.okResponses });
+    expect(decodeHistogram(result.histograms.latencyUs).totalCount).toBe(result.okResponses);
+    // The app's time came back in-band with every echo; no proxy header can exist on a message.
+    expect(result.headerCounts).toStrictEqual({ upstreamServiceTime: 0, appServiceTime: result.okResponses });
+    // The agent's 4 long-lived connections crossed both sidecars.
+    expect(hops.map((hop, index) => [hop.label, (after[index] ?? 0) - (before[index] ?? 0) >= 4])).toStrictEqual([
+      ['client sidecar (outbound)', true],
+      ['server sidecar (inbound)', true],
+    ]);
+    const setups = result.histograms.connectionSetupUs;
+    if (protocol === 'websocket') expect(decodeHistogram(setups as string).totalCount).toBe(4);
+    else expect(setups).toBeUndefined();
+  });
+});
