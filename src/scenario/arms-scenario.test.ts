@@ -165,23 +165,35 @@ describe('arms: protocols', () => {
   });
 
   it('refuses TCP through mTLS sidecars, an added delay on echo protocols, two app-only arms of one protocol and an unknown protocol', () => {
+    expect(problems(['arms:', '  - { name: q, topology: sidecar, protocol: quic }', LOAD].join('\n'))).toStrictEqual([
+      'arms.yaml:2:45  arms[0].protocol: expected one of http1, http2, grpc, websocket, tcp',
+    ]);
     expect(
       problems(
         [
           'arms:',
           '  - { name: a, topology: app-only, protocol: tcp }',
           '  - { name: b, topology: app-only, protocol: tcp }',
-          '  - { name: m, topology: mtls, protocol: tcp }',
-          '  - { name: d, topology: sidecar, protocol: websocket, proxy: { addedDelay: 1ms } }',
-          '  - { name: q, topology: sidecar, protocol: quic }',
+          '  - { name: c, topology: app-only }',
           LOAD,
         ].join('\n'),
       ),
     ).toStrictEqual([
-      'arms.yaml:6:51  arms[4].protocol: expected one of http1, http2, grpc, websocket, tcp',
       'arms.yaml:3:26  arms[1].topology: only one app-only arm per protocol (arms[0] is already the baseline every overhead of tcp protocol is measured against)',
-      'arms.yaml:4:44  arms[2].protocol: arm "m": tcp through the mtls topology is not rendered yet (the sidecars\' TLS carries HTTP/1.1 only); use sidecar or sidecar-inbound',
-      'arms.yaml:5:49  arms[3].protocol: arm "d": the added delay is calibrated with HTTP/1.1 only; remove proxy.addedDelay from this arm',
+    ]);
+    expect(
+      problems(
+        [
+          'arms:',
+          '  - { name: a, topology: app-only, protocol: tcp }',
+          '  - { name: m, topology: mtls, protocol: tcp }',
+          '  - { name: d, topology: sidecar, protocol: websocket, proxy: { addedDelay: 1ms } }',
+          LOAD,
+        ].join('\n'),
+      ),
+    ).toStrictEqual([
+      "arms.yaml:3:42  arms[1].protocol: arm \"m\": tcp through the mtls topology is not rendered yet (the sidecars' TLS carries HTTP/1.1 only); use sidecar or sidecar-inbound",
+      'arms.yaml:4:45  arms[2].protocol: arm "d": the added delay is calibrated with HTTP/1.1 only; remove proxy.addedDelay from this arm',
     ]);
   });
 

@@ -82,7 +82,7 @@ describe('renderHaproxyConfig for HTTP/2 and gRPC', () => {
 
 describe('renderHaproxyConfig: TCP ports (L4)', () => {
   const config = renderHaproxyConfig({ ...OPTIONS, tcpPorts: [9000] });
-  const section = (header: string) => config.slice(config.indexOf(`\n${header}\n`) + 1).split('\n\n')[0] ?? '';
+  const section = (header: string) => (config.slice(config.indexOf(`\n${header}\n`) + 1).split('\n\n')[0] ?? '').trimEnd();
 
   it('makes both frontends mode tcp, picking the TCP backend by original destination port and HTTP otherwise', () => {
     expect(section('frontend inbound')).toBe('frontend inbound\n  bind :15006\n  mode tcp\n  use_backend local_app_tcp_9000 if { dst_port 9000 }\n  default_backend local_app');
