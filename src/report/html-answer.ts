@@ -52,13 +52,15 @@ function saturationCell(topology: TopologySummary, isBaseline: boolean): string 
   return `<td class="num">${formatNumber(saturation.rps.median)}${drop}</td>`;
 }
 
-function answerRow(topology: TopologySummary, baseline: TopologySummary | undefined): string {
-  const isBaseline = topology === baseline;
+function answerRow(topology: TopologySummary, baseline: TopologySummary | undefined, protocolBaselines: ReadonlySet<string>): string {
+  // The run's baseline, or the app-only arm another protocol's arms are measured against.
+  const isBaseline = topology === baseline || protocolBaselines.has(topology.topology);
   const totals = sidecarTotals(topology);
   const overhead = (statistic: 'p50Us' | 'p99Us') =>
     isBaseline ? `<td class="num muted">baseline</td>` : estimateCell(topology.estimators?.differential[statistic], { signed: true });
   const flagged = topology.latencyProblems.length > 0 || (topology.open !== undefined && !topology.open.sustained);
-  return `<tr><th scope="row">${e(topology.topology)}${flagged ? ' <span class="bad">(latency not meaningful: see below)</span>' : ''}</th>
+  const speaks = topology.protocol || topology.baseline ? ` <span class="muted">(${e([topology.protocol, topology.baseline ? `over ${topology.baseline}` : undefined].filter(Boolean).join(', '))})</span>` : '';
+  return `<tr><th scope="row">${e(topology.topology)}${speaks}${flagged ? ' <span class="bad">(latency not meaningful: see below)</span>' : ''}</th>
 ${overhead('p50Us')}${overhead('p99Us')}
 ${saturationCell(topology, isBaseline)}
 <td class="num">${totals.count === 0 ? DASH : formatNumber(totals.vcpuPer1kRps, 3)}</td>
@@ -76,6 +78,7 @@ function methodLine(results: Results, summary: ResultsSummary): string {
   if (warmupRounds !== undefined) parts.push(`${warmupRounds} warm-up round${warmupRounds === 1 ? '' : 's'} run first and discarded`);
   const baseline = summary.baseline;
   if (baseline) parts.push(`overheads are each round's difference from ${e(baseline)}, median over rounds [95 % confidence interval]; latency from successful responses only`);
+  if (summary.topologies.some((topology) => topology.baseline)) parts.push('an arm speaking another protocol is measured against the app-only arm speaking it (named beside the arm)');
   return `<p class="note">${parts.join('; ')}.</p>`;
 }
 
@@ -112,13 +115,14 @@ function wakeUpEvidence(host: Results['host']): string {
 
 /** The answer table and its method line; the per-topology sentences (renderKeyFigures) follow it. */
 export function renderAnswer(results: Results, summary: ResultsSummary): string {
+  const protocolBaselines = new Set(summary.topologies.flatMap((topology) => (topology.baseline ? [topology.baseline] : [])));
   const baseline = baselineOf(summary);
   const anySaturation = summary.topologies.some((topology) => topology.saturation);
   return `${closedModelCaveat(results)}
 <div class="table-wrap"><table class="data" id="answer">
 <thead><tr><th scope="col">topology</th><th scope="col">overhead P50 (ms)</th><th scope="col">overhead P99 (ms)</th>
 <th scope="col">throughput at saturation (req/s; change)</th><th scope="col">sidecar vCPU per 1k req/s</th><th scope="col">sidecar MiB</th></tr></thead>
-<tbody>${summary.topologies.map((topology) => answerRow(topology, baseline)).join('')}</tbody></table></div>
+<tbody>${summary.topologies.map((topology) => answerRow(topology, baseline, protocolBaselines)).join('')}</tbody></table></div>
 ${methodLine(results, summary)}
 ${anySaturation ? '<p class="note">Throughput at saturation comes from a separate closed-model burst after each trial; it is never part of the overheads, which are measured at the rate.</p>' : ''}
 ${closedCheckLines(summary, results.host)}`;
