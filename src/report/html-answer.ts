@@ -93,10 +93,10 @@ function closedCheckLines(summary: ResultsSummary, host: Results['host']): strin
   const lines = summary.topologies.flatMap((topology) => {
     const check = topology.closedCheck;
     if (!check?.overheadP50 || check.toleranceUs === undefined) return [];
-    const verdict = check.agrees ? '<span class="good">agree</span>' : '<span class="bad">DISAGREE</span>';
+    const verdict = check.agrees ? '<span class="good">agree</span> within' : '<span class="bad">DISAGREE</span>: they differ by more than';
     return [
       `<li><strong>${e(topology.topology)}</strong>: P50 overhead at the rate ${e(formatEstimateMs(check.headlineOverheadP50, { signed: true }))}; ` +
-        `${check.connections}-connection closed loop on the same pods ${e(formatEstimateMs(check.overheadP50, { signed: true }))}: ${verdict} within ${formatNumber(check.toleranceUs)} µs (max(50 µs, 30 %)).</li>`,
+        `${check.connections}-connection closed loop on the same pods ${e(formatEstimateMs(check.overheadP50, { signed: true }))}: ${verdict} ${formatNumber(check.toleranceUs)} µs (max(50 µs, 30 %)).</li>`,
     ];
   });
   if (lines.length === 0) return '';

@@ -179,3 +179,33 @@ describe('HTML report: calibration', () => {
     expectContains(page, '<td class="num">+0.503 [+0.476, +0.522]</td><td class="num">±0.030</td><td class="verdict fail">FAIL</td>');
   });
 });
+
+describe('HTML report: the closed-loop re-check and the wake-up evidence', () => {
+  const estimate = (median: number, low: number, high: number) => ({ n: 6, median, low, high, coverage: 0.96875 });
+
+  async function reportWith(host: Partial<Parameters<typeof renderHtmlReport>[0]['host']>): Promise<string> {
+    const fixture = makeFixture();
+    const sidecar = fixture.summary.topologies.find((topology) => topology.topology === 'sidecar');
+    const inbound = fixture.summary.topologies.find((topology) => topology.topology === 'sidecar-inbound');
+    if (!sidecar || !inbound) throw new Error('fixture lacks a sidecar topology');
+    sidecar.closedCheck = { connections: 1, latencyP50: estimate(159, 147, 179), overheadP50: estimate(101, 83, 129), headlineOverheadP50: estimate(164.5, 112, 282), toleranceUs: 50, agrees: false };
+    inbound.closedCheck = { connections: 1, latencyP50: estimate(113, 98, 122), overheadP50: estimate(53.5, 35, 72), headlineOverheadP50: estimate(88, 28, 142), toleranceUs: 50, agrees: true };
+    return renderHtmlReport({ ...fixture.results, host: { ...fixture.results.host, ...host } }, fixture.summary);
+  }
+
+  it('says which arms agree and, for one that does not, by how much they may differ', async () => {
+    const html = await reportWith({});
+    expectContains(html, '<span class="good">agree</span> within 50 µs (max(50 µs, 30 %))');
+    expectContains(html, '<span class="bad">DISAGREE</span>: they differ by more than 50 µs (max(50 µs, 30 %))');
+    expectContains(html, 'This run has no wake-up probe.');
+  });
+
+  it('cites the wake-up probe and, without a cpuidle driver, why CPUs cannot be kept awake', async () => {
+    const wakeUp = { cpus: [0, 1] as [number, number], pauseMs: 1, roundTrips: 400, busyRoundTripUs: { p50: 57.5, p90: 68.8 }, idleRoundTripUs: { p50: 191.7, p90: 860.7 } };
+    const html = await reportWith({ wakeUp, cpuIdleDriver: 'none' });
+    expectContains(html, `Before the trials this machine measured: ${escapeHtml('cpu0↔cpu1 round trip 58 µs back to back, 192 µs after 1 ms idle (p50; p90 69 µs → 861 µs)')}, i.e. 134 µs more per round trip`);
+    expectContains(html, 'This machine has no cpuidle driver');
+    const withDriver = await reportWith({ wakeUp, cpuIdleDriver: 'haltpoll' });
+    expectContains(withDriver, 'Compare a run with <code>host.keepCpusAwake: true</code>.');
+  });
+});
