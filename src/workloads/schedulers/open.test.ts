@@ -1,28 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LoopbackHttpServer } from '../transports/loopback-server.fixture.js';
 import { decodeHistogram } from '../../hdr/histogram.js';
 import type { AgentSpec } from '../../load/agent-protocol.js';
 import { http1Transport } from '../transports/http1.js';
 import { runOpenModel } from './open.js';
 
 const nowEpochMs = () => performance.timeOrigin + performance.now();
-let server: Server | undefined;
-const sockets = new Set<Socket>();
-
-async function serve(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<number> {
-  server = createServer(handler);
-  server.on('connection', (socket) => sockets.add(socket));
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return (server.address() as { port: number }).port;
-}
-
-afterEach(async () => {
-  for (const socket of sockets) socket.destroy();
-  sockets.clear();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  server = undefined;
-});
+const loopback = new LoopbackHttpServer();
+const serve = (handler: Parameters<LoopbackHttpServer['serve']>[0]) => loopback.serve(handler);
+afterEach(() => loopback.close());
 
 const spec = (port: number, fields: Partial<AgentSpec>): AgentSpec => ({
   model: 'open',

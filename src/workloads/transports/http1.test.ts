@@ -1,27 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import type { Socket } from 'node:net';
 import Client from 'autocannon/lib/httpClient.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LoopbackHttpServer } from './loopback-server.fixture.js';
 import type { AgentSpec } from '../../load/agent-protocol.js';
 import { http1Transport } from './http1.js';
 import type { Outcome } from './transport.js';
 
-let server: Server | undefined;
-const sockets = new Set<Socket>();
-
-async function serve(handler: Parameters<typeof createServer>[1]): Promise<number> {
-  server = createServer(handler);
-  server.on('connection', (socket) => sockets.add(socket));
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return (server.address() as { port: number }).port;
-}
-
-afterEach(async () => {
-  for (const socket of sockets) socket.destroy();
-  sockets.clear();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  server = undefined;
-});
+const loopback = new LoopbackHttpServer();
+const serve = (handler: Parameters<LoopbackHttpServer['serve']>[0]) => loopback.serve(handler);
+afterEach(() => loopback.close());
 
 const spec = (port: number, timeoutUs = 10_000_000): AgentSpec => ({
   model: 'closed',
@@ -75,8 +61,7 @@ describe('the HTTP/1.1 transport (autocannon’s client)', () => {
   it('classifies a refused connect by its errno (ECONNREFUSED)', async () => {
     // A port that was just free: nothing listens on it any more.
     const port = await serve(() => {});
-    await new Promise<void>((resolve) => server?.close(() => resolve()));
-    server = undefined;
+    await loopback.close();
     const connection = await http1Transport(spec(port)).open();
     const outcome = await sendOne(connection);
     connection.close();
