@@ -5,7 +5,7 @@
  */
 import type { ResultsSummary } from '../analysis/types.js';
 import { describeRounds, type GateResult } from '../gate/index.js';
-import { renderGate } from './html-gate.js';
+import { renderGate, renderGateChecks } from './html-gate.js';
 import { renderMtls } from './html-mtls.js';
 import { renderEbpf } from './html-ebpf.js';
 import { renderFindings } from './html-findings.js';
@@ -75,7 +75,7 @@ function inlineScripts(assets: VegaAsset[]): string {
  * Renders the report page for a results.json and its analysis summary. Reads the vega browser
  * builds from node_modules (about 830 KB, inlined).
  */
-/** The report page; `gate`, when given, is shown first (the verdict at the top). */
+/** The report page; `gate`, when given: its verdict first, its table of checks after the answer. */
 export async function renderHtmlReport(results: Results, summary: ResultsSummary, gate?: GateResult): Promise<string> {
   const assets = await loadVegaAssets();
   const charts = buildReportCharts(summary);
@@ -101,6 +101,7 @@ ${renderGate(gate, gate ? describeRounds(results) : undefined)}
 ${renderFindings(summary)}
 ${renderCalibration(results, summary)}
 <section id="key-figures"><h2>The answer</h2>${renderAnswer(results, summary)}${renderOpenModelAlerts(summary)}${renderKeyFigures(summary)}</section>
+${renderGateChecks(gate)}
 ${renderRunDetails(results)}
 ${renderMtls(summary.mtls)}
 ${renderEbpf(summary.ebpf)}
