@@ -73,7 +73,7 @@ Memory is in MiB (2<sup>20</sup> bytes). RPS is responses per second over the me
 <li><strong>Overhead vs baseline</strong> is measured per round: a topology's percentile minus the same percentile of ${e(baseline)}
 in the same round, then the median over rounds with a confidence interval, written "+0.605 ms [+0.52, +0.70]". An interval that
 covers less than 95 % (too few trials) says so: "(93.8 % CI)". Each step up the topology list adds one thing: <em>sidecar-inbound</em>
-adds one proxy hop and the iptables redirect, <em>sidecar</em> a second proxy on the client side. Trials are interleaved (A B C A B C …)
+adds one proxy hop and the iptables redirect, <em>sidecar</em> a second proxy on the client side. Trials are interleaved (A B C, C B A, A B C …)
 so machine drift hits every topology alike; an interval that crosses zero means the difference is within this machine's noise.</li>
 <li><strong>Three estimators.</strong> The differential one above sees everything a topology adds. Two more come from response headers:
 <code>x-envoy-upstream-service-time</code> has 1 ms resolution, so "total − upstream time" is quantised to whole milliseconds and sees only

@@ -65,8 +65,19 @@ export interface TrialsOptions {
 }
 
 /**
- * Trials interleaved across topologies (A B C A B C …), never all of A then all of B: the machine
- * drifts (thermal, page cache, neighbours), and interleaving spreads the drift over every topology.
+ * The order of a round's arms: forward in even rounds, reversed in odd ones (A B C, C B A, A B C …),
+ * a crossover (ABBA) design. Interleaving alone puts A first in every round, so a drift within a
+ * round, or a trial that warms or cools the machine for the next one, hits one arm more than another
+ * on every round; reversing cancels a linear drift over each pair of rounds and gives every arm
+ * each neighbour on both sides. Warm-up rounds (negative) alternate the same way.
+ */
+export function roundOrder<T>(arms: readonly T[], round: number): T[] {
+  return Math.abs(round) % 2 === 1 ? [...arms].reverse() : [...arms];
+}
+
+/**
+ * Trials interleaved across topologies (A B C, C B A, A B C …), never all of A then all of B: the
+ * machine drifts (thermal, page cache, neighbours), and interleaving spreads the drift over every topology.
  */
 export async function runTrials(options: TrialsOptions): Promise<void> {
   const warmupRounds = options.warmupRounds ?? 0;
@@ -76,7 +87,7 @@ export async function runTrials(options: TrialsOptions): Promise<void> {
   let index = 0;
   const failedArms = new Set<string>();
   for (let round = -warmupRounds; round < options.rounds || (adaptive !== undefined && adaptive.another(round) && round < adaptive.maxRounds); round++) {
-    for (const topology of options.topologies) {
+    for (const topology of roundOrder(options.topologies, round)) {
       index++;
       if (options.signal.aborted) throw new BenchError('SB_INTERRUPTED', 'interrupted');
       // An arm whose container was OOMKilled has no pod left to measure; the others run on.
