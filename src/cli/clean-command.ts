@@ -8,6 +8,7 @@ import type Dockerode from 'dockerode';
 import { connectDocker } from '../runtime/docker-env.js';
 import { describeRun, findRunResources, orphanedRuns, removeRuns, type RunLeftovers } from '../runtime/orphans.js';
 import type { Progress } from '../progress.js';
+import { restoreLeftHostSettings } from '../host/host-sysctls.js';
 import { EXIT_CANNOT_RUN, EXIT_OK, reportError } from './exit-codes.js';
 
 interface CleanFlags {
@@ -19,7 +20,7 @@ interface CleanFlags {
 export function registerCleanCommand(program: Command): Command {
   return program
     .command('clean')
-    .description('remove the containers and networks of runs whose process is gone (killed, crashed); a live run’s are left alone')
+    .description('remove the containers and networks of runs whose process is gone (killed, crashed), and restore the host settings they changed; a live run’s are left alone')
     .option('--run <id...>', 'also remove these runs when their owner cannot be decided (never a live run)')
     .option('--dry-run', 'only list what would be removed')
     .action(async (flags: CleanFlags) => {
@@ -29,6 +30,11 @@ export function registerCleanCommand(program: Command): Command {
 
 async function cleanCommand(flags: CleanFlags, out: { write(text: string): unknown }): Promise<number> {
   try {
+    // Host settings first: they need no engine, and a lowered host limit hurts the whole machine.
+    const settings = restoreLeftHostSettings({ dryRun: Boolean(flags.dryRun) });
+    for (const setting of settings) out.write(`host setting: ${setting.detail}\n`);
+    const settingsFailed = settings.some((setting) => setting.outcome === 'failed');
+    if (settingsFailed) process.exitCode = EXIT_CANNOT_RUN;
     const { dockerode } = await connectDocker();
     const runs = await findRunResources(dockerode);
     const named = new Set(flags.run ?? []);
@@ -38,7 +44,7 @@ async function cleanCommand(flags: CleanFlags, out: { write(text: string): unkno
     for (const id of unknownNames) out.write(`no resources of run ${id}\n`);
     if (chosen.length === 0) {
       out.write('nothing to remove: no resources of killed runs\n');
-      return EXIT_OK;
+      return settingsFailed ? EXIT_CANNOT_RUN : EXIT_OK;
     }
     for (const run of chosen) out.write(`${flags.dryRun ? 'would remove' : 'removing'}: ${describeRun(run)}\n`);
     if (flags.dryRun) return EXIT_OK;
@@ -47,7 +53,7 @@ async function cleanCommand(flags: CleanFlags, out: { write(text: string): unkno
     const containers = chosen.reduce((sum, run) => sum + run.containers.length, 0);
     const networks = chosen.reduce((sum, run) => sum + run.networks.length, 0);
     out.write(`${problems.length > 0 ? 'partly removed' : 'removed'} ${containers} container(s) and ${networks} network(s) of ${chosen.length} run(s)\n`);
-    return problems.length > 0 ? EXIT_CANNOT_RUN : EXIT_OK;
+    return problems.length > 0 || settingsFailed ? EXIT_CANNOT_RUN : EXIT_OK;
   } catch (error) {
     return reportError(error);
   }
@@ -59,6 +65,11 @@ async function cleanCommand(flags: CleanFlags, out: { write(text: string): unkno
  * itself to report.
  */
 export async function cleanBeforeRun(clean: boolean, progress: Progress, connect: () => Promise<{ dockerode: Dockerode }> = connectDocker): Promise<void> {
+  for (const setting of restoreLeftHostSettings({ dryRun: !clean })) {
+    if (setting.outcome === 'restored' || setting.outcome === 'already-reset') progress.info(`host setting a killed run left changed: ${setting.detail}`);
+    else if (setting.outcome !== 'left-alone') progress.warn(`host setting: ${setting.detail}`);
+    else if (!clean && setting.detail.includes('would restore')) progress.warn(`host setting left changed (--no-clean): ${setting.detail}; \`sidecar-bench clean\` restores it`);
+  }
   let runs: RunLeftovers[];
   let dockerode: Dockerode;
   try {
