@@ -1,4 +1,5 @@
 import type { LoadProtocol } from '../load/protocols.js';
+import type { NotrackScope } from '../interception/notrack.js';
 import type { CalibrationPlan } from '../results/schema.js';
 import { formatCpuMillis, formatMemoryBytes, type ContainerResources } from '../kubernetes/index.js';
 import type { PodResources, ProxySpec, Scenario, ScenarioArm } from '../scenario/index.js';
@@ -20,6 +21,8 @@ export interface Arm {
   resources?: PodResources;
   /** The arm's pods' network sysctls (absent: the seed's tunables). */
   sysctls?: Record<string, string>;
+  /** Traffic of the arm's pods exempt from connection tracking (arms[].conntrack.notrack). */
+  notrack?: NotrackScope;
 }
 
 /** "cpu 200m–1, memory 128Mi–512Mi": request–limit, one figure when only one is set. */
@@ -55,7 +58,7 @@ export function describeProxy(proxy: ProxySpec): string {
 function armOf(spec: ScenarioArm, defaults: ProxySpec, note?: string): Arm {
   // An arm's proxy is named when it is not the scenario's default, so the report tells arms apart.
   const own = spec.proxy && JSON.stringify(spec.proxy) !== JSON.stringify(defaults) ? describeProxy(spec.proxy) : undefined;
-  const extra = [own, describePodSettings(spec.resources, spec.sysctls), note].filter(Boolean).join('; ');
+  const extra = [own, describePodSettings(spec.resources, spec.sysctls), spec.notrack ? `conntrack: notrack ${spec.notrack}` : undefined, note].filter(Boolean).join('; ');
   return {
     name: spec.name,
     topology: spec.topology,
@@ -64,6 +67,7 @@ function armOf(spec: ScenarioArm, defaults: ProxySpec, note?: string): Arm {
     ...(spec.resources ? { resources: spec.resources } : {}),
     ...(spec.sysctls ? { sysctls: spec.sysctls } : {}),
     ...(spec.protocol ? { protocol: spec.protocol } : {}),
+    ...(spec.notrack ? { notrack: spec.notrack } : {}),
   };
 }
 

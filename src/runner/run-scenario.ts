@@ -31,6 +31,8 @@ import { runTrials, type MtlsArm } from './run-trials.js';
 import { runSweep } from './run-sweep.js';
 import { agentLoadOf } from './load-spec.js';
 import { writeReports } from './write-reports.js';
+import { applyHostSettings, checkHostSettings, restoreHostSettings } from './host-settings.js';
+import { HostSysctls } from '../host/host-sysctls.js';
 
 export interface RunScenarioOptions {
   scenario: Scenario;
@@ -75,6 +77,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   if (cannotStayAwake) {
     throw new BenchError('SB_SCENARIO_INVALID', `host.keepCpusAwake cannot keep CPUs awake on this machine: ${cannotStayAwake}`, [], 'Set host.keepCpusAwake: false; every run records what waking an idle CPU costs here (host.wakeUp in results.json, and the report).');
   }
+  checkHostSettings(scenario);
   const { dockerode, serverVersion } = await connectDocker();
   const host = await readHostFingerprint({ dockerVersion: serverVersion });
   const cpus = await onlineCpus({});
@@ -107,6 +110,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   const cpusAwake = scenario.host.keepCpusAwake ? await holdCpusAwakeOrExplain() : undefined;
   const runId = `${startedAt.toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
   const resources = new RunResources(dockerode, runId);
+  // Host sysctls go back first on every path: the run's end (finally below), a second Ctrl-C, process.exit.
+  const hostSysctls = new HostSysctls({ runId, owner: resources.owner });
+  options.onCleanup?.(() => hostSysctls.restoreAll());
   options.onCleanup?.(() => resources.removeAll());
   const trials: TrialRecord[] = [];
   const topologyRecords: TopologyRecord[] = [];
@@ -176,6 +182,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
         ...(arm.calibrationDelayUs !== undefined ? { calibrationDelayUs: arm.calibrationDelayUs } : {}),
         ...(arm.resources ? { resources: arm.resources } : {}),
         ...(arm.sysctls ? { sysctls: arm.sysctls } : {}),
+        ...(arm.notrack ? { notrack: arm.notrack } : {}),
         ...(armMtls ? { mtls: armMtls } : {}),
       });
       if (armProxy && hasSidecar(arm.topology)) proxyByArm.set(arm.name, armProxy.driver);
@@ -225,6 +232,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       ...(scenario.load.saturation ? { saturation: scenario.load.saturation } : {}),
       ...(scenario.load.closedCheck ? { closedCheck: scenario.load.closedCheck } : {}),
     };
+    // Changed as late as possible: the pods are up, the trials start now.
+    applyHostSettings(scenario, hostSysctls, progress);
     if (scenario.sweep) {
       await runSweep({ ...trialsOptions, sweep: scenario.sweep, roundsPerStep: scenario.trials, onRecord: (record) => (sweepRecord = record) });
     } else {
@@ -237,6 +246,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
   } catch (error) {
     runError = isBenchError(error) ? error : new BenchError('SB_CONTAINER_FAILED', describeError(error), [], undefined, { cause: error });
   } finally {
+    restoreHostSettings(hostSysctls, progress);
     await cpusAwake?.release();
     const task = progress.start(withBpf ? 'Detaching eBPF programs, removing containers, network and bpffs' : 'Removing containers and network');
     const problems = await resources.removeAll();

@@ -3,6 +3,7 @@ import { STREAMED_PROTOCOLS, type LoadProtocol } from '../load/protocols.js';
 import type { PodResources, Scenario } from '../scenario/index.js';
 import { interceptionFor, type Interception } from '../interception/index.js';
 import { INBOUND_CAPTURE_PORT, OUTBOUND_CAPTURE_PORT } from '../interception/index.js';
+import { renderNotrackRules, type NotrackScope } from '../interception/notrack.js';
 import { topologyDefinition, type TopologyDefinition, type TopologyName } from '../topology/index.js';
 import type { SidecarProxy } from '../proxies/driver.js';
 import type { SvidPem } from '../proxies/driver.js';
@@ -64,6 +65,8 @@ export interface PlanOptions {
   resources?: PodResources;
   /** The arm's network sysctls for both pods; absent: the seed's (POD_SYSCTLS); {}: none set. */
   sysctls?: Record<string, string>;
+  /** Traffic of the arm's pods exempt from connection tracking (arms[].conntrack.notrack): raw-table rules after the interception's. */
+  notrack?: NotrackScope;
   /** mtls topologies: the trust bundle, each side's TLS settings and SVID (the proxy's driver mounts them). */
   mtls?: { caCertificatePem: string; client: { tls: SidecarTls; svid: SvidPem }; server: { tls: SidecarTls; svid: SvidPem } };
 }
@@ -117,6 +120,7 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
       APP_TCP_PORT: String(APP_TCP_PORT),
       APP_RESPONSE_BYTES: String(scenario.app.responseBodyBytes),
       APP_SERVICE_TIME_US: String(scenario.app.serviceTimeUs),
+      ...(scenario.app.keepAlive === false ? { APP_KEEP_ALIVE: 'false' } : {}),
     },
     readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${APP_PORT} && </dev/tcp/127.0.0.1/${APP_H2C_PORT} && </dev/tcp/127.0.0.1/${APP_GRPC_PORT} && </dev/tcp/127.0.0.1/${APP_TCP_PORT}'`,
     ...(options.resources?.app ? { resources: options.resources.app } : {}),
@@ -124,7 +128,10 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
   const loadgen: PodContainerSpec = { role: 'loadgen', image: images.loadgen };
   const interception = interceptionFor(definition.interception);
   const pod = (side: 'client' | 'server', containers: PodContainerSpec[], hasSidecar: boolean, cpus?: string): PodSpec => {
-    const rules = interception.initRules({ side, hasSidecar });
+    const interceptionRules = interception.initRules({ side, hasSidecar });
+    // The sidecar-to-app hop exists where the app runs beside a sidecar: the server pod.
+    const notrack = options.notrack && side === 'server' && hasSidecar ? renderNotrackRules(options.notrack, [APP_PORT, APP_H2C_PORT, APP_GRPC_PORT, APP_TCP_PORT]) : undefined;
+    const rules = interceptionRules !== undefined && notrack ? `${interceptionRules}${notrack}` : interceptionRules;
     return {
       name: `${arm}-${side}`,
       side,

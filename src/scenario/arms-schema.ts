@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { hasPeerTls, hasSidecar } from '../topology/catalog.js';
 import type { ProxyCapabilities, VersionChoice } from '../proxies/driver.js';
 import { LOAD_PROTOCOLS, type LoadProtocol } from '../load/protocols.js';
+import { NOTRACK_SCOPES } from '../interception/notrack.js';
 import { PROXY_PROFILE_NAMES, type ProxyProfileName, type TopologyName } from './topologies.js';
 
 /** Arm names name pods and containers, report rows and gate entries. */
@@ -51,8 +52,10 @@ export function armsSchema<T extends z.ZodType, R extends z.ZodType, S extends z
         sysctls: fields.sysctls.optional(),
         /** What this arm's load speaks (default load.protocol); its overhead is over the app-only arm of the same protocol. */
         protocol: z.enum(LOAD_PROTOCOLS, { error: `expected one of ${LOAD_PROTOCOLS.join(', ')}` }).optional(),
+        /** Connection tracking in this arm's pods: `notrack: sidecar-to-app` exempts the loopback hop between the sidecar and the app (raw table, CT --notrack). */
+        conntrack: z.strictObject({ notrack: z.enum(NOTRACK_SCOPES, { error: `expected one of ${NOTRACK_SCOPES.join(', ')}` }) }, { error: 'expected { notrack: sidecar-to-app }' }).optional(),
       }),
-      { error: 'expected a list of arms, each { name, topology, proxy, resources, sysctls }' },
+      { error: 'expected a list of arms, each { name, topology, proxy, resources, sysctls, protocol, conntrack }' },
     )
     .min(1, { error: 'expected at least one arm' });
 }
@@ -75,7 +78,7 @@ export interface FileArm {
 
 interface ArmsFile {
   topologies?: TopologyName[] | undefined;
-  arms?: { name?: string | undefined; topology: TopologyName; proxy?: Partial<FileProxy> | undefined; resources?: { sidecar?: unknown } | undefined; protocol?: LoadProtocol | undefined }[] | undefined;
+  arms?: { name?: string | undefined; topology: TopologyName; proxy?: Partial<FileProxy> | undefined; resources?: { sidecar?: unknown } | undefined; protocol?: LoadProtocol | undefined; conntrack?: unknown }[] | undefined;
   proxy: FileProxy;
 }
 
@@ -139,6 +142,7 @@ export function armListProblems(file: ArmsFile): Issue[] {
     if (!hasSidecar(arm.topology)) {
       if (arm.proxy) issues.push({ path: ['arms', index, 'proxy'], message: 'app-only has no sidecar; remove proxy from this arm' });
       if (arm.resources?.sidecar) issues.push({ path: ['arms', index, 'resources', 'sidecar'], message: 'app-only has no sidecar; remove resources.sidecar from this arm' });
+      if (arm.conntrack) issues.push({ path: ['arms', index, 'conntrack'], message: 'app-only has no sidecar-to-app hop to exempt (and no interception rules); remove conntrack from this arm' });
       const protocol = arm.protocol ?? 'the scenario’s';
       const appOnly = appOnlyByProtocol.get(protocol);
       if (appOnly !== undefined) issues.push({ path: ['arms', index, 'topology'], message: `only one app-only arm per protocol (arms[${appOnly}] is already the baseline every overhead of ${protocol} protocol is measured against)` });

@@ -171,6 +171,7 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
       ...(resources ? { resources } : {}),
       ...(sysctls ? { sysctls } : {}),
       ...(arm.protocol && arm.protocol !== file.load.protocol ? { protocol: arm.protocol } : {}),
+      ...(own?.conntrack ? { notrack: own.conntrack.notrack } : {}),
     };
   });
   return {
@@ -180,7 +181,7 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
     topologies: [...new Set(arms.map((arm) => arm.topology))],
     proxy: resolveProxy(file.proxy),
     arms,
-    app: { responseBodyBytes: file.app.responseBody, serviceTimeUs: file.app.serviceTime },
+    app: { responseBodyBytes: file.app.responseBody, serviceTimeUs: file.app.serviceTime, ...(file.app.keepAlive ? {} : { keepAlive: false }) },
     load: resolveLoad(file.load, sweep),
     ...(scenarioResources ? { resources: scenarioResources } : {}),
     ...(file.sysctls ? { sysctls: file.sysctls } : {}),
@@ -201,7 +202,7 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
     },
     ...(sweep ? { sweep } : {}),
     gates: resolveGates(file.gates),
-    host: { keepCpusAwake: file.host.keepCpusAwake },
+    host: { keepCpusAwake: file.host.keepCpusAwake, ...(file.host.conntrackMax !== undefined ? { conntrackMax: file.host.conntrackMax } : {}) },
     placement: { cpusets },
   };
 }

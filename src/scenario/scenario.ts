@@ -3,6 +3,7 @@ import type { FindingKind } from './finding-kinds.js';
 import type { GateEstimator, GateMetric, GateStatistic } from './gates-schema.js';
 import type { ContainerResources } from '../kubernetes/index.js';
 import type { ProxyProfileName, TopologyName } from './topologies.js';
+import type { NotrackScope } from '../interception/notrack.js';
 
 /**
  * Kubernetes `resources:` per container role, CPU in millicores and memory in bytes; a role
@@ -151,6 +152,8 @@ export interface ScenarioArm {
   sysctls?: Record<string, string>;
   /** What this arm's load speaks when it differs from load.protocol (`arms[].protocol`); compared with the app-only arm of the same protocol. */
   protocol?: LoadProtocol;
+  /** `arms[].conntrack.notrack`: traffic of the arm's pods exempt from connection tracking. */
+  notrack?: NotrackScope;
 }
 
 /** The objective a sweep's knee is judged against. */
@@ -192,6 +195,8 @@ export interface Scenario {
     responseBodyBytes: number;
     /** Fixed delay inside the app before it answers; 0 answers at once. */
     serviceTimeUs: number;
+    /** false: Connection: close on every HTTP/1.1 answer (a new sidecar→app connection per request). Absent: true. */
+    keepAlive?: boolean;
   };
   load: LoadSpec;
   /** `resources:` as written for every arm (each arm's own, merged, is in arms[].resources). */
@@ -208,6 +213,10 @@ export interface Scenario {
   sweep?: SweepSpec;
   gates: GatesSpec;
   /** Keep CPUs out of deep idle during the run (PM QoS), for comparable, lower-noise figures. */
-  host: { keepCpusAwake: boolean };
+  host: {
+    keepCpusAwake: boolean;
+    /** The host's nf_conntrack_max during the trials (lowered, restored after); absent: left alone. */
+    conntrackMax?: number;
+  };
   placement: { cpusets: 'split' | 'none' | { client: string; server: string } };
 }

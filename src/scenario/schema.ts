@@ -168,8 +168,10 @@ export const scenarioFileSchema = z.strictObject({
       responseBody: sizeBytes.default(1024),
       // The app waits with a Node timer, which has 1 ms resolution.
       serviceTime: durationUs.refine((us) => us % 1000 === 0, { error: 'expected 0 or whole milliseconds, like "2ms" (the app’s timer has 1 ms resolution)' }).default(0),
+      /** false: the app answers every HTTP/1.1 request with Connection: close, so its sidecar opens a new loopback connection per request. */
+      keepAlive: z.boolean({ error: 'expected true or false' }).default(true),
     })
-    .default({ responseBody: 1024, serviceTime: 0 }),
+    .default({ responseBody: 1024, serviceTime: 0, keepAlive: true }),
   load: loadSchema,
   /** Kubernetes `resources:` of the sidecar and app containers, mapped to their cgroups as the kubelet does. */
   resources: podResourcesSchema.optional(),
@@ -194,6 +196,12 @@ export const scenarioFileSchema = z.strictObject({
     .strictObject({
       /** Hold /dev/cpu_dma_latency at 0 during the run (needs root); see src/host/cpu-latency-hold.ts. */
       keepCpusAwake: z.boolean({ error: 'expected true or false' }).default(false),
+      /**
+       * Lower the host's net.netfilter.nf_conntrack_max (global on this kernel: every network
+       * namespace counts its own entries against it) to this during the trials, restored after on
+       * every path (src/host/host-sysctls.ts). Needs root in the host's network namespace.
+       */
+      conntrackMax: wholeNumber(256, 1_048_576).optional(),
     })
     .default({ keepCpusAwake: false }),
   placement: z

@@ -6,7 +6,8 @@
  * a whole number of ms, because Node timers have 1 ms resolution), APP_H2C_PORT (8081: HTTP/2
  * with prior knowledge), APP_GRPC_PORT (8082: the gRPC Bench service of proto/bench.proto); the
  * HTTP/2 and gRPC servers answer the same body with the same service time (app-h2.ts).
- * APP_TCP_PORT (9000): the raw TCP echo.
+ * APP_TCP_PORT (9000): the raw TCP echo. APP_KEEP_ALIVE=false: every HTTP/1.1 answer carries
+ * Connection: close (an app that does not keep connections alive; its sidecar reconnects per request).
  *
  * It also echoes WebSocket messages (an Upgrade on APP_PORT) and length-prefixed TCP messages (on
  * APP_TCP_PORT), with its service time in-band: see echo-servers.ts.
@@ -23,6 +24,7 @@ const responseBytes = Number(process.env.APP_RESPONSE_BYTES ?? 1024);
 const serviceTimeMs = Number(process.env.APP_SERVICE_TIME_US ?? 0) / 1000;
 const body = Buffer.alloc(responseBytes, 'x');
 const contentLength = String(body.length);
+const keepAlive = process.env.APP_KEEP_ALIVE !== 'false';
 
 function respond(response: ServerResponse, startNs: bigint): void {
   const serviceTimeUs = Number((process.hrtime.bigint() - startNs) / 1000n);
@@ -30,6 +32,7 @@ function respond(response: ServerResponse, startNs: bigint): void {
     'content-type': 'application/octet-stream',
     'content-length': contentLength,
     [APP_SERVICE_TIME_HEADER]: String(serviceTimeUs),
+    ...(keepAlive ? {} : { connection: 'close' }),
   });
   response.end(body);
 }
