@@ -4,9 +4,10 @@
  * without limits) shows none: a false alarm is a defect.
  */
 import { decodeHistogram } from '../../hdr/histogram.js';
+import { failedRequests } from '../../load/agent-protocol.js';
 import type { OkTrial, TrialRecord } from '../../results/schema.js';
 import type { FindingKind } from './catalog.js';
-import { attempts, cgroupGrowth, conntrackGrowth, errnoCount, peakTcpState, proxyLines, spanSeconds, statusCount, terminations, trialEvidence } from './trial-evidence.js';
+import { attempts, cgroupGrowth, conntrackGrowth, errnoCount, peakTcpState, proxyLines, spanSeconds, statusCount, terminations, trialEvidence, trialSpan } from './trial-evidence.js';
 import type { FindingEvidence } from './types.js';
 
 /** The seed's "high latency" line: P99 above 100 ms. */
@@ -45,6 +46,32 @@ const portExhaustion = (trial: OkTrial): FindingEvidence[] => {
   return [trialEvidence(trial, errno > 0 ? 'load.connectErrorsByErrno.EADDRNOTAVAIL' : 'proxyTerminations.lines', { eaddrnotavail: errno, attempts: attempts(trial), ...peaks }, lines)];
 };
 
+/**
+ * A pod whose conntrack table was full: packets dropped for want of an entry, entries evicted to
+ * make room, or the count at the host's nf_conntrack_max. insert_failed alone is not (racing
+ * packets clash too); it is reported beside the others. The window is when the trouble was seen.
+ */
+const conntrackFull = (trial: OkTrial): FindingEvidence[] => {
+  const max = trial.resources.conntrackMax;
+  const startMs = trialSpan(trial).startEpochMs;
+  return [...conntrackGrowth(trial.resources.samples, max)]
+    .filter(([, growth]) => growth.drop > 0 || growth.earlyDrop > 0 || (max !== undefined && max > 0 && growth.peakEntries >= max))
+    .map(([pod, growth]) => ({
+      ...trialEvidence(trial, `pods.${pod}.conntrack`, {
+        pod,
+        drop: growth.drop,
+        earlyDrop: growth.earlyDrop,
+        insertFailed: growth.insertFailed,
+        peakEntries: growth.peakEntries,
+        ...(max !== undefined ? { conntrackMax: max, peakPercentOfMax: Math.round((1000 * growth.peakEntries) / max) / 10 } : {}),
+        ...(growth.troubleWindow ? { firstSeenAfterMs: growth.troubleWindow.startEpochMs - startMs } : {}),
+        attempts: attempts(trial),
+        failed: failedRequests(trial.load),
+      }),
+      ...(growth.troubleWindow ? { window: growth.troubleWindow } : {}),
+    }));
+};
+
 export const DETECTORS: readonly Detector[] = [
   {
     kind: 'upstream-timeout',
@@ -58,8 +85,9 @@ export const DETECTORS: readonly Detector[] = [
   {
     kind: 'upstream-connect-error',
     ok(trial) {
-      // Refused or failed connects through a port-exhausted pod are that finding's, not this one's.
-      if (portExhaustion(trial).length > 0) return [];
+      // Refused or failed connects through a port-exhausted pod, or one whose conntrack table dropped
+      // the connects' packets, are that finding's, not this one's.
+      if (portExhaustion(trial).length > 0 || conntrackFull(trial).length > 0) return [];
       const refused = errnoCount(trial, 'ECONNREFUSED');
       const resets = errnoCount(trial, 'ECONNRESET') + errnoCount(trial, 'closed-before-response');
       const byProxy = terminations(trial, CONNECT_ERROR_CODES);
@@ -143,12 +171,7 @@ export const DETECTORS: readonly Detector[] = [
   { kind: 'port-exhaustion', ok: portExhaustion },
   {
     kind: 'conntrack-full',
-    ok(trial) {
-      const max = trial.resources.conntrackMax;
-      return [...conntrackGrowth(trial.resources.samples)]
-        .filter(([, growth]) => growth.dropped > 0 || (max !== undefined && max > 0 && growth.peakEntries >= max))
-        .map(([pod, growth]) => trialEvidence(trial, `pods.${pod}.conntrack`, { pod, dropped: growth.dropped, peakEntries: growth.peakEntries, ...(max !== undefined ? { conntrackMax: max } : {}) }));
-    },
+    ok: conntrackFull,
   },
   {
     kind: 'handshake-churn',

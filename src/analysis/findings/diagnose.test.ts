@@ -191,7 +191,7 @@ describe('diagnose: one finding per symptom', () => {
       netns(trial, 'sidecar-client', () => 0, () => ({ entries: 2048, drop: 0 }));
       trial.resources.conntrackMax = 2048;
     });
-    expect(diagnose(atLimit)).toMatchObject([{ kind: 'conntrack-full', evidence: [{ values: { dropped: 0, peakEntries: 2048, conntrackMax: 2048 } }] }]);
+    expect(diagnose(atLimit)).toMatchObject([{ kind: 'conntrack-full', evidence: [{ values: { drop: 0, peakEntries: 2048, conntrackMax: 2048 } }] }]);
   });
 
   it('handshake churn: full handshakes for most requests', () => {

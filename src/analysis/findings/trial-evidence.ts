@@ -46,17 +46,42 @@ export function peakTcpState(samples: Samples, state: string): Map<string, numbe
   return peaks;
 }
 
-/** Per pod: conntrack drops (drop + early_drop + insert_failed) over the trial, and the peak entry count. */
-export function conntrackGrowth(samples: Samples): Map<string, { dropped: number; peakEntries: number }> {
-  const first = new Map<string, number>();
-  const result = new Map<string, { dropped: number; peakEntries: number }>();
+/** One pod's conntrack over a trial: counters' growth from its first sample, the peak entry count, and when the table was in trouble. */
+export interface ConntrackGrowth {
+  /** Packets dropped because no entry could be made (the table full, nothing to evict): "table full, dropping packet". */
+  drop: number;
+  /** Entries evicted to make room for new ones (the table full, or the GC past 95 %). */
+  earlyDrop: number;
+  /** Entries that could not be inserted (also clashes of racing packets: not on its own a full table). */
+  insertFailed: number;
+  peakEntries: number;
+  /** Epoch ms of the first and last sample where drops grew or the entries stood at `max`; absent when neither happened. */
+  troubleWindow?: { startEpochMs: number; endEpochMs: number };
+}
+
+/** Per pod: conntrack counters' growth over the trial's samples, the peak entries, and when drops grew or the table stood at `max`. */
+export function conntrackGrowth(samples: Samples, max?: number): Map<string, ConntrackGrowth> {
+  const first = new Map<string, { drop: number; earlyDrop: number; insertFailed: number }>();
+  const previousDrops = new Map<string, number>();
+  const result = new Map<string, ConntrackGrowth>();
   for (const sample of samples) {
     for (const [pod, netns] of Object.entries(sample.pods ?? {})) {
-      if (!netns.conntrack) continue;
-      const dropped = netns.conntrack.drop + netns.conntrack.earlyDrop + netns.conntrack.insertFailed;
-      if (!first.has(pod)) first.set(pod, dropped);
+      const ct = netns.conntrack;
+      if (!ct) continue;
+      if (!first.has(pod)) first.set(pod, { drop: ct.drop, earlyDrop: ct.earlyDrop, insertFailed: ct.insertFailed });
+      const base = first.get(pod) as { drop: number; earlyDrop: number; insertFailed: number };
       const previous = result.get(pod);
-      result.set(pod, { dropped: dropped - (first.get(pod) as number), peakEntries: Math.max(previous?.peakEntries ?? 0, netns.conntrack.entries) });
+      const drops = ct.drop + ct.earlyDrop;
+      const trouble = drops > (previousDrops.get(pod) ?? drops) || (max !== undefined && max > 0 && ct.entries >= max);
+      previousDrops.set(pod, drops);
+      const window = trouble ? { startEpochMs: previous?.troubleWindow?.startEpochMs ?? sample.epochMs, endEpochMs: sample.epochMs } : previous?.troubleWindow;
+      result.set(pod, {
+        drop: ct.drop - base.drop,
+        earlyDrop: ct.earlyDrop - base.earlyDrop,
+        insertFailed: ct.insertFailed - base.insertFailed,
+        peakEntries: Math.max(previous?.peakEntries ?? 0, ct.entries),
+        ...(window ? { troubleWindow: window } : {}),
+      });
     }
   }
   return result;
