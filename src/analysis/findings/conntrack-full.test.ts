@@ -32,7 +32,7 @@ function saturated(results: Results, fullFrom = 5): OkTrial {
   conntrack(trial, 'sidecar-server', (i) => ({ entries: Math.min(MAX, 400 * i), drop: Math.max(0, i - fullFrom) * 16 }));
   trial.load.timeouts = 40;
   trial.load.statusCodes['503'] = 25;
-  trial.proxyTerminations = [{ pod: 'sidecar-server', source: 'haproxy log (termination state)', counts: { sC: 25 }, lines: ['inbound local_app/app 0/0/-1/-1/5001 503 217 - - sC-- 1/1/0/0/3 0/0 "GET / HTTP/1.1"'] }];
+  trial.proxyTerminations = [{ pod: 'server', source: 'haproxy log (termination state)', counts: { sC: 25 }, lines: ['inbound local_app/app 0/0/-1/-1/5001 503 217 - - sC-- 1/1/0/0/3 0/0 "GET / HTTP/1.1"'] }];
   return trial;
 }
 
