@@ -49,4 +49,13 @@ describe('capacity section', () => {
     const plain = makeFixtureResults({ openModel: true });
     expect(await renderHtmlReport(plain, summarizeResults(plain))).not.toContain('id="capacity"');
   });
+
+  it('draws P99 solid and P50 dashed, as the latency chart caption says', () => {
+    const chart = buildReportCharts(summarizeResults(sweepFixture())).find((candidate) => candidate.id === 'capacity-latency')!;
+    expect(chart.caption).toContain('P99 (solid) and P50 (dashed)');
+    const layers = (chart.spec as { layer: { encoding?: { strokeDash?: { scale?: { domain: string[]; range: number[][] } } } }[] }).layer;
+    const dash = layers[0]!.encoding!.strokeDash!.scale!;
+    expect(dash.range[dash.domain.indexOf('P99')]).toEqual([1, 0]);
+    expect(dash.range[dash.domain.indexOf('P50')]).not.toEqual([1, 0]);
+  });
 });

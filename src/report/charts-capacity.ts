@@ -38,7 +38,8 @@ export function capacityLatencySpec(capacity: CapacitySummary | undefined): TopL
           x,
           y,
           color: { field: 'topology', type: 'nominal' },
-          strokeDash: { field: 'statistic', type: 'nominal', title: 'percentile' },
+          // Fixed, so the caption's "P99 solid, P50 dashed" holds (a nominal default would dash by sort order).
+          strokeDash: { field: 'statistic', type: 'nominal', title: 'percentile', scale: { domain: ['P99', 'P50'], range: [[1, 0], [4, 3]] } },
           detail: [{ field: 'statistic', type: 'nominal' }],
           tooltip: [
             { field: 'topology', type: 'nominal' },
