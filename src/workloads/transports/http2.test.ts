@@ -1,4 +1,5 @@
 import { createServer, type Http2Server } from 'node:http2';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentSpec } from '../../load/agent-protocol.js';
 import { startH2cServer } from '../app-h2.js';
@@ -118,5 +119,22 @@ describe('the HTTP/2 transport (node:http2, h2c)', () => {
     connection.close();
     expect(first.kind).toBe('connection-error');
     expect(second).toMatchObject({ kind: 'response', status: '200' });
+  });
+
+  it('refuses a peer that closes the connection before its SETTINGS (a TLS port answering h2c), and one that never sends them', async () => {
+    // What a strict mTLS port does with an h2c preface: reads it as a bad TLS record and closes.
+    const closing = createNetServer((socket) => socket.once('data', () => socket.end()));
+    const silent = createNetServer(() => {});
+    const sockets: Socket[] = [];
+    silent.on('connection', (socket) => sockets.push(socket));
+    try {
+      for (const listening of [closing, silent]) await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+      const port = (listening: NetServer) => (listening.address() as { port: number }).port;
+      await expect(http2Transport(spec(port(closing))).open()).rejects.toThrow(/closed the connection before its HTTP\/2 SETTINGS/);
+      await expect(http2Transport(spec(port(silent), { timeoutUs: 200_000 })).open()).rejects.toThrow(/no HTTP\/2 SETTINGS from 127\.0\.0\.1:\d+ within 200 ms/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      for (const listening of [closing, silent]) await new Promise<void>((resolve) => listening.close(() => resolve()));
+    }
   });
 });

@@ -36,10 +36,25 @@ async function connectSession(spec: AgentSpec): Promise<ClientHttp2Session> {
     maxSessionMemory: MAX_SESSION_MEMORY_MB,
   });
   await new Promise<void>((resolve, reject) => {
-    session.once('error', reject);
+    // A peer that is not an h2c server (a strict mTLS port reads the preface as a bad TLS record)
+    // closes without an error event, or says nothing: both would otherwise hang the caller.
+    const timer = setTimeout(() => fail(new Error(`no HTTP/2 SETTINGS from ${spec.host}:${spec.port} within ${spec.timeoutUs / 1000} ms`)), spec.timeoutUs / 1000);
+    const closed = () => fail(new Error(`${spec.host}:${spec.port} closed the connection before its HTTP/2 SETTINGS (not an h2c server?)`));
+    const settle = () => {
+      clearTimeout(timer);
+      session.off('error', fail);
+      session.off('close', closed);
+    };
+    function fail(error: Error) {
+      settle();
+      session.destroy();
+      reject(error);
+    }
+    session.once('error', fail);
+    session.once('close', closed);
     // 'remoteSettings' carries the server's SETTINGS; 'connect' may come before them.
     session.once('remoteSettings', () => {
-      session.off('error', reject);
+      settle();
       resolve();
     });
   });
