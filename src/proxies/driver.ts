@@ -64,6 +64,11 @@ export interface ProxyCapabilities {
   tls13CipherChoice: Capability;
   /** Application protocols the sidecar carries (what the load agent may speak through it). */
   protocols: readonly LoadProtocol[];
+  /**
+   * Which of those the sidecars also carry over their strict mTLS (the mtls topologies), and if
+   * not, why (shown to the user). HTTP/1.1 always rides on the sidecars' TLS.
+   */
+  protocolsOverMtls: Readonly<Record<Exclude<LoadProtocol, 'http1'>, Capability>>;
 }
 
 /** The releases `proxy.version` may name, or why the proxy's version cannot be chosen. */

@@ -8,6 +8,8 @@ import { scenarioFileSchema } from './schema.js';
 import { agentLoadOf } from '../runner/load-spec.js';
 
 const LOAD = 'load: { connections: 4, duration: 2s }\n';
+const notOverMtls = unsupported('not over mTLS');
+const NOTHING_OVER_MTLS: ProxyCapabilities['protocolsOverMtls'] = { http2: notOverMtls, grpc: notOverMtls, websocket: notOverMtls, tcp: notOverMtls };
 
 function problems(text: string): readonly string[] {
   try {
@@ -113,6 +115,7 @@ describe('arms: refused at load, naming the field', () => {
       tls13CipherChoice: unsupported('no suite choice'),
       sessionResumptionOff: supported,
       protocols: ['http1'],
+      protocolsOverMtls: NOTHING_OVER_MTLS,
     };
     const can = (profile: string): ProxyCapabilities => (profile === 'envoy' ? lacking : { ...lacking, addedDelay: supported, svidRotation: supported, tls13CipherChoice: supported });
     const armsOf = (lines: string[]) => fileArms(scenarioFileSchema.parse(parse([...lines, LOAD].join('\n'))));
@@ -192,13 +195,13 @@ describe('arms: protocols', () => {
         ].join('\n'),
       ),
     ).toStrictEqual([
-      "arms.yaml:3:42  arms[1].protocol: arm \"m\": tcp through the mtls topology is not rendered yet (the sidecars' TLS carries HTTP/1.1 only); use sidecar or sidecar-inbound",
+      'arms.yaml:3:42  arms[1].protocol: arm "m": tcp through the mtls topology with haproxy sidecars: the sidecars carry TCP in plaintext only (their L4 paths have no TLS yet); use sidecar or sidecar-inbound',
       'arms.yaml:4:45  arms[2].protocol: arm "d": the added delay is calibrated with HTTP/1.1 only; remove proxy.addedDelay from this arm',
     ]);
   });
 
   it('refuses a protocol the arm’s proxy does not carry, naming what it carries', () => {
-    const httpOnly: ProxyCapabilities = { addedDelay: supported, svidRotation: supported, tlsCounters: supported, tls13CipherChoice: supported, sessionResumptionOff: supported, protocols: ['http1'] };
+    const httpOnly: ProxyCapabilities = { addedDelay: supported, svidRotation: supported, tlsCounters: supported, tls13CipherChoice: supported, sessionResumptionOff: supported, protocols: ['http1'], protocolsOverMtls: NOTHING_OVER_MTLS };
     const arms = fileArms(scenarioFileSchema.parse(parse(['arms:', '  - { name: t, topology: sidecar, protocol: tcp }', LOAD].join('\n'))));
     expect(armCapabilityProblems(arms, { tlsVersion: '1.3', rotateDuringTrial: false }, () => httpOnly)).toStrictEqual([
       { path: ['arms', 0, 'protocol'], message: 'arm "t": haproxy sidecars do not carry tcp here (they carry http1)' },

@@ -4,6 +4,7 @@ import type { ProxyCapabilities, VersionChoice } from '../proxies/driver.js';
 import { LOAD_PROTOCOLS, type LoadProtocol } from '../load/protocols.js';
 import { NOTRACK_SCOPES } from '../interception/notrack.js';
 import { PROXY_PROFILE_NAMES, type ProxyProfileName, type TopologyName } from './topologies.js';
+import { peerTlsProtocolGap } from './protocol-schema.js';
 
 /** Arm names name pods and containers, report rows and gate entries. */
 const ARM_NAME = /^[a-z0-9][a-z0-9.-]{0,39}$/;
@@ -164,7 +165,7 @@ export function armCapabilityProblems(
   const issues: Issue[] = [];
   const seen = new Set<string>();
   // Arms sharing the scenario's proxy would repeat the same problem at the same field.
-  const add = (arm: FileArm, path: Path, capability: ProxyCapabilities[keyof Omit<ProxyCapabilities, 'protocols'>]) => {
+  const add = (arm: FileArm, path: Path, capability: ProxyCapabilities[keyof Omit<ProxyCapabilities, 'protocols' | 'protocolsOverMtls'>]) => {
     if (capability.supported) return;
     const message = arm.proxyPath[0] === 'arms' ? `arm "${arm.name}" runs ${arm.proxy?.profile}: ${capability.reason}` : capability.reason;
     const key = `${path.join('.')}|${message}`;
@@ -194,7 +195,8 @@ function armProtocolProblems(arm: FileArm, can: ProxyCapabilities): Issue[] {
   const path = [...arm.path, 'protocol'];
   const who = `arm "${arm.name}"`;
   if (!can.protocols.includes(protocol)) return [{ path, message: `${who}: ${arm.proxy?.profile} sidecars do not carry ${protocol} here (they carry ${can.protocols.join(', ')})` }];
-  if (hasPeerTls(arm.topology)) return [{ path, message: `${who}: ${protocol} through the ${arm.topology} topology is not rendered yet (the sidecars' TLS carries HTTP/1.1 only); use sidecar or sidecar-inbound` }];
+  const gap = peerTlsProtocolGap(protocol, arm.topology, can);
+  if (gap) return [{ path, message: `${who}: ${protocol} through the ${arm.topology} topology with ${arm.proxy?.profile} sidecars: ${gap}` }];
   if (arm.proxy?.addedDelay !== undefined) return [{ path, message: `${who}: the added delay is calibrated with HTTP/1.1 only; remove proxy.addedDelay from this arm` }];
   return [];
 }

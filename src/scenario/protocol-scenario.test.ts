@@ -29,7 +29,7 @@ describe('load.protocol', () => {
     expect(agentLoadOf(grpc)).toMatchObject({ protocol: 'grpc', streamsPerConnection: 4, grpcMethod: 'Unary' });
   });
 
-  it('refuses, all at once and each at its field: HTTP/2 over mTLS, another protocol’s settings, the calibration delay, too many streams', () => {
+  it('refuses, all at once and each at its field: another protocol’s settings, the calibration delay, too many streams', () => {
     const found = problems(
       'topologies: [sidecar, mtls]\nproxy: { profile: haproxy, addedDelay: 1ms }\nload: { connections: 1, duration: 1s, protocol: http2, grpc: { method: Unary }, http2: { streamsPerConnection: 70000 } }\n',
     );
@@ -38,7 +38,28 @@ describe('load.protocol', () => {
     expect(crossed).toStrictEqual([
       expect.stringMatching(/load\.grpc: applies to protocol: grpc; this load's protocol is http2/),
       expect.stringMatching(/proxy\.addedDelay: the calibration delay is calibrated with HTTP\/1\.1 only/),
-      expect.stringMatching(/load\.protocol: http2 through the mtls topology: the sidecars’ mTLS does not negotiate HTTP\/2/),
+    ]);
+  });
+
+  it('takes HTTP/2 and gRPC through the mtls topology with both proxies (h2 over the sidecars’ TLS)', () => {
+    for (const profile of ['haproxy', 'envoy']) {
+      for (const protocol of ['http2', 'grpc']) {
+        const scenario = parseScenario(`topologies: [app-only, sidecar, mtls]\nproxy: { profile: ${profile} }\nload: { connections: 1, duration: 1s, protocol: ${protocol} }\n`, 'x.yaml');
+        expect(scenario.load.protocol).toBe(protocol);
+      }
+    }
+  });
+
+  it('refuses what still cannot ride on the sidecars’ mTLS, with the reason and the way out: WebSocket, TCP, and HTTP/2 with a connection per request', () => {
+    const through = (topology: string, protocol: string, profile = 'haproxy') => problems(`topologies: [${topology}]\nproxy: { profile: ${profile} }\nload: { connections: 1, duration: 1s, protocol: ${protocol} }\n`);
+    expect(through('mtls', 'tcp')).toStrictEqual([
+      'protocols.yaml:3:49  load.protocol: tcp through the mtls topology with haproxy sidecars: the sidecars carry TCP in plaintext only (their L4 paths have no TLS yet); use sidecar or sidecar-inbound',
+    ]);
+    expect(through('mtls', 'websocket', 'envoy')).toStrictEqual([
+      'protocols.yaml:3:49  load.protocol: websocket through the mtls topology with envoy sidecars: WebSocket has not been run through the sidecars’ mTLS yet; use sidecar or sidecar-inbound',
+    ]);
+    expect(through('mtls-churn', 'grpc', 'envoy')).toStrictEqual([
+      'protocols.yaml:3:49  load.protocol: grpc through the mtls-churn topology with envoy sidecars: grpc multiplexes streams on kept-alive connections; a TLS connection per request is rendered for http1 only; use mtls',
     ]);
   });
 

@@ -3,9 +3,9 @@
  * that cannot work, refused at load with the reason (each named at its field).
  */
 import { z } from 'zod';
-import { AGENT_PROTOCOLS, GRPC_METHODS, LOAD_PROTOCOLS, type LoadProtocol } from '../load/protocols.js';
+import { AGENT_PROTOCOLS, GRPC_METHODS, LOAD_PROTOCOLS, STREAMED_PROTOCOLS, type LoadProtocol } from '../load/protocols.js';
 import type { ProxyCapabilities } from '../proxies/driver.js';
-import { hasPeerTls } from '../topology/catalog.js';
+import { hasPeerTls, topologyDefinition, type TopologyName } from '../topology/catalog.js';
 import type { FileArm } from './arms-schema.js';
 import type { ProxyProfileName } from './topologies.js';
 
@@ -33,13 +33,22 @@ export const protocolLoadFields = {
 
 type Issue = { path: (string | number)[]; message: string };
 
-/** Why a protocol cannot run through the mTLS topologies yet. */
-const MTLS_GAP: Record<Exclude<LoadProtocol, 'http1'>, string> = {
-  http2: 'the sidecars’ mTLS does not negotiate HTTP/2 (ALPN h2) yet',
-  grpc: 'the sidecars’ mTLS does not negotiate HTTP/2 (ALPN h2) yet',
-  websocket: 'WebSocket has not been measured through the sidecars’ mTLS yet',
-  tcp: 'the sidecars carry TCP in plaintext only (their L4 paths have no TLS yet)',
-};
+/**
+ * Why a protocol cannot run through one topology's sidecars with this proxy, as an answer with
+ * its way out, or undefined when it can. Plaintext topologies carry every protocol the proxy
+ * carries; the mTLS ones what the proxy's `protocolsOverMtls` says; handshake churn (a new TLS
+ * connection per request) is rendered for HTTP/1.1 only.
+ */
+export function peerTlsProtocolGap(protocol: LoadProtocol, topology: TopologyName, can: ProxyCapabilities): string | undefined {
+  if (protocol === 'http1' || !hasPeerTls(topology)) return undefined;
+  const overMtls = can.protocolsOverMtls[protocol];
+  if (!overMtls.supported) return `${overMtls.reason}; use sidecar or sidecar-inbound`;
+  if (topologyDefinition(topology).upstreamReuse === 'per-request') {
+    const why = STREAMED_PROTOCOLS.includes(protocol) ? 'multiplexes streams on kept-alive connections' : 'keeps each connection for many messages';
+    return `${protocol} ${why}; a TLS connection per request is rendered for http1 only; use mtls`;
+  }
+  return undefined;
+}
 
 interface ProtocolLoad {
   protocol: LoadProtocol;
@@ -56,8 +65,8 @@ export function streamsPerConnectionOf(load: ProtocolLoad): number {
 
 /**
  * What cannot work: a protocol the agent has no transport for; a settings section of another
- * protocol; a sidecar whose proxy does not carry the protocol; HTTP/2 and gRPC through the mTLS
- * topologies (the sidecars' TLS does not negotiate h2 yet); the calibration delay with any
+ * protocol; a sidecar whose proxy does not carry the protocol; a protocol the mTLS topology's
+ * sidecars do not carry over their TLS (peerTlsProtocolGap); the calibration delay with any
  * protocol but HTTP/1.1 (calibrated with HTTP/1.1 only).
  */
 export function protocolProblems(load: ProtocolLoad, arms: readonly FileArm[], capabilities: (profile: ProxyProfileName) => ProxyCapabilities): Issue[] {
@@ -78,9 +87,8 @@ export function protocolProblems(load: ProtocolLoad, arms: readonly FileArm[], c
     const who = arm.proxyPath[0] === 'arms' ? `arm "${arm.name}" runs ${arm.proxy.profile}, which` : `${arm.proxy.profile}`;
     const carried = capabilities(arm.proxy.profile).protocols;
     if (!carried.includes(protocol)) add({ path: ['load', 'protocol'], message: `${who} does not carry ${protocol} as a sidecar here (it carries ${carried.join(', ')})` });
-    if (protocol !== 'http1' && hasPeerTls(arm.topology)) {
-      add({ path: ['load', 'protocol'], message: `${protocol} through the ${arm.topology} topology: ${MTLS_GAP[protocol]}; use sidecar or sidecar-inbound` });
-    }
+    const gap = carried.includes(protocol) ? peerTlsProtocolGap(protocol, arm.topology, capabilities(arm.proxy.profile)) : undefined;
+    if (gap) add({ path: ['load', 'protocol'], message: `${protocol} through the ${arm.topology} topology with ${arm.proxy.profile} sidecars: ${gap}` });
     if (protocol !== 'http1' && arm.proxy.addedDelay !== undefined) {
       add({ path: [...arm.proxyPath, 'addedDelay'], message: `the calibration delay is calibrated with HTTP/1.1 only; remove it or use protocol: http1` });
     }

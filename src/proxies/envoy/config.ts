@@ -66,11 +66,31 @@ export function envoyHttp2Options(options: SidecarOptions) {
 const HTTP_PROTOCOL_OPTIONS = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
 const HTTP_PROTOCOL_OPTIONS_TYPE = `type.googleapis.com/${HTTP_PROTOCOL_OPTIONS}`;
 
+const protocolOptions = (fields: Record<string, unknown>) => ({ typed_extension_protocol_options: { [HTTP_PROTOCOL_OPTIONS]: { '@type': HTTP_PROTOCOL_OPTIONS_TYPE, ...fields } } });
+
 /** HTTP/2 and gRPC: the clusters speak h2c to the app and to the peer sidecar. */
 function upstreamH2(options: SidecarOptions) {
-  return isH2(options)
-    ? { typed_extension_protocol_options: { [HTTP_PROTOCOL_OPTIONS]: { '@type': HTTP_PROTOCOL_OPTIONS_TYPE, explicit_http_config: { http2_protocol_options: envoyHttp2Options(options) } } } }
-    : {};
+  return isH2(options) ? protocolOptions({ explicit_http_config: { http2_protocol_options: envoyHttp2Options(options) } }) : {};
+}
+
+/** What the client sidecar offers the server sidecar in ALPN: h2 for HTTP/2 and gRPC, nothing otherwise. */
+export const envoyAlpn = (options: SidecarOptions): string[] => (isH2(options) ? ['h2'] : []);
+
+/**
+ * The ORIGINAL_DST cluster's HTTP protocol. Plaintext: as upstreamH2. Over the sidecars' TLS,
+ * HTTP/2 and gRPC take their codec from ALPN (auto_config: h2 when the server sidecar answers h2,
+ * so `upstream_cx_http2_total` counts only connections that negotiated it; a peer that did not
+ * would get HTTP/1.1, which the server sidecar's HTTP/2 listener refuses: no silent downgrade).
+ * Handshake churn: one request per connection (HTTP/1.1 only; the schema refuses it for h2).
+ */
+function originalDestinationProtocol(options: SidecarOptions) {
+  const { tls } = options;
+  if (!tls) return upstreamH2(options);
+  if (tls.connectionReuse === 'per-request') {
+    if (isH2(options)) throw new Error('Envoy sidecars open a new TLS connection per request for HTTP/1.1 only (HTTP/2 multiplexes on kept-alive connections)');
+    return protocolOptions({ common_http_protocol_options: { max_requests_per_connection: 1 }, explicit_http_config: { http_protocol_options: {} } });
+  }
+  return isH2(options) ? protocolOptions({ auto_config: { http2_protocol_options: envoyHttp2Options(options), http_protocol_options: {} } }) : {};
 }
 
 function circuitBreakers(options: SidecarOptions) {
@@ -100,7 +120,7 @@ function httpListener(name: string, port: number, cluster: string, originalDesti
     filter_chains: [
       ...tcpChains,
       {
-        ...(tls ? { transport_socket: downstreamTlsSocket(tls, sds) } : {}),
+        ...(tls ? { transport_socket: downstreamTlsSocket(tls, sds, envoyAlpn(options)) } : {}),
         filters: [
           {
             name: 'envoy.filters.network.http_connection_manager',
@@ -159,16 +179,8 @@ export function renderEnvoyConfig(options: SidecarOptions, sds: SdsLocation = CO
           lb_policy: 'CLUSTER_PROVIDED',
           connect_timeout: '5s',
           circuit_breakers: circuitBreakers(options),
-          ...upstreamH2(options),
-          ...(options.tls
-            ? {
-                transport_socket: upstreamTlsSocket(options.tls, sds),
-                // Handshake churn: one request per upstream connection.
-                ...(options.tls.connectionReuse === 'per-request'
-                  ? { typed_extension_protocol_options: { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions', common_http_protocol_options: { max_requests_per_connection: 1 }, explicit_http_config: { http_protocol_options: {} } } } }
-                  : {}),
-              }
-            : {}),
+          ...originalDestinationProtocol(options),
+          ...(options.tls ? { transport_socket: upstreamTlsSocket(options.tls, sds, envoyAlpn(options)) } : {}),
         },
         {
           name: 'local_app',

@@ -25,6 +25,13 @@ export const envoyDriver: ProxyDriver = {
     sessionResumptionOff: unsupported('the envoy profile does not render session-resumption settings yet (max_session_keys: 0 upstream, disable_stateless_session_resumption downstream); use proxy.profile: haproxy or leave mtls.sessionResumption at true'),
     tls13CipherChoice: unsupported('Envoy (BoringSSL) cannot restrict TLS 1.3 suites; remove the cipher or use tlsVersion "1.2"'),
     protocols: ['http1', 'http2', 'grpc', 'websocket', 'tcp'],
+    // HTTP/2 and gRPC ride on the sidecars' TLS as h2 (ALPN); see the config's TLS lines.
+    protocolsOverMtls: {
+      http2: supported,
+      grpc: supported,
+      websocket: unsupported('WebSocket has not been run through the sidecars’ mTLS yet'),
+      tcp: unsupported('the sidecars carry TCP in plaintext only (their L4 paths have no TLS yet)'),
+    },
   },
   versions: { pinned: PINNED_ENVOY_VERSIONS, default: DEFAULT_ENVOY_VERSION },
   versionCommand: ['envoy', '--version'],

@@ -12,11 +12,15 @@ const DOWNSTREAM_TLS_TYPE = 'type.googleapis.com/envoy.extensions.transport_sock
 const UPSTREAM_TLS_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext';
 const ENVOY_TLS_VERSION: Record<SidecarTls['version'], string> = { 'TLSv1.2': 'TLSv1_2', 'TLSv1.3': 'TLSv1_3' };
 
-/** The common TLS context both directions share: version (and TLS 1.2 cipher), SVID and bundle by SDS, allowed peer IDs. */
-export function commonTlsContext(tls: SidecarTls, allowedPeerIds: readonly string[], location: SdsLocation = CONTAINER_SDS) {
+/**
+ * The common TLS context both directions share: version (and TLS 1.2 cipher), SVID and bundle by
+ * SDS, allowed peer IDs, and the ALPN protocols offered (client) or accepted (server), if any.
+ */
+export function commonTlsContext(tls: SidecarTls, allowedPeerIds: readonly string[], location: SdsLocation = CONTAINER_SDS, alpnProtocols: readonly string[] = []) {
   // BoringSSL takes cipher_suites for TLS 1.2 only; the schema refuses a TLS 1.3 suite for Envoy.
   const cipher = tls.version === 'TLSv1.2' && tls.ciphers ? { cipher_suites: [tls.ciphers] } : {};
   return {
+    ...(alpnProtocols.length > 0 ? { alpn_protocols: [...alpnProtocols] } : {}),
     tls_params: { tls_minimum_protocol_version: ENVOY_TLS_VERSION[tls.version], tls_maximum_protocol_version: ENVOY_TLS_VERSION[tls.version], ...cipher },
     tls_certificate_sds_secret_configs: [sdsSecretConfig(SVID_SECRET_NAME, SVID_SECRET_FILE, location)],
     combined_validation_context: {
@@ -26,19 +30,25 @@ export function commonTlsContext(tls: SidecarTls, allowedPeerIds: readonly strin
   };
 }
 
-/** The inbound listener's transport socket: TLS with a required client certificate from an allowed client. */
-export function downstreamTlsSocket(tls: SidecarTls, location: SdsLocation = CONTAINER_SDS) {
+/**
+ * The inbound listener's transport socket: TLS with a required client certificate from an allowed
+ * client. `alpnProtocols` (HTTP/2, gRPC: ['h2']) is what the listener answers to a client's ALPN.
+ */
+export function downstreamTlsSocket(tls: SidecarTls, location: SdsLocation = CONTAINER_SDS, alpnProtocols: readonly string[] = []) {
   return {
     name: 'envoy.transport_sockets.tls',
-    typed_config: { '@type': DOWNSTREAM_TLS_TYPE, require_client_certificate: true, common_tls_context: commonTlsContext(tls, tls.allowedClientIds, location) },
+    typed_config: { '@type': DOWNSTREAM_TLS_TYPE, require_client_certificate: true, common_tls_context: commonTlsContext(tls, tls.allowedClientIds, location, alpnProtocols) },
   };
 }
 
-/** The ORIGINAL_DST cluster's transport socket: TLS with this workload's SVID, to an allowed server. */
-export function upstreamTlsSocket(tls: SidecarTls, location: SdsLocation = CONTAINER_SDS) {
+/**
+ * The ORIGINAL_DST cluster's transport socket: TLS with this workload's SVID, to an allowed
+ * server, offering `alpnProtocols` (HTTP/2, gRPC: ['h2']).
+ */
+export function upstreamTlsSocket(tls: SidecarTls, location: SdsLocation = CONTAINER_SDS, alpnProtocols: readonly string[] = []) {
   return {
     name: 'envoy.transport_sockets.tls',
-    typed_config: { '@type': UPSTREAM_TLS_TYPE, common_tls_context: commonTlsContext(tls, tls.allowedServerIds, location) },
+    typed_config: { '@type': UPSTREAM_TLS_TYPE, common_tls_context: commonTlsContext(tls, tls.allowedServerIds, location, alpnProtocols) },
   };
 }
 

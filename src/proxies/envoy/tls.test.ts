@@ -124,6 +124,49 @@ describe('renderEnvoyConfig with other TLS settings', () => {
   });
 });
 
+describe.each(['http2', 'grpc'] as const)('renderEnvoyConfig with TLS and %s (h2 over the sidecars’ TLS)', (protocol) => {
+  const config = parse(renderEnvoyConfig({ ...OPTIONS, protocol, streamsPerConnection: 2000, tls: TLS13 })) as Bootstrap;
+  const h2Options = { max_concurrent_streams: 2000 };
+
+  it('answers ALPN h2 on the inbound listener, which keeps its HTTP/2 codec and its strict client check', () => {
+    const chain = listener(config, 'inbound')?.filter_chains[0];
+    expect(chain?.transport_socket).toStrictEqual({
+      name: 'envoy.transport_sockets.tls',
+      typed_config: { '@type': DOWNSTREAM_TLS_TYPE, require_client_certificate: true, common_tls_context: { alpn_protocols: ['h2'], ...commonContext(CLIENT_ID, 'TLSv1_3') } },
+    });
+    expect(chain?.filters[0]).toMatchObject({ typed_config: { codec_type: 'HTTP2', http2_protocol_options: h2Options } });
+  });
+
+  it('offers ALPN h2 from the ORIGINAL_DST cluster and takes its codec from the answer (auto_config), streams as the load asks', () => {
+    const originalDestination = cluster(config, 'original_destination');
+    expect(originalDestination?.transport_socket).toStrictEqual({
+      name: 'envoy.transport_sockets.tls',
+      typed_config: { '@type': UPSTREAM_TLS_TYPE, common_tls_context: { alpn_protocols: ['h2'], ...commonContext(SERVER_ID, 'TLSv1_3') } },
+    });
+    expect(originalDestination?.typed_extension_protocol_options).toStrictEqual({
+      [HTTP_OPTIONS_KEY]: { '@type': `type.googleapis.com/${HTTP_OPTIONS_KEY}`, auto_config: { http2_protocol_options: h2Options, http_protocol_options: {} } },
+    });
+  });
+
+  it('keeps h2c to the app (the local app cluster has no TLS)', () => {
+    expect(cluster(config, 'local_app')).not.toHaveProperty('transport_socket');
+    expect(cluster(config, 'local_app')?.typed_extension_protocol_options).toStrictEqual({
+      [HTTP_OPTIONS_KEY]: { '@type': `type.googleapis.com/${HTTP_OPTIONS_KEY}`, explicit_http_config: { http2_protocol_options: h2Options } },
+    });
+  });
+
+  it('refuses a TLS connection per request (mtls-churn): HTTP/2 multiplexes on kept-alive connections', () => {
+    expect(() => renderEnvoyConfig({ ...OPTIONS, protocol, tls: { ...TLS13, connectionReuse: 'per-request' } })).toThrow(/new TLS connection per request for HTTP\/1\.1 only/);
+  });
+});
+
+describe('renderEnvoyConfig with TLS and HTTP/1.1', () => {
+  it('offers no ALPN (the HTTP/1.1 mTLS config is as before)', () => {
+    expect(renderEnvoyConfig({ ...OPTIONS, protocol: 'http1', tls: TLS13 })).toBe(renderEnvoyConfig({ ...OPTIONS, tls: TLS13 }));
+    expect(renderEnvoyConfig({ ...OPTIONS, tls: TLS13 })).not.toContain('alpn');
+  });
+});
+
 describe('renderEnvoyConfig for the SDS and stats readers', () => {
   const config = parse(renderEnvoyConfig({ ...OPTIONS, tls: TLS13 })) as Record<string, unknown> & { static_resources: { listeners: { name: string; stat_prefix?: string }[] } };
 

@@ -16,10 +16,15 @@ export function renderHaproxyConfig(options: SidecarOptions): string {
   // Calibrating: the app is reached through the delay relay inside this container.
   const appPort = options.calibrationDelayUs === undefined ? options.appPort : CALIBRATION_RELAY_PORT;
   const { tls } = options;
-  // HTTP/2 and gRPC: h2c with prior knowledge on every bind and server line.
-  const h2 = options.protocol === 'http2' || options.protocol === 'grpc' ? ' proto h2' : '';
+  // HTTP/2 and gRPC: h2c with prior knowledge on every bind and server line, except the client
+  // sidecar's TLS server line: there ALPN h2 chooses the HTTP/2 mux (a peer that did not answer h2
+  // would get HTTP/1.1, which the server sidecar's `proto h2` bind refuses: no silent downgrade).
+  const isH2 = options.protocol === 'http2' || options.protocol === 'grpc';
+  const h2 = isH2 ? ' proto h2' : '';
+  const alpn = tls && isH2 ? ' alpn h2' : '';
   const tcpPorts = options.tcpPorts ?? [];
   if (tls && tcpPorts.length > 0) throw new Error('HAProxy sidecars carry TCP ports in plaintext only (the SPIFFE ID check is an HTTP rule)');
+  if (alpn && tls?.connectionReuse === 'per-request') throw new Error('HAProxy sidecars open a new TLS connection per request for HTTP/1.1 only (HTTP/2 multiplexes on kept-alive connections)');
   return `global
   nbthread ${options.workerThreads}${h2 ? h2StreamLines(options) : ''}
   # The runtime API: request counters per hop (the path check), TLS counters and SVID rotation.
@@ -45,7 +50,7 @@ defaults
   http-reuse always
 
 frontend inbound
-  ${inboundBind(options.inboundPort, tls)}${h2}${inboundIdentityCheck(tls)}${tcpDispatch(tcpPorts, (port) => `local_app_tcp_${port}`)}
+  ${inboundBind(options.inboundPort, tls)}${alpn}${h2}${inboundIdentityCheck(tls)}${tcpDispatch(tcpPorts, (port) => `local_app_tcp_${port}`)}
   default_backend local_app
 
 frontend outbound
@@ -59,7 +64,7 @@ backend local_app
 
 backend original_destination
   # 0.0.0.0:0 means: connect to the destination the client asked for (SO_ORIGINAL_DST).
-  ${outboundServer(tls)}${h2}${outboundIdentityCheck(tls)}
+  ${outboundServer(tls)}${tls ? alpn : h2}${outboundIdentityCheck(tls)}
   http-response set-header ${UPSTREAM_SERVICE_TIME_HEADER} %Tr
   http-response add-header ${HOP_HEADER} outbound
 ${tcpBackends(tcpPorts)}`;

@@ -1,6 +1,6 @@
 import { PROXY_GID, PROXY_UID } from '../../interception/index.js';
 import { calibrationCommand } from '../calibration-delay.js';
-import { supported, type ProxyDriver } from '../driver.js';
+import { supported, unsupported, type ProxyDriver } from '../driver.js';
 import { readHaproxyStats, haproxyTlsAdmin } from './admin.js';
 import { HAPROXY_MAXCONN, renderHaproxyConfig } from './config.js';
 import { parseHaproxyTerminations } from '../terminations.js';
@@ -19,6 +19,13 @@ export const haproxyDriver: ProxyDriver = {
     tls13CipherChoice: supported,
     sessionResumptionOff: supported,
     protocols: ['http1', 'http2', 'grpc', 'websocket', 'tcp'],
+    // HTTP/2 and gRPC ride on the sidecars' TLS as h2 (ALPN); see the config's TLS lines.
+    protocolsOverMtls: {
+      http2: supported,
+      grpc: supported,
+      websocket: unsupported('WebSocket has not been run through the sidecars’ mTLS yet'),
+      tcp: unsupported('the sidecars carry TCP in plaintext only (their L4 paths have no TLS yet)'),
+    },
   },
   versions: { reason: 'HAProxy comes from Debian bookworm’s package (2.6), one version; set proxy.image to run another build' },
   versionCommand: ['haproxy', '-v'],

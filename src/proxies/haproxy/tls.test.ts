@@ -173,6 +173,40 @@ describe('renderHaproxyConfig with other TLS settings', () => {
   });
 });
 
+describe.each(['http2', 'grpc'] as const)('renderHaproxyConfig with TLS and %s (h2 over the sidecars’ TLS)', (protocol) => {
+  const config = renderHaproxyConfig({ ...OPTIONS, protocol, tls: TLS13 });
+  const TLS_OPTIONS = 'ssl crt /etc/sidecar/tls/svid.pem ca-file /etc/sidecar/tls/bundle.pem verify required ssl-min-ver TLSv1.3 ssl-max-ver TLSv1.3';
+
+  it('terminates TLS inbound answering ALPN h2, and speaks HTTP/2 there whatever the client offered (no HTTP/1.1 fallback)', () => {
+    expect(section(config, 'frontend inbound')[0]).toBe(`bind :15006 ${TLS_OPTIONS} alpn h2 proto h2`);
+    // The identity check is unchanged: strict mode holds for h2 as for HTTP/1.1.
+    expect(section(config, 'frontend inbound').slice(1, 3)).toStrictEqual([
+      'http-request set-var(sess.spiffe_client_ok) lua.spiffe_client_allowed unless { var(sess.spiffe_client_ok) -m found }',
+      'http-request deny deny_status 403 unless { var(sess.spiffe_client_ok) -m bool }',
+    ]);
+  });
+
+  it('originates TLS outbound offering ALPN h2, its HTTP/2 mux chosen by the negotiated protocol (no proto forced on the TLS leg)', () => {
+    expect(section(config, 'backend original_destination').slice(1, 3)).toStrictEqual([`server original 0.0.0.0:0 ${TLS_OPTIONS} alpn h2`, 'http-response deny deny_status 502 unless { lua.spiffe_server_allowed -m bool }']);
+  });
+
+  it('keeps h2c on the plaintext legs: the app talks to the outbound bind, the inbound backend to the app', () => {
+    expect(section(config, 'frontend outbound')[0]).toBe('bind :15001 proto h2');
+    expect(section(config, 'backend local_app')[0]).toBe('server app 127.0.0.1:8080 proto h2');
+  });
+
+  it('refuses a TLS connection per request (mtls-churn): HTTP/2 multiplexes on kept-alive connections', () => {
+    expect(() => renderHaproxyConfig({ ...OPTIONS, protocol, tls: { ...TLS13, connectionReuse: 'per-request' } })).toThrow(/new TLS connection per request for HTTP\/1\.1 only/);
+  });
+});
+
+describe('renderHaproxyConfig with TLS and HTTP/1.1', () => {
+  it('offers no ALPN (the HTTP/1.1 mTLS config is as before)', () => {
+    expect(renderHaproxyConfig({ ...OPTIONS, protocol: 'http1', tls: TLS13 })).toBe(renderHaproxyConfig({ ...OPTIONS, tls: TLS13 }));
+    expect(renderHaproxyConfig({ ...OPTIONS, tls: TLS13 })).not.toContain('alpn');
+  });
+});
+
 describe('haproxyDriver with tls', () => {
   it('mounts the Lua checks next to the config and passes the secret files through', () => {
     const secretFiles = [{ target: '/etc/sidecar/tls/svid.pem', content: 'PEM', uid: 1337, gid: 1337 }];
