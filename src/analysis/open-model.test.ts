@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeHistogram, newHistogramUs, recordUs } from '../hdr/histogram.js';
 import type { OkTrial } from '../results/schema.js';
+import { rateNotSustained } from './trial-validity.js';
 import { summarizeOpenModel } from './open-model.js';
 
 function encoded(valuesUs: readonly number[]): string {
@@ -52,12 +53,23 @@ describe('summarizeOpenModel', () => {
     expect(summary?.sendLag.p50Us).toBe(30);
   });
 
+  it('judges a Poisson round by its own draw, not by the target: 1969 scheduled in 2 s, all sent, is sustained', () => {
+    // protocols.yaml, round 2: every arm shared a draw 1.5 % under 1000/s and was called unkept.
+    const drawn = openTrial({ scheduled: 1969, sent: 1969, unsent: 0, waitedForConnection: 0 }, [20], [300]);
+    drawn.load.window = { startEpochMs: 0, endEpochMs: 2000 };
+    expect(summarizeOpenModel([drawn])).toMatchObject({ sustained: true, findings: [] });
+    expect(rateNotSustained(drawn)).toBeUndefined();
+    const short = openTrial({ scheduled: 1969, sent: 1940, unsent: 0, waitedForConnection: 0 }, [20], [300]);
+    short.load.window = { startEpochMs: 0, endEpochMs: 2000 };
+    expect(rateNotSustained(short)).toBe('the rate of 1000/s was not sustained (sent 970/s, 0 of 1969 never sent)');
+  });
+
   it('says plainly when the rate was not sustained', () => {
     const summary = summarizeOpenModel([openTrial({ scheduled: 10_000, sent: 7_000, unsent: 3_000, waitedForConnection: 7_000 }, [5_000], [900])]);
     expect(summary?.sustained).toBe(false);
     expect(summary?.findings).toStrictEqual([
       '3000 of 10000 scheduled requests (30.0 %) could not be sent: the rate of 1000/s was not sustained.',
-      'Only 700/s were sent against a target of 1000/s.',
+      'Only 700/s were sent of the 1000/s scheduled (target 1000/s).',
       '100.0 % of requests waited for a free connection: the system under test fell behind the schedule (their wait is in the latency).',
       'Send lag P99 is 5.00 ms: 1 % of requests left more than that after their scheduled time (the wait counts in their latency).',
     ]);

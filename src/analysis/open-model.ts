@@ -3,8 +3,17 @@ import type { OkTrial } from '../results/schema.js';
 
 /** Above this share of scheduled requests left unsent, the rate was not sustained. */
 export const MAX_UNSENT_SHARE = 0.001;
-/** Below this share of the target rate actually sent, the rate was not sustained. */
+/**
+ * Below this share of the scheduled requests actually sent, the rate was not sustained. The
+ * schedule, not the target, is the reference: Poisson arrivals draw a different count every round
+ * (2000 ± 45 in 2 s at 1000/s), so a round whose draw came out 1.5 % short kept its rate exactly.
+ */
 export const MIN_SENT_RATE_SHARE = 0.99;
+
+/** True when fewer than MIN_SENT_RATE_SHARE of the scheduled requests were sent. */
+export function sentShortOfSchedule(sent: number, scheduled: number): boolean {
+  return scheduled > 0 && sent < scheduled * MIN_SENT_RATE_SHARE;
+}
 /** Send lag P99 above this means sends went out noticeably late. */
 export const MAX_SEND_LAG_P99_US = 1000;
 /** Above this share of sends waiting for a busy connection, the system fell behind. */
@@ -49,9 +58,9 @@ export function summarizeOpenModel(trials: readonly OkTrial[]): OpenModelSummary
     sustained = false;
     findings.push(`${unsent} of ${scheduled} scheduled requests (${percent(unsent / scheduled)}) could not be sent: the rate of ${targetRps}/s was not sustained.`);
   }
-  if (sentRps < targetRps * MIN_SENT_RATE_SHARE) {
+  if (sentShortOfSchedule(sent, scheduled)) {
     sustained = false;
-    findings.push(`Only ${sentRps.toFixed(0)}/s were sent against a target of ${targetRps}/s.`);
+    findings.push(`Only ${sentRps.toFixed(0)}/s were sent of the ${(seconds > 0 ? scheduled / seconds : 0).toFixed(0)}/s scheduled (target ${targetRps}/s).`);
   }
   if (sent > 0 && waitedForConnection / sent > MAX_WAITED_SHARE) {
     findings.push(`${percent(waitedForConnection / sent)} of requests waited for a free connection: the system under test fell behind the schedule (their wait is in the latency).`);

@@ -7,7 +7,7 @@
  */
 import { attemptedRequests, failedRequests, successfulResponses } from '../load/agent-protocol.js';
 import type { OkTrial } from '../results/schema.js';
-import { MAX_UNSENT_SHARE, MIN_SENT_RATE_SHARE } from './open-model.js';
+import { MAX_UNSENT_SHARE, sentShortOfSchedule } from './open-model.js';
 
 /** Above this share of failed requests, a trial's latency figures are flagged as meaningless. */
 export const MAX_FAILED_SHARE_FOR_LATENCY = 0.01;
@@ -35,7 +35,7 @@ export function rateNotSustained(trial: OkTrial): string | undefined {
   const seconds = (trial.load.window.endEpochMs - trial.load.window.startEpochMs) / 1000;
   const sentRps = seconds > 0 ? open.sent / seconds : 0;
   const unsentShare = open.scheduled > 0 ? open.unsent / open.scheduled : 0;
-  if (unsentShare > MAX_UNSENT_SHARE || sentRps < open.targetRps * MIN_SENT_RATE_SHARE) {
+  if (unsentShare > MAX_UNSENT_SHARE || sentShortOfSchedule(open.sent, open.scheduled)) {
     return `the rate of ${open.targetRps}/s was not sustained (sent ${sentRps.toFixed(0)}/s, ${open.unsent} of ${open.scheduled} never sent)`;
   }
   return undefined;

@@ -93,7 +93,7 @@ describe('HTML report: open model', () => {
     const banner =
       '<div class="banner" role="alert"><strong>sidecar: the target rate was NOT sustained.</strong> ' +
       '12000 of 120000 scheduled requests (10.0 %) could not be sent: the rate of 4000/s was not sustained. ' +
-      'Only 3600/s were sent against a target of 4000/s. Its latency and overhead describe an overloaded system at 3,600/s, not the planned 4,000/s.</div>';
+      'Only 3600/s were sent of the 4000/s scheduled (target 4000/s). Its latency and overhead describe an overloaded system at 3,600/s, not the planned 4,000/s.</div>';
     expectContains(html, banner);
     expect(count(html, 'role="alert"')).toBe(1);
     // Right under the answer table, whose row for the topology is flagged too.

@@ -3,7 +3,7 @@
  * amber notes for schedules kept but late, and a section with the schedule's figures and the
  * latency measured from the scheduled send beside the latency from the actual send.
  */
-import { MIN_SENT_RATE_SHARE } from '../analysis/open-model.js';
+import { sentShortOfSchedule } from '../analysis/open-model.js';
 import { LATENCY_STATISTICS, type ResultsSummary, type TopologySummary } from '../analysis/types.js';
 import type { LatencySummaryUs } from '../hdr/histogram.js';
 import { STATISTIC_LABELS } from './chart-data.js';
@@ -45,7 +45,7 @@ export function renderOpenModelSection(summary: ResultsSummary): string {
   const schedule = topologies.map(({ topology, open }) => {
     const share = (count: number, of: number) => `${formatNumber(count)}<br><span class="muted">${e(formatShare(of > 0 ? count / of : 0))}</span>`;
     return `<tr><th scope="row">${e(topology)}</th>
-<td class="num">${formatNumber(open.targetRps)}</td><td class="num${open.sentRps < open.targetRps * MIN_SENT_RATE_SHARE ? ' bad' : ''}">${formatNumber(open.sentRps)}</td>
+<td class="num">${formatNumber(open.targetRps)}</td><td class="num${sentShortOfSchedule(open.sent, open.scheduled) ? ' bad' : ''}">${formatNumber(open.sentRps)}</td>
 <td class="num${open.unsent > 0 ? ' bad' : ''}">${share(open.unsent, open.scheduled)}</td><td class="num">${share(open.waitedForConnection, open.sent)}</td>
 <td class="num">${formatMs(open.sendLag.p50Us)}</td><td class="num">${formatMs(open.sendLag.p99Us)}</td><td class="num">${formatMs(open.sendLag.maxUs)}</td>
 <td>${open.sustained ? '<span class="verdict pass">yes</span>' : '<span class="verdict fail">NO</span>'}</td></tr>`;

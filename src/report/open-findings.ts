@@ -1,5 +1,5 @@
 /** The open model's findings, split into why the rate was not sustained and what was merely late. */
-import { MAX_UNSENT_SHARE, MIN_SENT_RATE_SHARE } from '../analysis/open-model.js';
+import { MAX_UNSENT_SHARE, sentShortOfSchedule } from '../analysis/open-model.js';
 import type { OpenModelSummary } from './summary-types.js';
 
 /**
@@ -9,7 +9,7 @@ import type { OpenModelSummary } from './summary-types.js';
  */
 export function splitFindings(open: OpenModelSummary): { fatal: string[]; notes: string[] } {
   const fatalCount =
-    (open.scheduled > 0 && open.unsent / open.scheduled > MAX_UNSENT_SHARE ? 1 : 0) + (open.sentRps < open.targetRps * MIN_SENT_RATE_SHARE ? 1 : 0);
+    (open.scheduled > 0 && open.unsent / open.scheduled > MAX_UNSENT_SHARE ? 1 : 0) + (sentShortOfSchedule(open.sent, open.scheduled) ? 1 : 0);
   const count = open.sustained ? 0 : Math.max(1, fatalCount);
   return { fatal: open.findings.slice(0, count), notes: open.findings.slice(count) };
 }

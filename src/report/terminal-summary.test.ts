@@ -48,7 +48,7 @@ describe('renderTerminalSummary', () => {
     const tableEnd = lines.findIndex((line) => line.startsWith('└'));
     expect(lines[tableEnd + 1]).toBe(
       'sidecar: the target rate of 4,000/s was NOT sustained (3,600/s sent). 12000 of 120000 scheduled requests (10.0 %) could not be sent: ' +
-        'the rate of 4000/s was not sustained. Only 3600/s were sent against a target of 4000/s.',
+        'the rate of 4000/s was not sustained. Only 3600/s were sent of the 4000/s scheduled (target 4000/s).',
     );
     expect(lines.filter((line) => line.includes('NOT sustained'))).toHaveLength(1);
   });
