@@ -41,22 +41,25 @@ describe('load.protocol', () => {
     ]);
   });
 
-  it('takes HTTP/2 and gRPC through the mtls topology with both proxies (h2 over the sidecars’ TLS)', () => {
+  it('takes HTTP/2, gRPC and WebSocket through the mtls topology with both proxies', () => {
     for (const profile of ['haproxy', 'envoy']) {
-      for (const protocol of ['http2', 'grpc']) {
+      for (const protocol of ['http2', 'grpc', 'websocket']) {
         const scenario = parseScenario(`topologies: [app-only, sidecar, mtls]\nproxy: { profile: ${profile} }\nload: { connections: 1, duration: 1s, protocol: ${protocol} }\n`, 'x.yaml');
         expect(scenario.load.protocol).toBe(protocol);
       }
     }
   });
 
-  it('refuses what still cannot ride on the sidecars’ mTLS, with the reason and the way out: WebSocket, TCP, and HTTP/2 with a connection per request', () => {
+  it('refuses what still cannot ride on the sidecars’ mTLS, with the reason and the way out: TCP, and a connection per request for anything but HTTP/1.1', () => {
     const through = (topology: string, protocol: string, profile = 'haproxy') => problems(`topologies: [${topology}]\nproxy: { profile: ${profile} }\nload: { connections: 1, duration: 1s, protocol: ${protocol} }\n`);
     expect(through('mtls', 'tcp')).toStrictEqual([
       'protocols.yaml:3:49  load.protocol: tcp through the mtls topology with haproxy sidecars: the sidecars carry TCP in plaintext only (their L4 paths have no TLS yet); use sidecar or sidecar-inbound',
     ]);
-    expect(through('mtls', 'websocket', 'envoy')).toStrictEqual([
-      'protocols.yaml:3:49  load.protocol: websocket through the mtls topology with envoy sidecars: WebSocket has not been run through the sidecars’ mTLS yet; use sidecar or sidecar-inbound',
+    expect(through('mtls', 'tcp', 'envoy')).toStrictEqual([
+      'protocols.yaml:3:49  load.protocol: tcp through the mtls topology with envoy sidecars: the sidecars carry TCP in plaintext only (their L4 paths have no TLS yet); use sidecar or sidecar-inbound',
+    ]);
+    expect(through('mtls-churn', 'websocket')).toStrictEqual([
+      'protocols.yaml:3:49  load.protocol: websocket through the mtls-churn topology with haproxy sidecars: websocket keeps each connection for many messages; a TLS connection per request is rendered for http1 only; use mtls',
     ]);
     expect(through('mtls-churn', 'grpc', 'envoy')).toStrictEqual([
       'protocols.yaml:3:49  load.protocol: grpc through the mtls-churn topology with envoy sidecars: grpc multiplexes streams on kept-alive connections; a TLS connection per request is rendered for http1 only; use mtls',

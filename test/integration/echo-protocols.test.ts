@@ -5,42 +5,49 @@ import { decodeHistogram } from '../../src/hdr/histogram.js';
 import { failedRequests, type AgentSpec } from '../../src/load/agent-protocol.js';
 import type { LoadProtocol } from '../../src/load/protocols.js';
 import { runLoad } from '../../src/load/run-agent.js';
+import type { ProxyExec } from '../../src/proxies/driver.js';
 import type { ProxyName } from '../../src/proxies/registry.js';
 import { agentLoadOf, armLoadOf } from '../../src/runner/load-spec.js';
 import { expectedHops, readHopRequests } from '../../src/runner/path-check.js';
+import { createMtlsMaterial } from '../../src/runner/mtls-material.js';
 import { checkPath, type StartedTopology } from '../../src/runner/pods-for-run.js';
-import { startPod } from '../../src/runtime/pod.js';
+import { startPod, type StartedPod } from '../../src/runtime/pod.js';
 import { appPortFor } from '../../src/runtime/topology.js';
 import { parseScenario } from '../../src/scenario/index.js';
 import { dockerForTests, leftovers } from '../support/docker.js';
 import { setUpTestPods, type TestPods } from '../support/pods.js';
+import { readTlsHop } from '../support/tls-hop.js';
 
 const dockerode = await dockerForTests();
 const SCENARIO = parseScenario(
-  ['topologies: [sidecar]', 'load: { model: open, rate: 300/s, connections: 4, warmup: 300ms, duration: 1s, timeout: 2s, messageSize: 1KiB }', 'placement: { cpusets: none }'].join('\n'),
+  ['topologies: [sidecar, mtls]', 'load: { model: open, rate: 300/s, connections: 4, warmup: 300ms, duration: 1s, timeout: 2s, messageSize: 1KiB }', 'placement: { cpusets: none }'].join('\n'),
   'inline.yaml',
 );
 
 /**
  * WebSocket (an Upgrade through the sidecars' HTTP path) and TCP (their L4 path) through both
  * sidecars of the sidecar topology, one pair of pods per proxy for both protocols (the TCP port is
- * rendered at L4 beside HTTP, as a mesh carries a TCP Service port).
+ * rendered at L4 beside HTTP, as a mesh carries a TCP Service port); and WebSocket through the
+ * mtls topology, its TLS hop proven by both sidecars' handshake counters.
  */
 describe.skipIf(!dockerode).each<ProxyName>(['haproxy', 'envoy'])('WebSocket and TCP through %s sidecars', (proxy) => {
   const docker = dockerode as Dockerode;
   let pods: TestPods;
   let topology: StartedTopology;
+  let mtlsTopology: StartedTopology;
   const readStats = () => pods.proxy.driver.readStats as NonNullable<TestPods['proxy']['driver']['readStats']>;
-  const loadgen = () => topology.client.containers.find((container) => container.role === 'loadgen')?.id as string;
-  const specFor = (protocol: LoadProtocol): AgentSpec => ({ ...armLoadOf(agentLoadOf(SCENARIO), protocol), host: topology.server.ip, port: appPortFor(protocol), seed: 1 });
+  const loadgen = (of: StartedTopology) => of.client.containers.find((container) => container.role === 'loadgen')?.id as string;
+  const specFor = (of: StartedTopology, protocol: LoadProtocol): AgentSpec => ({ ...armLoadOf(agentLoadOf(SCENARIO), protocol), host: of.server.ip, port: appPortFor(protocol), seed: 1 });
   const withProtocol = (protocol: LoadProtocol): StartedTopology => ({ ...topology, plan: { ...topology.plan, protocol } });
+  const sidecarOf = (pod: StartedPod) => pod.containers.find((container) => container.role === 'sidecar')?.handle as ProxyExec;
 
   beforeAll(async () => {
     pods = await setUpTestPods(docker, `echo-${proxy}`, { proxy });
     const plan = pods.plan('sidecar', SCENARIO, { protocol: 'tcp' });
-    const server = await startPod(plan.server, pods.context);
-    const client = await startPod(plan.client, pods.context);
+    const mtlsPlan = pods.plan('mtls', SCENARIO, { arm: `${proxy}-mtls`, protocol: 'websocket', mtls: await createMtlsMaterial(SCENARIO.mtls) });
+    const [server, client, mtlsServer, mtlsClient] = (await Promise.all([plan.server, plan.client, mtlsPlan.server, mtlsPlan.client].map((pod) => startPod(pod, pods.context)))) as [StartedPod, StartedPod, StartedPod, StartedPod];
     topology = { plan, client, server, record: { name: 'sidecar', description: '', pods: [] }, readStats: readStats() };
+    mtlsTopology = { plan: mtlsPlan, client: mtlsClient, server: mtlsServer, record: { name: 'mtls', description: '', pods: [] }, readStats: readStats() };
   });
 
   afterAll(async () => {
@@ -56,11 +63,22 @@ describe.skipIf(!dockerode).each<ProxyName>(['haproxy', 'envoy'])('WebSocket and
     expect(error.details).toStrictEqual([`the client sidecar (outbound) counted 0 of the 1 probe ${protocol} connections: the path bypassed it`]);
   });
 
-  it.each<LoadProtocol>(['websocket', 'tcp'])('carries %s load at a fixed rate without a failure, through both sidecars', async (protocol) => {
-    const hops = expectedHops(topology.client, topology.server);
+  it.each<[LoadProtocol, 'sidecar' | 'mtls']>([
+    ['websocket', 'sidecar'],
+    ['tcp', 'sidecar'],
+    ['websocket', 'mtls'],
+  ])('carries %s load at a fixed rate without a failure, through both sidecars of the %s topology', async (protocol, topologyName) => {
+    const of = topologyName === 'mtls' ? mtlsTopology : topology;
+    const tls = async () => (topologyName === 'mtls' ? [await readTlsHop(proxy, sidecarOf(of.client), 'client'), await readTlsHop(proxy, sidecarOf(of.server), 'server')] : []);
+    if (topologyName === 'mtls') await checkPath(docker, of, agentLoadOf(SCENARIO));
+    const hops = expectedHops(of.client, of.server);
+    const tlsBefore = await tls();
     const before = await readHopRequests(readStats(), hops, 'connections');
-    const { event: _event, ...result } = await runLoad(docker, loadgen(), specFor(protocol));
+    const { event: _event, ...result } = await runLoad(docker, loadgen(of), specFor(of, protocol));
     const after = await readHopRequests(readStats(), hops, 'connections');
+    const tlsAfter = await tls();
+    // mtls: the agent's 4 connections each opened a TLS connection between the sidecars (handshakes on both ends).
+    expect(tlsAfter.map((counters, index) => counters.handshakes - (tlsBefore[index]?.handshakes ?? 0) >= 4)).toStrictEqual(topologyName === 'mtls' ? [true, true] : []);
     expect(failedRequests(result), result.errorMessages.join('; ')).toBe(0);
     // 300/s for 1 s, Poisson: well above 150 echoes, every one whole and in the latency histogram.
     expect(result.okResponses).toBeGreaterThan(150);

@@ -26,10 +26,12 @@ export const envoyDriver: ProxyDriver = {
     tls13CipherChoice: unsupported('Envoy (BoringSSL) cannot restrict TLS 1.3 suites; remove the cipher or use tlsVersion "1.2"'),
     protocols: ['http1', 'http2', 'grpc', 'websocket', 'tcp'],
     // HTTP/2 and gRPC ride on the sidecars' TLS as h2 (ALPN); see the config's TLS lines.
+    // Each proven on containers: test/integration/protocols-h2.test.ts, echo-protocols.test.ts.
     protocolsOverMtls: {
       http2: supported,
       grpc: supported,
-      websocket: unsupported('WebSocket has not been run through the sidecars’ mTLS yet'),
+      // The Upgrade and its frames ride on the TLS connection the client sidecar opens for it.
+      websocket: supported,
       tcp: unsupported('the sidecars carry TCP in plaintext only (their L4 paths have no TLS yet)'),
     },
   },
