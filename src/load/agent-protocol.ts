@@ -36,6 +36,11 @@ export interface AgentSpec {
   durationUs: number;
   /** Per request; honoured to the ms (Node's timer resolution), sub-second values included. */
   timeoutUs: number;
+  /**
+   * HTTP/1.1, false: every request on a new connection, which the agent closes once the response is
+   * in (the active close: its TIME_WAIT stays in the client pod's netns). Absent: connections kept alive.
+   */
+  keepAlive?: false;
 }
 
 /** The spec as it travels on the agent's command line: base64 of its JSON (no quoting issues). */

@@ -1,5 +1,6 @@
 import Client from 'autocannon/lib/httpClient.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import net from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LoopbackHttpServer } from './loopback-server.fixture.js';
 import type { AgentSpec } from '../../load/agent-protocol.js';
 import { http1Transport } from './http1.js';
@@ -78,13 +79,57 @@ describe('the HTTP/1.1 transport (autocannon’s client)', () => {
     expect(performance.now() - startedMs).toBeGreaterThanOrEqual(199);
   });
 
-  it('leaves autocannon’s client class untouched (each connection gates its own instance)', async () => {
-    const before = Client.prototype._doRequest;
-    const port = await serve((_request, response) => response.end('ok'));
-    const connection = await http1Transport(spec(port)).open();
-    await sendOne(connection);
+  it('keepAlive false: one connection per request, closed by the client once its response is in', async () => {
+    const remotePorts: number[] = [];
+    let endedByClient = 0;
+    const port = await serve((request, response) => {
+      remotePorts.push(request.socket.remotePort as number);
+      // The server keeps connections alive: a socket that ends was ended by the client (its FIN).
+      request.socket.once('end', () => endedByClient++);
+      response.end('ok');
+    });
+    const connection = await http1Transport({ ...spec(port), keepAlive: false }).open();
+    const outcomes = [await sendOne(connection), await sendOne(connection), await sendOne(connection)];
+    await new Promise((resolve) => setTimeout(resolve, 50));
     connection.close();
-    expect(Client.prototype._doRequest).toBe(before);
+    expect(outcomes.map((outcome) => outcome.kind === 'response' && outcome.status)).toStrictEqual(['200', '200', '200']);
+    expect(new Set(remotePorts).size).toBe(3);
+    expect(endedByClient).toBe(3);
+  });
+
+  it('keepAlive false: a failed connect costs its request and opens nothing more until the next send', async () => {
+    const port = await serve(() => {});
+    await loopback.close();
+    const connects = vi.spyOn(net, 'connect');
+    try {
+      const connection = await http1Transport({ ...spec(port), keepAlive: false }).open();
+      const first = await sendOne(connection);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const afterFirst = connects.mock.calls.length;
+      const second = await sendOne(connection);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      connection.close();
+      expect([first, second]).toMatchObject([
+        { kind: 'connection-error', errno: 'ECONNREFUSED' },
+        { kind: 'connection-error', errno: 'ECONNREFUSED' },
+      ]);
+      // The constructor's connection, and one per send: no reconnect loop while idle.
+      expect(afterFirst).toBeLessThanOrEqual(2);
+      expect(connects.mock.calls.length).toBe(afterFirst + 1);
+    } finally {
+      connects.mockRestore();
+    }
+  });
+
+  it('leaves autocannon’s client class untouched (each connection gates its own instance)', async () => {
+    const before = [Client.prototype._doRequest, Client.prototype._connect];
+    const port = await serve((_request, response) => response.end('ok'));
+    for (const keepAlive of [undefined, false as const]) {
+      const connection = await http1Transport({ ...spec(port), ...(keepAlive === false ? { keepAlive } : {}) }).open();
+      await sendOne(connection);
+      connection.close();
+    }
+    expect([Client.prototype._doRequest, Client.prototype._connect]).toStrictEqual(before);
   });
 });
 
