@@ -57,6 +57,16 @@ describe('renderEnvoyConfig', () => {
     });
   });
 
+  it('inboundEndpoint pod-ip: the inbound listener restores the original destination and local_app connects to it (Istio 1.10+)', () => {
+    const podIp = parse(renderEnvoyConfig({ ...OPTIONS, inboundEndpoint: 'pod-ip' })) as EnvoyBootstrap;
+    const inbound = podIp.static_resources.listeners.find((l) => l.name === 'inbound');
+    expect(inbound?.listener_filters?.map((filter) => filter.name)).toStrictEqual(['envoy.filters.listener.original_dst']);
+    const localApp = podIp.static_resources.clusters.find((c) => c.name === 'local_app');
+    expect(localApp).toMatchObject({ type: 'ORIGINAL_DST', lb_policy: 'CLUSTER_PROVIDED' });
+    expect(localApp).not.toHaveProperty('load_assignment');
+    expect(podIp.static_resources.clusters.find((c) => c.name === 'original_destination')).toStrictEqual(cluster('original_destination'));
+  });
+
   it('logs only flagged or 5xx requests, one "[sb-access] status flags …" line each, on both listeners', () => {
     type Hcm = { access_log: { filter: unknown; typed_config: { log_format: { text_format_source: { inline_string: string } } } }[]; route_config: { virtual_hosts: { routes: { route: { timeout: string } }[] }[] } };
     for (const name of ['inbound', 'outbound']) {
@@ -80,7 +90,7 @@ describe('envoyDriver', () => {
     expect(envoyDriver).toMatchObject({ name: 'envoy', versionCommand: ['envoy', '--version'] });
     const container = envoyDriver.sidecarContainer('sb/envoy:test', OPTIONS);
     expect(container.user).toBe('1337:1337');
-    expect(container.command).toStrictEqual(['envoy', '-c', '/etc/sidecar/envoy.yaml', '--concurrency', '3', '--log-level', 'warn']);
+    expect(container.command).toStrictEqual(['envoy', '-c', '/etc/sidecar/envoy.yaml', '--concurrency', '3', '--log-level', 'warn', '--file-flush-interval-msec', '1000']);
     expect(container.files).toStrictEqual([{ content: renderEnvoyConfig(OPTIONS), target: '/etc/sidecar/envoy.yaml' }]);
     expect(envoyDriver.sidecarContainer('my/envoy:1', OPTIONS).image).toBe('my/envoy:1');
   });
