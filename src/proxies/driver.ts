@@ -10,8 +10,14 @@ import type { ParsedTerminations } from './terminations.js';
 /** How a pod asks one proxy for its sidecar: ports, threads, and the optional extras of a topology. */
 export interface SidecarOptions {
   workerThreads: number;
-  /** The app's port inside the server pod (inbound traffic is forwarded to 127.0.0.1:appPort). */
+  /** The app's port inside the server pod (inbound traffic is forwarded to 127.0.0.1:appPort, or the pod's IP: inboundEndpoint). */
   appPort: number;
+  /**
+   * pod-ip: inbound traffic goes to the connection's original destination (the pod's IP, the app
+   * port), as Istio's sidecar does since 1.10; an app listening on 127.0.0.1 only then refuses it.
+   * Absent: 127.0.0.1:appPort.
+   */
+  inboundEndpoint?: 'pod-ip';
   /** What the load speaks through the sidecar (absent: http1); http2 and grpc are h2c on both legs. */
   protocol?: LoadProtocol;
   /** http2, grpc: the concurrent streams the load opens per connection; the proxy must allow at least these. */

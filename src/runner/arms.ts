@@ -2,7 +2,7 @@ import type { LoadProtocol } from '../load/protocols.js';
 import type { NotrackScope } from '../interception/notrack.js';
 import type { CalibrationPlan } from '../results/schema.js';
 import { formatCpuMillis, formatMemoryBytes, type ContainerResources } from '../kubernetes/index.js';
-import type { PodResources, ProxySpec, Scenario, ScenarioArm } from '../scenario/index.js';
+import type { FindingKind, PodResources, ProxySpec, Scenario, ScenarioArm } from '../scenario/index.js';
 import { hasSidecar, TOPOLOGY_DESCRIPTIONS, type TopologyName } from '../topology/index.js';
 
 /** One measured thing in a run: a topology with its own proxy, possibly with a calibration delay in its server sidecar. */
@@ -23,6 +23,12 @@ export interface Arm {
   sysctls?: Record<string, string>;
   /** Traffic of the arm's pods exempt from connection tracking (arms[].conntrack.notrack). */
   notrack?: NotrackScope;
+  /** The app listens on loopback only (absent: every address). */
+  appBind?: '127.0.0.1';
+  /** false: a new load connection per request, closed by the load agent. */
+  keepAlive?: false;
+  /** The finding this arm reproduces on purpose (its probe accepts that finding's answer). */
+  fault?: FindingKind;
 }
 
 /** "cpu 200m–1, memory 128Mi–512Mi": request–limit, one figure when only one is set. */
@@ -52,13 +58,19 @@ export function describeProxy(proxy: ProxySpec): string {
   if (proxy.workerThreads !== 1) parts.push(`${proxy.workerThreads} threads`);
   if (proxy.addedDelayUs !== undefined) parts.push(`+${delayLabel(proxy.addedDelayUs)} added delay`);
   if (proxy.routeTimeoutUs !== undefined) parts.push(`route timeout ${delayLabel(proxy.routeTimeoutUs)}`);
+  if (proxy.inboundEndpoint === 'pod-ip') parts.push('inbound to the pod IP');
   return parts.join(', ');
 }
 
 function armOf(spec: ScenarioArm, defaults: ProxySpec, note?: string): Arm {
   // An arm's proxy is named when it is not the scenario's default, so the report tells arms apart.
   const own = spec.proxy && JSON.stringify(spec.proxy) !== JSON.stringify(defaults) ? describeProxy(spec.proxy) : undefined;
-  const extra = [own, describePodSettings(spec.resources, spec.sysctls), spec.notrack ? `conntrack: notrack ${spec.notrack}` : undefined, note].filter(Boolean).join('; ');
+  const faultParts = [
+    spec.appBind ? `app listens on ${spec.appBind} only` : undefined,
+    spec.keepAlive === false ? 'a new connection per request' : undefined,
+    spec.fault ? `reproduces ${spec.fault}` : undefined,
+  ];
+  const extra = [own, describePodSettings(spec.resources, spec.sysctls), spec.notrack ? `conntrack: notrack ${spec.notrack}` : undefined, ...faultParts, note].filter(Boolean).join('; ');
   return {
     name: spec.name,
     topology: spec.topology,
@@ -68,6 +80,9 @@ function armOf(spec: ScenarioArm, defaults: ProxySpec, note?: string): Arm {
     ...(spec.sysctls ? { sysctls: spec.sysctls } : {}),
     ...(spec.protocol ? { protocol: spec.protocol } : {}),
     ...(spec.notrack ? { notrack: spec.notrack } : {}),
+    ...(spec.appBind ? { appBind: spec.appBind } : {}),
+    ...(spec.keepAlive === false ? { keepAlive: false as const } : {}),
+    ...(spec.fault ? { fault: spec.fault } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { AgentSpec } from '../load/agent-protocol.js';
 import type { LoadProtocol } from '../load/protocols.js';
 import type { Scenario } from '../scenario/index.js';
+import type { TopologyPlan } from '../runtime/topology.js';
 
 /** What every trial of a scenario asks the load agent for (the target host and port are per topology). */
 export function agentLoadOf(scenario: Scenario): Omit<AgentSpec, 'host' | 'port'> {
@@ -26,4 +27,10 @@ export function agentLoadOf(scenario: Scenario): Omit<AgentSpec, 'host' | 'port'
 export function armLoadOf(load: Omit<AgentSpec, 'host' | 'port'>, protocol: LoadProtocol): Omit<AgentSpec, 'host' | 'port'> {
   const { protocol: _scenarioProtocol, ...rest } = load;
   return protocol === 'http1' ? rest : { ...rest, protocol };
+}
+
+/** The load of a planned arm: its protocol's, and a new connection per request where the arm asks for one. */
+export function planLoadOf(load: Omit<AgentSpec, 'host' | 'port'>, plan: Pick<TopologyPlan, 'protocol' | 'keepAlive'>): Omit<AgentSpec, 'host' | 'port'> {
+  const armLoad = armLoadOf(load, plan.protocol);
+  return plan.keepAlive === false ? { ...armLoad, keepAlive: false } : armLoad;
 }

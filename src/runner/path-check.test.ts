@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseHaproxyStats } from '../proxies/haproxy/admin.js';
 import type { RunningContainer } from '../runtime/pod.js';
-import { hopCount, missingHops, missingTrialHops, type Hop } from './path-check.js';
+import { hopCount, missingHops, missingTrialHops, requestsLeavingTheAgent, type Hop } from './path-check.js';
 
 // `show stat` of HAProxy 2.6 (Debian bookworm), trimmed to the columns the reader uses plus a few, in
 // their real order; one request went through the inbound frontend, whose backend could not connect.
@@ -54,6 +54,12 @@ describe('missingTrialHops (on a trial\'s proxyStats)', () => {
     expect(missingTrialHops([stats('client', 3000, 0), stats('server', 0, 999)], 3000, 2000)).toStrictEqual([
       'the server sidecar (inbound) counted 999 of the 1000 requests the trial sent (the client sidecar failed to connect 2000 upstream): the path bypassed it',
     ]);
+  });
+
+  it('owes no hop the requests whose connect failed inside the client pod (EADDRNOTAVAIL), and only those', () => {
+    expect(requestsLeavingTheAgent(600, { EADDRNOTAVAIL: 500, ECONNREFUSED: 7 })).toBe(100);
+    expect(requestsLeavingTheAgent(600, { ECONNRESET: 5 })).toBe(600);
+    expect(requestsLeavingTheAgent(600, undefined)).toBe(600);
   });
 
   it('counts connections for WebSocket and TCP, whose messages the proxies do not see', () => {

@@ -86,5 +86,14 @@ export function missingTrialHops(proxyStats: readonly TrialProxyStats[], sent: n
   });
 }
 
+/**
+ * Requests of a trial that left the load agent: every attempt but those whose connect() failed
+ * with EADDRNOTAVAIL, which fails inside the client pod's own socket layer (no free local port:
+ * no SYN is sent, so no sidecar can count the request). Any other failure did reach the network.
+ */
+export function requestsLeavingTheAgent(attempts: number, connectErrorsByErrno: Readonly<Record<string, number>> | undefined): number {
+  return Math.max(0, attempts - (connectErrorsByErrno?.['EADDRNOTAVAIL'] ?? 0));
+}
+
 /** Termination codes of a failed upstream connect (HAProxy SC/sC, Envoy UF/UH/UO): the request never left the client pod. */
 export const CONNECT_FAILURE_CODES = ['SC', 'sC', 'UF', 'UH', 'UO'] as const;

@@ -8,7 +8,8 @@ import type { TopologyRecord } from '../results/schema.js';
 import { startPod, type PodContext, type StartedPod } from '../runtime/pod.js';
 import { appPortFor, type TopologyPlan } from '../runtime/topology.js';
 import type { ProxyDriver } from '../proxies/driver.js';
-import { armLoadOf } from './load-spec.js';
+import { planLoadOf } from './load-spec.js';
+import { isExpectedFaultAnswer } from './fault-probe.js';
 import { expectedHops, hopCount, missingHops, readHopRequests } from './path-check.js';
 
 export interface StartedTopology {
@@ -70,13 +71,15 @@ export async function checkPath(dockerode: Dockerode, topology: StartedTopology,
   const count = hopCount(protocol, 1, 1);
   const hops = topology.readStats ? expectedHops(topology.client, topology.server) : [];
   const before = topology.readStats ? await readHopRequests(topology.readStats, hops, count.what) : [];
-  const answer = await runProbe(dockerode, loadgenOf(topology), { ...armLoadOf(probeSpec, protocol), host: topology.server.ip, port: appPortFor(protocol) }, options);
+  const answer = await runProbe(dockerode, loadgenOf(topology), { ...planLoadOf(probeSpec, topology.plan), host: topology.server.ip, port: appPortFor(protocol) }, options);
   const after = topology.readStats ? await readHopRequests(topology.readStats, hops, count.what) : [];
   const expectProxy = topology.plan.definition.clientSidecar || topology.plan.definition.serverSidecar;
   const problems: string[] = [];
-  if (answer.statusCode !== 200) problems.push(`status ${answer.status ?? answer.statusCode}, expected ${count.what === 'connections' ? 'a whole echo' : '200'}`);
-  if (answer.headers[APP_SERVICE_TIME_HEADER] === undefined) problems.push(`no ${APP_SERVICE_TIME_HEADER}: the app did not answer`);
-  if (count.what === 'requests') {
+  // A fault arm's own failure (fault-probe.ts): a proxy's answer, proven by the hop counters below.
+  const faultAnswer = expectProxy && isExpectedFaultAnswer(topology.plan.fault, answer.statusCode);
+  if (answer.statusCode !== 200 && !faultAnswer) problems.push(`status ${answer.status ?? answer.statusCode}, expected ${count.what === 'connections' ? 'a whole echo' : '200'}`);
+  if (answer.headers[APP_SERVICE_TIME_HEADER] === undefined && !faultAnswer) problems.push(`no ${APP_SERVICE_TIME_HEADER}: the app did not answer`);
+  if (count.what === 'requests' && !faultAnswer) {
     const proxied = answer.headers[UPSTREAM_SERVICE_TIME_HEADER] !== undefined;
     if (expectProxy && !proxied) problems.push(`no ${UPSTREAM_SERVICE_TIME_HEADER} header: the request bypassed the sidecar`);
     if (!expectProxy && proxied) problems.push(`${UPSTREAM_SERVICE_TIME_HEADER} present: a proxy answered in a topology without one`);

@@ -183,6 +183,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
         ...(arm.resources ? { resources: arm.resources } : {}),
         ...(arm.sysctls ? { sysctls: arm.sysctls } : {}),
         ...(arm.notrack ? { notrack: arm.notrack } : {}),
+        ...(arm.appBind ? { appBind: arm.appBind } : {}),
+        ...(arm.keepAlive === false ? { keepAlive: false as const } : {}),
+        ...(arm.fault ? { fault: arm.fault } : {}),
         ...(armMtls ? { mtls: armMtls } : {}),
       });
       if (armProxy && hasSidecar(arm.topology)) proxyByArm.set(arm.name, armProxy.driver);

@@ -1,8 +1,8 @@
 import type Dockerode from 'dockerode';
 import { BenchError, describeError, isBenchError } from '../errors.js';
 import { attemptedRequests, failedRequests, successfulResponses, type AgentSpec } from '../load/agent-protocol.js';
-import { armLoadOf } from './load-spec.js';
-import { CONNECT_FAILURE_CODES, hopCount, missingTrialHops } from './path-check.js';
+import { planLoadOf } from './load-spec.js';
+import { CONNECT_FAILURE_CODES, hopCount, missingTrialHops, requestsLeavingTheAgent } from './path-check.js';
 import { runLoad } from '../load/run-agent.js';
 import type { Progress } from '../progress.js';
 import type { ProxyDriver, ProxyTlsAdmin } from '../proxies/driver.js';
@@ -148,7 +148,7 @@ async function measureTrial(options: TrialsOptions, topology: StartedTopology, r
   const pods = [topology.client, topology.server].flatMap((pod) => pod.containers.filter((container) => container.role === 'pause').map((pause) => ({ name: pod.name, hostPid: pause.hostPid })));
   const sampler = new ResourceSampler({ containers, pods, intervalMs: options.samplingIntervalMs, clockTicksPerSecond: options.clockTicksPerSecond });
   // Each round draws its own Poisson schedule; every arm of a round gets the same one (warm-up rounds their own).
-  const spec: AgentSpec = { ...armLoadOf(options.load, topology.plan.protocol), host: topology.server.ip, port: appPortFor(topology.plan.protocol), seed: round >= 0 ? round + 1 : 1_000 - round };
+  const spec: AgentSpec = { ...planLoadOf(options.load, topology.plan), host: topology.server.ip, port: appPortFor(topology.plan.protocol), seed: round >= 0 ? round + 1 : 1_000 - round };
   const warmupS = spec.warmupUs / 1e6;
   const totalS = (spec.warmupUs + spec.durationUs) / 1e6;
   const mtls = hasPeerTls(topology.plan.name) ? options.mtlsByArm?.get(topology.plan.arm) : undefined;
@@ -184,7 +184,7 @@ async function measureTrial(options: TrialsOptions, topology: StartedTopology, r
     const proxyTerminations = await terminationWatch?.finish();
     // Every hop on the path must have carried at least the requests the trial sent (path-check.ts).
     const failedAtClient = (proxyTerminations ?? []).filter((record) => record.pod === 'client').reduce((sum, record) => sum + CONNECT_FAILURE_CODES.reduce((codes, code) => codes + (record.counts[code] ?? 0), 0), 0);
-    const bypassed = proxyStats ? missingTrialHops(proxyStats, hopCount(spec.protocol ?? 'http1', attemptedRequests(load), spec.connections), failedAtClient) : [];
+    const bypassed = proxyStats ? missingTrialHops(proxyStats, hopCount(spec.protocol ?? 'http1', requestsLeavingTheAgent(attemptedRequests(load), load.connectErrorsByErrno), spec.connections), failedAtClient) : [];
     if (bypassed.length > 0) throw new BenchError('SB_PATH_CHECK_FAILED', `the proxies of ${topology.plan.arm} did not carry this trial's requests: ${bypassed.join('; ')}`);
     const tls = await tlsWatch?.finish((spec.warmupUs + spec.durationUs) / 1e6, proxyStats);
     const limitHits = await limitWatch?.finish();

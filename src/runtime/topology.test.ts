@@ -107,6 +107,14 @@ describe('planTopology', () => {
     expect(planTopology('app-only', OPTIONS).client.containers[0]).toStrictEqual({ role: 'loadgen', image: 'sb/loadgen:test' });
   });
 
+  it('a fault arm: the app on loopback only, the load without keep-alive, the fault it reproduces', () => {
+    const plan = planTopology('sidecar', { ...OPTIONS, appBind: '127.0.0.1', keepAlive: false, fault: 'upstream-connect-error' });
+    expect(plan.server.containers.find((container) => container.role === 'app')?.environment?.APP_BIND_ADDRESS).toBe('127.0.0.1');
+    expect([plan.keepAlive, plan.fault]).toStrictEqual([false, 'upstream-connect-error']);
+    const plain = planTopology('sidecar', OPTIONS);
+    expect([plain.keepAlive, plain.fault]).toStrictEqual([undefined, undefined]);
+  });
+
   it('passes the cpusets through to each pod', () => {
     const plan = planTopology('sidecar', { ...OPTIONS, clientCpus: '0', serverCpus: '1-2' });
     expect(plan.client.cpus).toBe('0');

@@ -1,6 +1,6 @@
 import { SEED_SYSCTLS } from '../kubernetes/index.js';
 import { STREAMED_PROTOCOLS, type LoadProtocol } from '../load/protocols.js';
-import type { PodResources, Scenario } from '../scenario/index.js';
+import type { FindingKind, PodResources, Scenario } from '../scenario/index.js';
 import { interceptionFor, type Interception } from '../interception/index.js';
 import { INBOUND_CAPTURE_PORT, OUTBOUND_CAPTURE_PORT } from '../interception/index.js';
 import { renderNotrackRules, type NotrackScope } from '../interception/notrack.js';
@@ -47,6 +47,10 @@ export interface TopologyPlan {
   protocol: LoadProtocol;
   client: PodSpec;
   server: PodSpec;
+  /** false: the load agent opens a new connection per request and closes it itself. */
+  keepAlive?: false;
+  /** The finding the arm reproduces on purpose: its start-up probe accepts that finding's answer. */
+  fault?: FindingKind;
 }
 
 export interface PlanOptions {
@@ -67,6 +71,12 @@ export interface PlanOptions {
   sysctls?: Record<string, string>;
   /** Traffic of the arm's pods exempt from connection tracking (arms[].conntrack.notrack): raw-table rules after the interception's. */
   notrack?: NotrackScope;
+  /** The app listens on loopback only (absent: the scenario's app.bind, else every address). */
+  appBind?: '127.0.0.1';
+  /** false: a new load connection per request (the arm's load.keepAlive). */
+  keepAlive?: false;
+  /** The finding the arm reproduces on purpose. */
+  fault?: FindingKind;
   /** mtls topologies: the trust bundle, each side's TLS settings and SVID (the proxy's driver mounts them). */
   mtls?: { caCertificatePem: string; client: { tls: SidecarTls; svid: SvidPem }; server: { tls: SidecarTls; svid: SvidPem } };
 }
@@ -90,6 +100,7 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
     inboundPort: INBOUND_CAPTURE_PORT,
     outboundPort: OUTBOUND_CAPTURE_PORT,
     ...(scenario.proxy.routeTimeoutUs !== undefined ? { routeTimeoutMs: scenario.proxy.routeTimeoutUs / 1000 } : {}),
+    ...(scenario.proxy.inboundEndpoint ? { inboundEndpoint: scenario.proxy.inboundEndpoint } : {}),
   };
   const definition = topologyDefinition(name);
   const tls = definition.peerTls === 'mtls' ? options.mtls : undefined;
@@ -121,6 +132,8 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
       APP_RESPONSE_BYTES: String(scenario.app.responseBodyBytes),
       APP_SERVICE_TIME_US: String(scenario.app.serviceTimeUs),
       ...(scenario.app.keepAlive === false ? { APP_KEEP_ALIVE: 'false' } : {}),
+      // Absent: the app listens on 0.0.0.0.
+      ...((options.appBind ?? scenario.app.bind) === '127.0.0.1' ? { APP_BIND_ADDRESS: '127.0.0.1' } : {}),
     },
     readinessCommand: `bash -c '</dev/tcp/127.0.0.1/${APP_PORT} && </dev/tcp/127.0.0.1/${APP_H2C_PORT} && </dev/tcp/127.0.0.1/${APP_GRPC_PORT} && </dev/tcp/127.0.0.1/${APP_TCP_PORT}'`,
     ...(options.resources?.app ? { resources: options.resources.app } : {}),
@@ -149,5 +162,7 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
     protocol,
     client: pod('client', definition.clientSidecar ? [loadgen, clientSidecar] : [loadgen], definition.clientSidecar, options.clientCpus),
     server: pod('server', definition.serverSidecar ? [app, serverSidecar] : [app], definition.serverSidecar, options.serverCpus),
+    ...(options.keepAlive === false ? { keepAlive: false as const } : {}),
+    ...(options.fault ? { fault: options.fault } : {}),
   };
 }

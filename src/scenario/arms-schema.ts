@@ -5,6 +5,12 @@ import { LOAD_PROTOCOLS, type LoadProtocol } from '../load/protocols.js';
 import { NOTRACK_SCOPES } from '../interception/notrack.js';
 import { PROXY_PROFILE_NAMES, type ProxyProfileName, type TopologyName } from './topologies.js';
 import { peerTlsProtocolGap } from './protocol-schema.js';
+import { FINDING_KINDS } from './finding-kinds.js';
+
+/** Where the inbound sidecar sends the app's traffic (see ProxySpec.inboundEndpoint). */
+export const INBOUND_ENDPOINTS = ['localhost', 'pod-ip'] as const;
+/** The addresses the app may listen on (see ScenarioArm.app). */
+export const APP_BIND_ADDRESSES = ['0.0.0.0', '127.0.0.1'] as const;
 
 /** Arm names name pods and containers, report rows and gate entries. */
 const ARM_NAME = /^[a-z0-9][a-z0-9.-]{0,39}$/;
@@ -19,7 +25,13 @@ export interface FileProxy {
   image?: string | undefined;
   addedDelay?: number | undefined;
   routeTimeout?: number | undefined;
+  inboundEndpoint?: (typeof INBOUND_ENDPOINTS)[number] | undefined;
 }
+
+/** `proxy.inboundEndpoint`, in the scenario's proxy and in an arm's. */
+export const inboundEndpointSchema = z.enum(INBOUND_ENDPOINTS, { error: `expected ${INBOUND_ENDPOINTS.join(' or ')}` });
+/** `app.bind`, in the scenario's app and in an arm's. */
+export const appBindSchema = z.enum(APP_BIND_ADDRESSES, { error: `expected "0.0.0.0" (every address of the pod) or "127.0.0.1" (loopback only)` });
 
 /**
  * The `arms:` list: each arm a topology with, optionally, its own proxy settings over the
@@ -39,6 +51,8 @@ export function armsSchema<T extends z.ZodType, R extends z.ZodType, S extends z
     addedDelay: fields.durationUs.optional(),
     /** This arm's sidecars' route timeout (a 504 past it). */
     routeTimeout: fields.routeTimeoutUs.optional(),
+    /** Where this arm's inbound sidecar sends the app's traffic. */
+    inboundEndpoint: inboundEndpointSchema.optional(),
   });
   return z
     .array(
@@ -55,8 +69,17 @@ export function armsSchema<T extends z.ZodType, R extends z.ZodType, S extends z
         protocol: z.enum(LOAD_PROTOCOLS, { error: `expected one of ${LOAD_PROTOCOLS.join(', ')}` }).optional(),
         /** Connection tracking in this arm's pods: `notrack: sidecar-to-app` exempts the loopback hop between the sidecar and the app (raw table, CT --notrack). */
         conntrack: z.strictObject({ notrack: z.enum(NOTRACK_SCOPES, { error: `expected one of ${NOTRACK_SCOPES.join(', ')}` }) }, { error: 'expected { notrack: sidecar-to-app }' }).optional(),
+        /** This arm's app: the address it listens on (default the scenario's app.bind). */
+        app: z.strictObject({ bind: appBindSchema }).optional(),
+        /** This arm's load: keepAlive false opens a new connection per request, which the load agent closes itself. */
+        load: z.strictObject({ keepAlive: z.boolean({ error: 'expected true or false' }) }).optional(),
+        /**
+         * The finding this arm reproduces on purpose (a fault scenario's fault arm): the start-up
+         * probe then also accepts the failure that finding answers with (see src/runner/fault-probe.ts).
+         */
+        fault: z.enum(FINDING_KINDS, { error: (issue) => `unknown finding ${JSON.stringify(issue.input)}; expected one of ${FINDING_KINDS.join(', ')}` }).optional(),
       }),
-      { error: 'expected a list of arms, each { name, topology, proxy, resources, sysctls, protocol, conntrack }' },
+      { error: 'expected a list of arms, each { name, topology, proxy, resources, sysctls, protocol, conntrack, app, load, fault }' },
     )
     .min(1, { error: 'expected at least one arm' });
 }

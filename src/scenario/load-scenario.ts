@@ -172,6 +172,9 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
       ...(sysctls ? { sysctls } : {}),
       ...(arm.protocol && arm.protocol !== file.load.protocol ? { protocol: arm.protocol } : {}),
       ...(own?.conntrack ? { notrack: own.conntrack.notrack } : {}),
+      ...((own?.app?.bind ?? file.app.bind) === '127.0.0.1' ? { appBind: '127.0.0.1' as const } : {}),
+      ...(own?.load?.keepAlive === false ? { keepAlive: false as const } : {}),
+      ...(own?.fault ? { fault: own.fault } : {}),
     };
   });
   return {
@@ -181,7 +184,7 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
     topologies: [...new Set(arms.map((arm) => arm.topology))],
     proxy: resolveProxy(file.proxy),
     arms,
-    app: { responseBodyBytes: file.app.responseBody, serviceTimeUs: file.app.serviceTime, ...(file.app.keepAlive ? {} : { keepAlive: false }) },
+    app: { responseBodyBytes: file.app.responseBody, serviceTimeUs: file.app.serviceTime, ...(file.app.keepAlive ? {} : { keepAlive: false }), ...(file.app.bind !== '0.0.0.0' ? { bind: file.app.bind } : {}) },
     load: resolveLoad(file.load, sweep),
     ...(scenarioResources ? { resources: scenarioResources } : {}),
     ...(file.sysctls ? { sysctls: file.sysctls } : {}),
@@ -230,6 +233,7 @@ function resolveProxy(proxy: FileProxy): ProxySpec {
     ...(proxy.image ? { image: proxy.image } : {}),
     ...(proxy.addedDelay !== undefined ? { addedDelayUs: proxy.addedDelay } : {}),
     ...(proxy.routeTimeout !== undefined ? { routeTimeoutUs: proxy.routeTimeout } : {}),
+    ...(proxy.inboundEndpoint === 'pod-ip' ? { inboundEndpoint: 'pod-ip' as const } : {}),
   };
 }
 

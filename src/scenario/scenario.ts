@@ -135,7 +135,16 @@ export interface ProxySpec {
   addedDelayUs?: number;
   /** Each sidecar's route timeout (504 past it), µs in whole ms; absent: the proxies' 130 s. */
   routeTimeoutUs?: number;
+  /**
+   * pod-ip: the inbound sidecar sends the app's traffic to the connection's original destination,
+   * the pod's own IP (Istio since 1.10), so an app listening on 127.0.0.1 only is refused. Absent:
+   * 127.0.0.1:port (Istio before 1.10).
+   */
+  inboundEndpoint?: 'pod-ip';
 }
+
+/** The address the app listens on: every address of its pod, or loopback only. */
+export type AppBindAddress = '0.0.0.0' | '127.0.0.1';
 
 /**
  * One measured configuration of a run: a topology with its proxy. Arms are named (the name is
@@ -154,6 +163,12 @@ export interface ScenarioArm {
   protocol?: LoadProtocol;
   /** `arms[].conntrack.notrack`: traffic of the arm's pods exempt from connection tracking. */
   notrack?: NotrackScope;
+  /** Where this arm's app listens, when not on every address (its own app.bind, else the scenario's). */
+  appBind?: '127.0.0.1';
+  /** false: the load agent opens a new connection per request and closes it itself (`arms[].load.keepAlive`). */
+  keepAlive?: false;
+  /** The finding this arm reproduces on purpose; its start-up probe accepts that finding's answer (src/runner/fault-probe.ts). */
+  fault?: FindingKind;
 }
 
 /** The objective a sweep's knee is judged against. */
@@ -197,6 +212,8 @@ export interface Scenario {
     serviceTimeUs: number;
     /** false: Connection: close on every HTTP/1.1 answer (a new sidecar→app connection per request). Absent: true. */
     keepAlive?: boolean;
+    /** Where the app listens (each arm's own is in arms[].appBind); absent: 0.0.0.0. */
+    bind?: AppBindAddress;
   };
   load: LoadSpec;
   /** `resources:` as written for every arm (each arm's own, merged, is in arms[].resources). */

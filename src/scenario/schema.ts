@@ -5,9 +5,10 @@ import { sweepSchema } from './sweep-schema.js';
 import { hasPeerTls, hasSidecar } from '../topology/catalog.js';
 import { REFERENCE_TOPOLOGY } from './gate-applicability.js';
 import { proxyDriver } from '../proxies/registry.js';
-import { armCapabilityProblems, armListProblems, armsSchema, armVersionProblems, fileArms } from './arms-schema.js';
+import { appBindSchema, armCapabilityProblems, armListProblems, armsSchema, armVersionProblems, fileArms, inboundEndpointSchema } from './arms-schema.js';
 import { PROXY_PROFILE_NAMES, TOPOLOGY_NAMES } from './topologies.js';
 import { protocolLoadFields, protocolProblems } from './protocol-schema.js';
+import { faultFieldProblems } from './fault-schema.js';
 import { podResourcesSchema, sysctlsSchema } from './resources-schema.js';
 import { DURATION_FORMS, RATE_FORMS, SIZE_FORMS, parseDurationUs, parseRatePerSecond, parseSizeBytes } from './units.js';
 
@@ -161,6 +162,12 @@ export const scenarioFileSchema = z.strictObject({
       addedDelay: durationUs.optional(),
       /** How long each sidecar waits for its upstream's answer before a 504 (Envoy route timeout, HAProxy timeout server); default 130s. */
       routeTimeout: routeTimeoutUs.optional(),
+      /**
+       * Where the inbound sidecar sends the app's traffic: localhost (127.0.0.1:port, Istio before
+       * 1.10; the default) or pod-ip (the connection's original destination, the pod's own IP:
+       * Istio since 1.10, where an app listening on 127.0.0.1 only is refused).
+       */
+      inboundEndpoint: inboundEndpointSchema.optional(),
     })
     .default({ profile: 'haproxy', workerThreads: 1 }),
   app: z
@@ -170,8 +177,10 @@ export const scenarioFileSchema = z.strictObject({
       serviceTime: durationUs.refine((us) => us % 1000 === 0, { error: 'expected 0 or whole milliseconds, like "2ms" (the app’s timer has 1 ms resolution)' }).default(0),
       /** false: the app answers every HTTP/1.1 request with Connection: close, so its sidecar opens a new loopback connection per request. */
       keepAlive: z.boolean({ error: 'expected true or false' }).default(true),
+      /** The address the app listens on: every address of its pod (default), or loopback only. */
+      bind: appBindSchema.default('0.0.0.0'),
     })
-    .default({ responseBody: 1024, serviceTime: 0, keepAlive: true }),
+    .default({ responseBody: 1024, serviceTime: 0, keepAlive: true, bind: '0.0.0.0' }),
   load: loadSchema,
   /** Kubernetes `resources:` of the sidecar and app containers, mapped to their cgroups as the kubelet does. */
   resources: podResourcesSchema.optional(),
@@ -236,6 +245,7 @@ export const checkedScenarioFileSchema = scenarioFileSchema.superRefine((file, c
   for (const issue of armCapabilityProblems(arms, file.mtls, (profile) => proxyDriver(profile).capabilities)) ctx.addIssue({ code: 'custom', ...issue });
   for (const issue of armVersionProblems(arms, (profile) => proxyDriver(profile).versions)) ctx.addIssue({ code: 'custom', ...issue });
   for (const issue of protocolProblems(file.load, arms, (profile) => proxyDriver(profile).capabilities)) ctx.addIssue({ code: 'custom', ...issue });
+  for (const issue of faultFieldProblems(file, arms)) ctx.addIssue({ code: 'custom', ...issue });
   const armProfiles = [...new Set(arms.flatMap((arm) => (arm.proxy ? [arm.proxy.profile] : [])))];
   const connections = Math.max(file.load.connections, file.load.saturation?.connections ?? 0);
   for (const profile of armProfiles) {

@@ -8,6 +8,8 @@
  * HTTP/2 and gRPC servers answer the same body with the same service time (app-h2.ts).
  * APP_TCP_PORT (9000): the raw TCP echo. APP_KEEP_ALIVE=false: every HTTP/1.1 answer carries
  * Connection: close (an app that does not keep connections alive; its sidecar reconnects per request).
+ * APP_BIND_ADDRESS (0.0.0.0): where every server listens;
+ * 127.0.0.1 reproduces the app that refuses its sidecar when the sidecar forwards to the pod's IP.
  *
  * It also echoes WebSocket messages (an Upgrade on APP_PORT) and length-prefixed TCP messages (on
  * APP_TCP_PORT), with its service time in-band: see echo-servers.ts.
@@ -19,6 +21,7 @@ import { attachWebSocketEcho, startTcpEcho } from './echo-servers.js';
 const APP_SERVICE_TIME_HEADER = 'x-app-service-time-us';
 
 const port = Number(process.env.APP_PORT ?? 8080);
+const bindAddress = process.env.APP_BIND_ADDRESS ?? '0.0.0.0';
 const tcpPort = Number(process.env.APP_TCP_PORT ?? 9000);
 const responseBytes = Number(process.env.APP_RESPONSE_BYTES ?? 1024);
 const serviceTimeMs = Number(process.env.APP_SERVICE_TIME_US ?? 0) / 1000;
@@ -54,14 +57,14 @@ server.keepAliveTimeout = 120_000;
 server.headersTimeout = 130_000;
 server.requestTimeout = 0;
 attachWebSocketEcho(server, serviceTimeMs);
-server.listen(port, '0.0.0.0', () => process.stdout.write(`app listening on :${port} (HTTP/1.1, WebSocket)
+server.listen(port, bindAddress, () => process.stdout.write(`app listening on ${bindAddress}:${port} (HTTP/1.1, WebSocket)
 `));
 const h2cPort = Number(process.env.APP_H2C_PORT ?? 8081);
 const grpcPort = Number(process.env.APP_GRPC_PORT ?? 8082);
-startH2cServer(h2cPort, { body, serviceTimeMs }).then(() => process.stdout.write(`app listening on :${h2cPort} (h2c)
+startH2cServer(h2cPort, { body, serviceTimeMs }, bindAddress).then(() => process.stdout.write(`app listening on :${h2cPort} (h2c)
 `));
-startGrpcServer(grpcPort, { body, serviceTimeMs }).then(() => process.stdout.write(`app listening on :${grpcPort} (gRPC)
+startGrpcServer(grpcPort, { body, serviceTimeMs }, bindAddress).then(() => process.stdout.write(`app listening on :${grpcPort} (gRPC)
 `));
 startTcpEcho(tcpPort, serviceTimeMs, () => process.stdout.write(`app listening on :${tcpPort} (TCP echo)
-`));
+`), bindAddress);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));

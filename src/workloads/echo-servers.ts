@@ -38,7 +38,7 @@ export function attachWebSocketEcho(server: HttpServer, serviceTimeMs: number): 
 }
 
 /** Serves the TCP echo on `port`: length-prefixed requests, answered in order on the same connection. */
-export function startTcpEcho(port: number, serviceTimeMs: number, onListening?: () => void): TcpServer {
+export function startTcpEcho(port: number, serviceTimeMs: number, onListening?: () => void, host = '0.0.0.0'): TcpServer {
   const server = createServer({ noDelay: true }, (socket: Socket) => {
     const reader = new FrameReader(TCP_REQUEST_HEADER_BYTES);
     socket.on('data', (chunk) => {
@@ -58,6 +58,6 @@ export function startTcpEcho(port: number, serviceTimeMs: number, onListening?: 
     });
     socket.on('error', () => socket.destroy());
   });
-  server.listen(port, '0.0.0.0', onListening);
+  server.listen(port, host, onListening);
   return server;
 }

@@ -164,13 +164,15 @@ function httpListener(name: string, port: number, cluster: string, originalDesti
 export function renderEnvoyConfig(options: SidecarOptions, sds: SdsLocation = CONTAINER_SDS): string {
   const tcpPorts = options.tcpPorts ?? [];
   if (options.tls && tcpPorts.length > 0) throw new Error('Envoy sidecars carry TCP ports in plaintext only here (the TCP chains have no TLS transport socket yet)');
+  const podIp = options.inboundEndpoint === 'pod-ip';
   const config = {
     ...bootstrapSdsAndStats('sidecar'),
     admin: { address: { socket_address: { address: '127.0.0.1', port_value: ADMIN_PORT } } },
     static_resources: {
       listeners: [
         httpListener('outbound', options.outboundPort, 'original_destination', true, undefined, sds, options, tcpFilterChains('outbound', tcpPorts, () => OUTBOUND_TCP_CLUSTER)),
-        httpListener('inbound', options.inboundPort, 'local_app', false, options.tls, sds, options, tcpFilterChains('inbound', tcpPorts, inboundTcpCluster)),
+        // pod-ip: the inbound listener restores the original destination, where local_app sends the request.
+        httpListener('inbound', options.inboundPort, 'local_app', podIp, options.tls, sds, options, tcpFilterChains('inbound', tcpPorts, inboundTcpCluster)),
       ],
       clusters: [
         {
@@ -182,18 +184,21 @@ export function renderEnvoyConfig(options: SidecarOptions, sds: SdsLocation = CO
           ...originalDestinationProtocol(options),
           ...(options.tls ? { transport_socket: upstreamTlsSocket(options.tls, sds, envoyAlpn(options)) } : {}),
         },
-        {
-          name: 'local_app',
-          type: 'STATIC',
-          connect_timeout: '5s',
-          circuit_breakers: circuitBreakers(options),
-          ...upstreamH2(options),
-          load_assignment: {
-            cluster_name: 'local_app',
-            // Calibrating: the app is reached through the delay relay inside this container.
-            endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: options.calibrationDelayUs === undefined ? options.appPort : CALIBRATION_RELAY_PORT } } } }] }],
-          },
-        },
+        podIp
+          ? // Istio's inbound passthrough since 1.10: the connection's original destination (the pod's IP, the app port).
+            { name: 'local_app', type: 'ORIGINAL_DST', lb_policy: 'CLUSTER_PROVIDED', connect_timeout: '5s', circuit_breakers: circuitBreakers(options), ...upstreamH2(options) }
+          : {
+              name: 'local_app',
+              type: 'STATIC',
+              connect_timeout: '5s',
+              circuit_breakers: circuitBreakers(options),
+              ...upstreamH2(options),
+              load_assignment: {
+                cluster_name: 'local_app',
+                // Calibrating: the app is reached through the delay relay inside this container.
+                endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: options.calibrationDelayUs === undefined ? options.appPort : CALIBRATION_RELAY_PORT } } } }] }],
+              },
+            },
         ...tcpClusters(tcpPorts, circuitBreakers(options)),
       ],
     },

@@ -45,6 +45,14 @@ describe('renderHaproxyConfig', () => {
     expect(renderHaproxyConfig({ ...OPTIONS, routeTimeoutMs: 50 }).split('\n').map((line) => line.trim())).toContain('timeout server 50ms');
   });
 
+  it('inboundEndpoint pod-ip: the inbound backend connects to the address the client asked for (the pod IP), on the app port', () => {
+    const podIp = renderHaproxyConfig({ ...OPTIONS, inboundEndpoint: 'pod-ip' });
+    expect(podIp).toMatch(/\nbackend local_app\n(  #.*\n)?  server app 0\.0\.0\.0:8080\n/);
+    expect(podIp).not.toContain('127.0.0.1:8080');
+    // Only the inbound backend changes.
+    expect(podIp.replace(/\n  # 0\.0\.0\.0:port.*\n  server app 0\.0\.0\.0:8080/, '\n  server app 127.0.0.1:8080')).toBe(config);
+  });
+
   it('follows the app port', () => {
     expect(renderHaproxyConfig({ ...OPTIONS, appPort: 9090 })).toContain('server app 127.0.0.1:9090\n');
   });

@@ -58,7 +58,7 @@ frontend outbound
   default_backend original_destination
 
 backend local_app
-  server app 127.0.0.1:${appPort}${h2}
+  ${inboundServer(options, appPort)}${h2}
   http-response set-header ${UPSTREAM_SERVICE_TIME_HEADER} %Tr
   http-response add-header ${HOP_HEADER} inbound
 
@@ -68,6 +68,15 @@ backend original_destination
   http-response set-header ${UPSTREAM_SERVICE_TIME_HEADER} %Tr
   http-response add-header ${HOP_HEADER} outbound
 ${tcpBackends(tcpPorts)}`;
+}
+
+/**
+ * The app as the inbound backend reaches it: 127.0.0.1, or (inboundEndpoint pod-ip) the inbound
+ * connection's original destination address (SO_ORIGINAL_DST: the pod's IP) on the app port, as
+ * Istio's sidecar does since 1.10. The sidecar's uid is exempt from the outbound redirect.
+ */
+function inboundServer(options: SidecarOptions, appPort: number): string {
+  return options.inboundEndpoint === 'pod-ip' ? `# 0.0.0.0:port: the address the client connected to (the pod's IP), this port.\n  server app 0.0.0.0:${appPort}` : `server app 127.0.0.1:${appPort}`;
 }
 
 /**
