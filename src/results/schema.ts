@@ -250,6 +250,8 @@ const okTrialSchema = z.object({
   saturation: trialSaturationSchema.optional(),
   bpf: z.object({ counters: bpfCountersSchema }).optional(),
   closedCheck: trialClosedCheckSchema.optional(),
+  /** The kernel's "nf_conntrack: table full in netns N, dropping packet" messages during the trial, per pod (rate-limited: a lower bound); absent: none, or the log unreadable (not root). */
+  kernelLog: z.array(z.object({ pod: z.string(), netns: z.string(), tableFullMessages: z.number().int().positive(), lines: z.array(z.string()) })).optional(),
   resources: z.object({
     intervalMs: z.number().positive(),
     samples: z.array(resourceSampleSchema),

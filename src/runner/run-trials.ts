@@ -11,6 +11,7 @@ import type { BpfCounters, TrialRecord } from '../results/schema.js';
 import { counterDelta, inactivityProblems, type BpfSession } from '../interception/index.js';
 import { appPortFor } from '../runtime/topology.js';
 import { readConntrackMax, ResourceSampler } from '../sampling/index.js';
+import { watchKernelLog } from '../sampling/kernel-log.js';
 import type { ResourceSample } from '../sampling/types.js';
 import { describeOomKill, findOomKills, type WatchedContainer } from './oom-kills.js';
 import { hasPeerTls } from '../topology/index.js';
@@ -159,6 +160,8 @@ async function measureTrial(options: TrialsOptions, topology: StartedTopology, r
     // The proxy's own limit counters (Envoy's overflows), read around the trial.
     const limitReader = options.proxyByArm?.get(topology.plan.arm)?.readLimitCounters;
     const limitWatch = limitReader ? await watchLimits(topology, limitReader) : undefined;
+    // The kernel's table-full messages name the pod's netns: read what it logs from now on.
+    const kernelWatch = watchKernelLog(pods);
     await sampler.start();
     // Mid-window: the agent takes ~0.2 s to start, then the warm-up, then half the window.
     const rotation = mtls?.rotateDuringTrial ? { material: mtls.material, afterMs: 200 + (spec.warmupUs + spec.durationUs / 2) / 1000 } : undefined;
@@ -179,6 +182,7 @@ async function measureTrial(options: TrialsOptions, topology: StartedTopology, r
     });
     const samples = await sampler.stop();
     seen.push(...samples);
+    const kernelLog = kernelWatch?.finish() ?? [];
     const conntrackMax = await readConntrackMax().catch(() => undefined);
     const proxyStats = await statsWatch?.finish();
     const proxyTerminations = await terminationWatch?.finish();
@@ -217,6 +221,7 @@ async function measureTrial(options: TrialsOptions, topology: StartedTopology, r
       ...(closedCheck ? { closedCheck } : {}),
       ...(saturation ? { saturation } : {}),
       ...(bpfCounters ? { bpf: { counters: bpfCounters } } : {}),
+      ...(kernelLog.length > 0 ? { kernelLog } : {}),
       resources: { intervalMs: options.samplingIntervalMs, samples, ...(conntrackMax !== undefined ? { conntrackMax } : {}) },
     };
   } catch (error) {

@@ -94,3 +94,14 @@ describe('conntrack-full: a pod whose table filled, and its NOTRACK remedy', () 
     expect(diagnose(results)).toEqual([]);
   });
 });
+
+describe('conntrack-full: the kernel’s own lines', () => {
+  it('cites the kernel’s "table full in netns" lines of the pod, with their count', () => {
+    const results = structuredClone(HEALTHY);
+    const fault = saturated(results);
+    const line = '[24880.991578] nf_conntrack: nf_conntrack: table full in netns 4026532510, dropping packet';
+    fault.kernelLog = [{ pod: 'sidecar-server', netns: '4026532510', tableFullMessages: 10, lines: [line] }];
+    const [finding] = diagnose(results);
+    expect(finding?.evidence[0]).toMatchObject({ values: { kernelTableFullMessages: 10 }, logLines: [`kernel (netns 4026532510): ${line}`] });
+  });
+});

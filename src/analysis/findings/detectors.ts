@@ -56,8 +56,9 @@ const conntrackFull = (trial: OkTrial): FindingEvidence[] => {
   const startMs = trialSpan(trial).startEpochMs;
   return [...conntrackGrowth(trial.resources.samples, max)]
     .filter(([, growth]) => growth.drop > 0 || growth.earlyDrop > 0 || (max !== undefined && max > 0 && growth.peakEntries >= max))
-    .map(([pod, growth]) => ({
-      ...trialEvidence(trial, `pods.${pod}.conntrack`, {
+    .map(([pod, growth]) => {
+      const kernel = trial.kernelLog?.find((entry) => entry.pod === pod);
+      const values = {
         pod,
         drop: growth.drop,
         earlyDrop: growth.earlyDrop,
@@ -67,9 +68,11 @@ const conntrackFull = (trial: OkTrial): FindingEvidence[] => {
         ...(growth.troubleWindow ? { firstSeenAfterMs: growth.troubleWindow.startEpochMs - startMs } : {}),
         attempts: attempts(trial),
         failed: failedRequests(trial.load),
-      }),
-      ...(growth.troubleWindow ? { window: growth.troubleWindow } : {}),
-    }));
+        ...(kernel ? { kernelTableFullMessages: kernel.tableFullMessages } : {}),
+      };
+      const lines = kernel?.lines.map((line) => `kernel (netns ${kernel.netns}): ${line}`);
+      return { ...trialEvidence(trial, `pods.${pod}.conntrack`, values, lines), ...(growth.troubleWindow ? { window: growth.troubleWindow } : {}) };
+    });
 };
 
 export const DETECTORS: readonly Detector[] = [
