@@ -8,6 +8,8 @@ import type { GrpcMethod, LoadProtocol } from './protocols.js';
 
 export { APP_SERVICE_TIME_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from './headers.js';
 
+import type { ProtocolSettings } from './protocol-load.js';
+
 export interface AgentSpec {
   model: 'closed' | 'open';
   /** What the agent speaks (absent: http1, as before the field existed). */
@@ -18,6 +20,8 @@ export interface AgentSpec {
   messageBytes?: number;
   /** grpc: the method of proto/bench.proto to call (absent: Unary). */
   grpcMethod?: GrpcMethod;
+  /** Scenario side only: other protocols' settings, resolved per arm by armLoadOf and never sent to the agent. */
+  protocolSettings?: ProtocolSettings;
   /** Open model: scheduled sends per second (the mean, for Poisson arrivals). */
   ratePerSecond?: number;
   /** Open model: evenly spaced (default) or Poisson arrivals. */

@@ -1,5 +1,6 @@
 import type { AgentSpec } from '../load/agent-protocol.js';
 import type { LoadProtocol } from '../load/protocols.js';
+import { armProtocolLoad } from '../load/protocol-load.js';
 import type { Scenario } from '../scenario/index.js';
 import type { TopologyPlan } from '../runtime/topology.js';
 
@@ -12,6 +13,7 @@ export function agentLoadOf(scenario: Scenario): Omit<AgentSpec, 'host' | 'port'
     ...(load.protocol ? { protocol: load.protocol } : {}),
     ...(load.streamsPerConnection ? { streamsPerConnection: load.streamsPerConnection } : {}),
     ...(load.grpcMethod ? { grpcMethod: load.grpcMethod } : {}),
+    ...(load.protocolSettings ? { protocolSettings: load.protocolSettings } : {}),
     ...(load.messageBytes !== undefined ? { messageBytes: load.messageBytes } : {}),
     method: load.request.method,
     path: load.request.path,
@@ -23,10 +25,19 @@ export function agentLoadOf(scenario: Scenario): Omit<AgentSpec, 'host' | 'port'
   };
 }
 
-/** One arm's load: the scenario's, speaking the arm's protocol (http1 stays unmarked, as before protocols). */
+/**
+ * One arm's load: the scenario's, speaking the arm's protocol (http1 stays unmarked, as before
+ * protocols), with that protocol's streams per connection and gRPC method (armProtocolLoad).
+ */
 export function armLoadOf(load: Omit<AgentSpec, 'host' | 'port'>, protocol: LoadProtocol): Omit<AgentSpec, 'host' | 'port'> {
-  const { protocol: _scenarioProtocol, ...rest } = load;
-  return protocol === 'http1' ? rest : { ...rest, protocol };
+  const { protocol: _scenarioProtocol, protocolSettings: _settings, streamsPerConnection: _streams, grpcMethod: _method, ...rest } = load;
+  const { streamsPerConnection, grpcMethod } = armProtocolLoad(load, protocol);
+  return {
+    ...rest,
+    ...(protocol === 'http1' ? {} : { protocol }),
+    ...(streamsPerConnection > 1 ? { streamsPerConnection } : {}),
+    ...(grpcMethod ? { grpcMethod } : {}),
+  };
 }
 
 /** The load of a planned arm: its protocol's, and a new connection per request where the arm asks for one. */

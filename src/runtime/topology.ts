@@ -9,6 +9,7 @@ import type { SidecarProxy } from '../proxies/driver.js';
 import type { SvidPem } from '../proxies/driver.js';
 import type { SidecarTls } from '../proxies/sidecar-tls.js';
 import type { PodContainerSpec, PodSpec } from './pod.js';
+import { armProtocolLoad } from '../load/protocol-load.js';
 
 export const APP_PORT = 8080;
 /** The app's HTTP/2 with prior knowledge (h2c). */
@@ -86,7 +87,7 @@ export function planTopology(name: TopologyName, options: PlanOptions): Topology
   const { scenario, images, proxy } = options;
   // The arm's own protocol (arms[].protocol), else the scenario's load.protocol.
   const protocol = options.protocol ?? scenario.load.protocol ?? 'http1';
-  const streams = STREAMED_PROTOCOLS.includes(protocol) ? (scenario.load.streamsPerConnection ?? 1) : 1;
+  const streams = STREAMED_PROTOCOLS.includes(protocol) ? armProtocolLoad(scenario.load, protocol).streamsPerConnection : 1;
   const sidecarOptions = {
     workerThreads: scenario.proxy.workerThreads,
     maxConnections: Math.max(scenario.load.connections, scenario.load.saturation?.connections ?? 0),

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { BenchError, describeError, isBenchError } from '../errors.js';
 import { fileArms, type FileProxy } from './arms-schema.js';
 import { streamsPerConnectionOf } from './protocol-schema.js';
+import type { ProtocolSettings } from '../load/protocol-load.js';
 import { readScenarioText } from './read-scenario-file.js';
 import { checkedScenarioFileSchema, type ScenarioFile } from './schema.js';
 import { GATE_METRICS, parseLimit, type GatesFile } from './gates-schema.js';
@@ -250,6 +251,15 @@ export function firstSweepRate(sweep: SweepSpec): number {
   return sweep.kind === 'rates' ? (sweep.ratesPerSecond[0] as number) : sweep.fromRps;
 }
 
+/** load.http2 / load.grpc written for arms of another protocol than load.protocol (absent when none: older results resolve as before). */
+function otherProtocolSettings(load: ScenarioFile['load']): { protocolSettings?: ProtocolSettings } {
+  const settings: ProtocolSettings = {
+    ...(load.http2 && load.protocol !== 'http2' ? { http2: { streamsPerConnection: load.http2.streamsPerConnection } } : {}),
+    ...(load.grpc && load.protocol !== 'grpc' ? { grpc: { streamsPerConnection: load.grpc.streamsPerConnection, grpcMethod: load.grpc.method } } : {}),
+  };
+  return Object.keys(settings).length > 0 ? { protocolSettings: settings } : {};
+}
+
 function resolveLoad(load: ScenarioFile['load'], sweep: SweepSpec | undefined): LoadSpec {
   const common = {
     connections: load.connections,
@@ -261,6 +271,7 @@ function resolveLoad(load: ScenarioFile['load'], sweep: SweepSpec | undefined): 
     ...(load.protocol !== 'http1' ? { protocol: load.protocol } : {}),
     ...(streamsPerConnectionOf(load) > 1 ? { streamsPerConnection: streamsPerConnectionOf(load) } : {}),
     ...(load.protocol === 'grpc' ? { grpcMethod: load.grpc?.method ?? 'Unary' } : {}),
+    ...otherProtocolSettings(load),
     ...(load.messageSize !== undefined ? { messageBytes: load.messageSize } : {}),
     ...(load.saturation ? { saturation: { connections: load.saturation.connections, durationUs: load.saturation.duration } } : {}),
     ...(load.closedCheck ? { closedCheck: { connections: load.closedCheck.connections, durationUs: load.closedCheck.duration } } : {}),

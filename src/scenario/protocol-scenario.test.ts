@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchError } from '../errors.js';
 import { AGENT_PROTOCOLS } from '../load/protocols.js';
-import { agentLoadOf } from '../runner/load-spec.js';
+import { agentLoadOf, armLoadOf } from '../runner/load-spec.js';
 import { parseScenario } from './index.js';
 
 const problems = (text: string): readonly string[] => {
@@ -36,9 +36,30 @@ describe('load.protocol', () => {
     expect(found).toContainEqual(expect.stringMatching(/load\.http2\.streamsPerConnection: expected a whole number from 1 to 65535/));
     const crossed = problems('topologies: [sidecar, mtls]\nproxy: { profile: haproxy, addedDelay: 1ms }\nload: { connections: 1, duration: 1s, protocol: http2, grpc: { method: Unary } }\n');
     expect(crossed).toStrictEqual([
-      expect.stringMatching(/load\.grpc: applies to protocol: grpc; this load's protocol is http2/),
+      expect.stringMatching(/load\.grpc: applies to protocol: grpc; this load's protocol is http2 and no arm speaks grpc/),
       expect.stringMatching(/proxy\.addedDelay: the calibration delay is calibrated with HTTP\/1\.1 only/),
     ]);
+  });
+
+  it('gives arms of another protocol that protocol’s section of load: (gRPC multiplexed beside HTTP/1.1)', () => {
+    const scenario = parseScenario(
+      'arms:\n  - { topology: app-only }\n  - { name: grpc, topology: app-only, protocol: grpc }\n  - { name: h2, topology: app-only, protocol: http2 }\n  - { name: tcp, topology: app-only, protocol: tcp }\n' +
+        'load: { model: open, rate: 100/s, connections: 4, duration: 1s, grpc: { streamsPerConnection: 8 }, http2: { streamsPerConnection: 16 } }\n',
+      'x.yaml',
+    );
+    expect(scenario.load.protocolSettings).toStrictEqual({ http2: { streamsPerConnection: 16 }, grpc: { streamsPerConnection: 8, grpcMethod: 'Unary' } });
+    const load = agentLoadOf(scenario);
+    expect(armLoadOf(load, 'grpc')).toMatchObject({ protocol: 'grpc', streamsPerConnection: 8, grpcMethod: 'Unary' });
+    expect(armLoadOf(load, 'http2')).toMatchObject({ protocol: 'http2', streamsPerConnection: 16 });
+    for (const protocol of ['http1', 'tcp'] as const) {
+      const arm = armLoadOf(load, protocol);
+      expect(arm).not.toHaveProperty('streamsPerConnection');
+      expect(arm).not.toHaveProperty('grpcMethod');
+      // Scenario-side only: the agent never receives it.
+      expect(arm).not.toHaveProperty('protocolSettings');
+    }
+    // A load of one protocol keeps its own settings, as before: nothing extra is resolved.
+    expect(parseScenario('topologies: [app-only]\nload: { connections: 2, duration: 1s, protocol: grpc, grpc: { streamsPerConnection: 4 } }\n', 'x.yaml').load).not.toHaveProperty('protocolSettings');
   });
 
   it('takes HTTP/2, gRPC and WebSocket through the mtls topology with both proxies', () => {

@@ -74,7 +74,10 @@ export function protocolProblems(load: ProtocolLoad, arms: readonly FileArm[], c
   const { protocol } = load;
   if (!AGENT_PROTOCOLS.includes(protocol)) issues.push({ path: ['load', 'protocol'], message: `the load agent has no ${protocol} client yet; use one of ${AGENT_PROTOCOLS.join(', ')}` });
   for (const section of ['http2', 'grpc'] as const) {
-    if (load[section] !== undefined && protocol !== section) issues.push({ path: ['load', section], message: `applies to protocol: ${section}; this load's protocol is ${protocol}` });
+    const armSpeaks = arms.some((arm) => arm.protocol === section);
+    if (load[section] !== undefined && protocol !== section && !armSpeaks) {
+      issues.push({ path: ['load', section], message: `applies to protocol: ${section}; this load's protocol is ${protocol} and no arm speaks ${section}` });
+    }
   }
   const seen = new Set<string>();
   const add = (issue: Issue) => {

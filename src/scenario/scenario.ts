@@ -1,4 +1,5 @@
 import type { GrpcMethod, LoadProtocol } from '../load/protocols.js';
+import type { ProtocolSettings } from '../load/protocol-load.js';
 import type { FindingKind } from './finding-kinds.js';
 import type { GateEstimator, GateMetric, GateStatistic } from './gates-schema.js';
 import type { ContainerResources } from '../kubernetes/index.js';
@@ -99,6 +100,8 @@ export interface ClosedLoadSpec {
   streamsPerConnection?: number;
   /** grpc: the method of proto/bench.proto the agent calls. */
   grpcMethod?: GrpcMethod;
+  /** load.http2 / load.grpc when arms speak a protocol other than load.protocol (armProtocolLoad); absent otherwise. */
+  protocolSettings?: ProtocolSettings;
   /** websocket and tcp: the payload of every echo message, in bytes (load.messageSize; absent: 1024). */
   messageBytes?: number;
   /** After each trial's main load, a closed-model burst with this many connections (throughput ceiling). */
