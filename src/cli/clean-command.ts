@@ -67,8 +67,8 @@ async function cleanCommand(flags: CleanFlags, out: { write(text: string): unkno
 export async function cleanBeforeRun(clean: boolean, progress: Progress, connect: () => Promise<{ dockerode: Dockerode }> = connectDocker): Promise<void> {
   for (const setting of restoreLeftHostSettings({ dryRun: !clean })) {
     if (setting.outcome === 'restored' || setting.outcome === 'already-reset') progress.info(`host setting a killed run left changed: ${setting.detail}`);
+    else if (setting.outcome === 'would-restore') progress.warn(`host setting left changed (--no-clean): ${setting.detail}; \`sidecar-bench clean\` restores it`);
     else if (setting.outcome !== 'left-alone') progress.warn(`host setting: ${setting.detail}`);
-    else if (!clean && setting.detail.includes('would restore')) progress.warn(`host setting left changed (--no-clean): ${setting.detail}; \`sidecar-bench clean\` restores it`);
   }
   let runs: RunLeftovers[];
   let dockerode: Dockerode;

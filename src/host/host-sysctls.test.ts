@@ -102,7 +102,7 @@ describe('restoreLeftHostSettings: what killed runs left changed', () => {
     f.live.set(300, 9000);
     settings(f, 'run-killed', owner(300, 9000)).set(KEY, '1024');
     f.live.delete(300);
-    expect(restoreLeftHostSettings({ dir: f.dir, procRoot: f.procRoot, proc: f.proc, dryRun: true })).toMatchObject([{ outcome: 'left-alone', detail: expect.stringContaining('would restore') }]);
+    expect(restoreLeftHostSettings({ dir: f.dir, procRoot: f.procRoot, proc: f.proc, dryRun: true })).toMatchObject([{ outcome: 'would-restore', detail: expect.stringContaining('not restored yet, its process (pid 300) has exited') }]);
     expect(f.value()).toBe('1024');
     writeFileSync(sysctlPath(KEY, f.procRoot), '4096');
     expect(restoreLeftHostSettings({ dir: f.dir, procRoot: f.procRoot, proc: f.proc })).toMatchObject([{ outcome: 'changed-since' }]);

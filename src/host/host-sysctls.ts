@@ -154,7 +154,7 @@ function readRecords(dir: string): { record: HostSettingRecord; file: string }[]
 /** One left-over change, and what was done about it. */
 export interface LeftHostSetting {
   record: HostSettingRecord;
-  outcome: 'restored' | 'already-reset' | 'changed-since' | 'left-alone' | 'failed';
+  outcome: 'restored' | 'would-restore' | 'already-reset' | 'changed-since' | 'left-alone' | 'failed';
   /** One line for a person. */
   detail: string;
 }
@@ -175,7 +175,7 @@ export function restoreLeftHostSettings(options: { dir?: string; procRoot?: stri
       continue;
     }
     if (options.dryRun) {
-      left.push({ record, outcome: 'left-alone', detail: `${what}: would restore, ${state.reason}` });
+      left.push({ record, outcome: 'would-restore', detail: `${what}: not restored yet, ${state.reason}` });
       continue;
     }
     try {

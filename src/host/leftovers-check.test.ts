@@ -41,7 +41,15 @@ describe('checkLeftovers', () => {
     expect(check.fix).toContain('sidecar-bench clean --run <id>');
   });
 
+  it('warns first about a host setting a killed run left changed, with or without an engine', async () => {
+    const record = { runId: 'd', owner: { host: 'h', bootId: 'b', pid: 4242, startTicks: 1 }, key: 'net.netfilter.nf_conntrack_max', originalValue: '262144', appliedValue: '2048', appliedAt: '2026-11-30T15:00:00Z' };
+    const left = () => [{ record, outcome: 'would-restore' as const, detail: 'net.netfilter.nf_conntrack_max (run d set 2048, was 262144): not restored yet, its process (pid 4242) has exited' }];
+    const check = await checkLeftovers({ reachable: false, error: new Error('down') }, left);
+    expect(check).toMatchObject({ status: 'warn', detail: expect.stringContaining('a killed run left host settings changed:\n      net.netfilter.nf_conntrack_max (run d set 2048, was 262144)'), fix: expect.stringContaining('sidecar-bench clean') });
+    expect(await checkLeftovers(reachable([]), () => [{ ...left()[0]!, outcome: 'left-alone' }])).toMatchObject({ status: 'ok' });
+  });
+
   it('is not checked without an engine', async () => {
-    expect(await checkLeftovers({ reachable: false, error: new Error('down') })).toMatchObject({ status: 'warn', detail: 'not checked: Docker engine unreachable' });
+    expect(await checkLeftovers({ reachable: false, error: new Error("down") }, () => [])).toMatchObject({ status: "warn", detail: "not checked: Docker engine unreachable" });
   });
 });

@@ -1,5 +1,6 @@
 import { describeRun } from '../runtime/orphans.js';
 import type { CheckResult, DockerOutcome } from './checks.js';
+import { restoreLeftHostSettings, type LeftHostSetting } from './host-sysctls.js';
 
 const ok = (name: string, detail: string): CheckResult => ({ name, status: 'ok', detail });
 const warn = (name: string, detail: string, fix: string): CheckResult => ({ name, status: 'warn', detail, fix });
@@ -9,8 +10,13 @@ const warn = (name: string, detail: string, fix: string): CheckResult => ({ name
  * they hold CPU, memory and addresses, and a leftover load agent would disturb the next run.
  * A live run's resources are only mentioned; those whose owner cannot be decided are a warning.
  */
-export async function checkLeftovers(docker: DockerOutcome): Promise<CheckResult> {
+export async function checkLeftovers(docker: DockerOutcome, leftSettings: () => LeftHostSetting[] = () => restoreLeftHostSettings({ dryRun: true })): Promise<CheckResult> {
   const name = 'leftovers';
+  // A host limit a killed run left lowered hurts the whole machine: said first, engine or not.
+  const settings = leftSettings().filter((setting) => setting.outcome === 'would-restore');
+  if (settings.length > 0) {
+    return warn(name, `a killed run left host settings changed:\n${settings.map((setting) => `      ${setting.detail}`).join('\n')}`, '`sidecar-bench clean` restores them (and `sidecar-bench run` does, unless --no-clean), with the containers they left.');
+  }
   if (!docker.reachable) return warn(name, 'not checked: Docker engine unreachable', 'Fix the Docker engine check first.');
   const runs = await docker.probe.runResources();
   const gone = runs.filter((run) => run.status.state === 'gone');
