@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { readResults } from '../../src/results/index.js';
 import { CLI, PROJECT_DIR } from '../support/cli.js';
+import { waitForOutput } from '../support/child-output.js';
 import { dockerForTests, leftovers } from '../support/docker.js';
 
 const dockerode = await dockerForTests();
@@ -27,19 +28,12 @@ describe.skipIf(!dockerode)('Ctrl-C during a run', () => {
     const reportsDir = join(work, 'reports');
     await writeFile(join(work, 'scenario.yaml'), SCENARIO);
     const child = execa('node', [CLI, 'run', join(work, 'scenario.yaml'), '--reports-dir', reportsDir], { cwd: PROJECT_DIR, reject: false, all: true });
-    let output = '';
     // SIGINT once the second trial (sidecar) is under load: after its warm-up has begun.
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`second trial never started:\n${output}`)), 180_000);
-      child.all?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (/Trial 2\/2: sidecar/.test(output)) {
-          clearTimeout(timer);
-          setTimeout(resolve, 2500);
-        }
-      });
-    });
-    child.kill('SIGINT');
+    try {
+      await waitForOutput(child, /Trial 2\/2: sidecar/, { timeoutMs: 180_000, thenMs: 2500 });
+    } finally {
+      child.kill('SIGINT');
+    }
     const result = await child;
     expect(result.exitCode, result.all).toBe(130);
     expect(result.all).toContain('SIGINT received');
