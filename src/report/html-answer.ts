@@ -8,7 +8,8 @@ import type { Results } from '../results/schema.js';
 import { describeWakeUp, wakeUpPenaltyUs } from '../host/wake-probe.js';
 import { baselineOf } from './chart-data.js';
 import { escapeHtml as e } from './escape.js';
-import { DASH, formatEstimateMs, formatNumber } from './format.js';
+import { DASH, formatCoverage, formatEstimateMs, formatNumber } from './format.js';
+import { DEFAULT_CONFIDENCE } from '../analysis/statistics.js';
 import { estimateCell } from './html-estimate.js';
 import { sidecarTotals } from './sidecar-totals.js';
 import type { MedianEstimate } from './summary-types.js';
@@ -52,6 +53,18 @@ function saturationCell(topology: TopologySummary, isBaseline: boolean): string 
   return `<td class="num">${formatNumber(saturation.rps.median)}${drop}</td>`;
 }
 
+/**
+ * Sidecar vCPU per 1k req/s: median over trials [interval], bounds rounded outward to 0.001, the
+ * coverage under it when below 95 %; the mean over trials when there are too few for an interval.
+ */
+export function vcpuCell(overTrials: MedianEstimate, mean: number): string {
+  if (overTrials.n < 2) return `<td class="num">${formatNumber(mean, 3)}</td>`;
+  const low = (Math.floor(overTrials.low * 1000) / 1000).toFixed(3);
+  const high = (Math.ceil(overTrials.high * 1000) / 1000).toFixed(3);
+  const caveat = overTrials.coverage < DEFAULT_CONFIDENCE - 1e-9 ? `<br><span class="caveat">${e(formatCoverage(overTrials.coverage))} CI</span>` : '';
+  return `<td class="num">${overTrials.median.toFixed(3)} [${low}, ${high}]${caveat}</td>`;
+}
+
 function answerRow(topology: TopologySummary, baseline: TopologySummary | undefined, protocolBaselines: ReadonlySet<string>): string {
   // The run's baseline, or the app-only arm another protocol's arms are measured against.
   const isBaseline = topology === baseline || protocolBaselines.has(topology.topology);
@@ -63,7 +76,7 @@ function answerRow(topology: TopologySummary, baseline: TopologySummary | undefi
   return `<tr><th scope="row">${e(topology.topology)}${speaks}${flagged ? ' <span class="bad">(latency not meaningful: see below)</span>' : ''}</th>
 ${overhead('p50Us')}${overhead('p99Us')}
 ${saturationCell(topology, isBaseline)}
-<td class="num">${totals.count === 0 ? DASH : formatNumber(totals.vcpuPer1kRps, 3)}</td>
+${totals.count === 0 ? `<td class="num">${DASH}</td>` : vcpuCell(totals.vcpuPer1kRpsOverTrials, totals.vcpuPer1kRps)}
 <td class="num">${totals.count === 0 ? DASH : formatNumber(totals.rssMaxMiB, 1)}</td></tr>`;
 }
 

@@ -1,3 +1,4 @@
+import { estimateMedian, type MedianEstimate } from '../analysis/statistics.js';
 import type { TopologySummary } from '../analysis/types.js';
 import { bytesToMiB } from './format.js';
 
@@ -6,6 +7,8 @@ export interface SidecarTotals {
   /** Sidecar containers in the topology. */
   count: number;
   vcpuPer1kRps: number;
+  /** The sidecars' vCPU per 1k req/s of each ok trial (summed over sidecars): median over trials with its order-statistics interval. */
+  vcpuPer1kRpsOverTrials: MedianEstimate;
   /** Sum of each sidecar's peak RSS. */
   rssMaxMiB: number;
 }
@@ -15,6 +18,12 @@ export function sidecarTotals(topology: TopologySummary): SidecarTotals {
   return {
     count: sidecars.length,
     vcpuPer1kRps: sidecars.reduce((sum, resource) => sum + resource.vcpuPer1kRps, 0),
+    vcpuPer1kRpsOverTrials: estimateMedian(
+      topology.trials.flatMap((trial) => {
+        const own = trial.resources.filter((resource) => resource.role === 'sidecar');
+        return own.length > 0 ? [own.reduce((sum, resource) => sum + resource.vcpuPer1kRps, 0)] : [];
+      }),
+    ),
     rssMaxMiB: bytesToMiB(sidecars.reduce((sum, resource) => sum + resource.rssMaxBytes, 0)),
   };
 }
