@@ -189,14 +189,22 @@ describe('arms: protocols', () => {
         [
           'arms:',
           '  - { name: a, topology: app-only, protocol: tcp }',
-          '  - { name: m, topology: mtls, protocol: tcp }',
+          '  - { name: m, topology: mtls-churn, protocol: tcp }',
           '  - { name: d, topology: sidecar, protocol: websocket, proxy: { addedDelay: 1ms } }',
           LOAD,
         ].join('\n'),
       ),
     ).toStrictEqual([
-      'arms.yaml:3:42  arms[1].protocol: arm "m": tcp through the mtls topology with haproxy sidecars: the sidecars carry TCP in plaintext only (their L4 paths have no TLS yet); use sidecar or sidecar-inbound',
+      'arms.yaml:3:48  arms[1].protocol: arm "m": tcp through the mtls-churn topology with haproxy sidecars: tcp keeps each connection for many messages; a TLS connection per request is rendered for http1 only; use mtls',
       'arms.yaml:4:45  arms[2].protocol: arm "d": the added delay is calibrated with HTTP/1.1 only; remove proxy.addedDelay from this arm',
+    ]);
+  });
+
+  it('refuses a protocol the arm’s proxy carries in plaintext but not over its mTLS, with the driver’s reason', () => {
+    const plaintextTcp: ProxyCapabilities = { addedDelay: supported, svidRotation: supported, tlsCounters: supported, tls13CipherChoice: supported, sessionResumptionOff: supported, protocols: ['http1', 'tcp'], protocolsOverMtls: NOTHING_OVER_MTLS };
+    const arms = fileArms(scenarioFileSchema.parse(parse(['arms:', '  - { name: p, topology: sidecar, protocol: tcp }', '  - { name: m, topology: mtls, protocol: tcp }', LOAD].join('\n'))));
+    expect(armCapabilityProblems(arms, { tlsVersion: '1.3', rotateDuringTrial: false }, () => plaintextTcp)).toStrictEqual([
+      { path: ['arms', 1, 'protocol'], message: 'arm "m": tcp through the mtls topology with haproxy sidecars: not over mTLS; use sidecar or sidecar-inbound' },
     ]);
   });
 

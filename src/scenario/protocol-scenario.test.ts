@@ -62,22 +62,19 @@ describe('load.protocol', () => {
     expect(parseScenario('topologies: [app-only]\nload: { connections: 2, duration: 1s, protocol: grpc, grpc: { streamsPerConnection: 4 } }\n', 'x.yaml').load).not.toHaveProperty('protocolSettings');
   });
 
-  it('takes HTTP/2, gRPC and WebSocket through the mtls topology with both proxies', () => {
+  it('takes every protocol through the mtls topology with both proxies', () => {
     for (const profile of ['haproxy', 'envoy']) {
-      for (const protocol of ['http2', 'grpc', 'websocket']) {
+      for (const protocol of ['http2', 'grpc', 'websocket', 'tcp']) {
         const scenario = parseScenario(`topologies: [app-only, sidecar, mtls]\nproxy: { profile: ${profile} }\nload: { connections: 1, duration: 1s, protocol: ${protocol} }\n`, 'x.yaml');
         expect(scenario.load.protocol).toBe(protocol);
       }
     }
   });
 
-  it('refuses what still cannot ride on the sidecars’ mTLS, with the reason and the way out: TCP, and a connection per request for anything but HTTP/1.1', () => {
+  it('refuses a TLS connection per request (mtls-churn) for anything but HTTP/1.1, with the reason and the way out', () => {
     const through = (topology: string, protocol: string, profile = 'haproxy') => problems(`topologies: [${topology}]\nproxy: { profile: ${profile} }\nload: { connections: 1, duration: 1s, protocol: ${protocol} }\n`);
-    expect(through('mtls', 'tcp')).toStrictEqual([
-      'protocols.yaml:3:49  load.protocol: tcp through the mtls topology with haproxy sidecars: the sidecars carry TCP in plaintext only (their L4 paths have no TLS yet); use sidecar or sidecar-inbound',
-    ]);
-    expect(through('mtls', 'tcp', 'envoy')).toStrictEqual([
-      'protocols.yaml:3:49  load.protocol: tcp through the mtls topology with envoy sidecars: the sidecars carry TCP in plaintext only (their L4 paths have no TLS yet); use sidecar or sidecar-inbound',
+    expect(through('mtls-churn', 'tcp', 'envoy')).toStrictEqual([
+      'protocols.yaml:3:49  load.protocol: tcp through the mtls-churn topology with envoy sidecars: tcp keeps each connection for many messages; a TLS connection per request is rendered for http1 only; use mtls',
     ]);
     expect(through('mtls-churn', 'websocket')).toStrictEqual([
       'protocols.yaml:3:49  load.protocol: websocket through the mtls-churn topology with haproxy sidecars: websocket keeps each connection for many messages; a TLS connection per request is rendered for http1 only; use mtls',

@@ -9,14 +9,15 @@ import type { ProxyExec } from '../../src/proxies/driver.js';
 import type { ProxyName } from '../../src/proxies/registry.js';
 import { agentLoadOf, armLoadOf } from '../../src/runner/load-spec.js';
 import { expectedHops, readHopRequests } from '../../src/runner/path-check.js';
-import { createMtlsMaterial } from '../../src/runner/mtls-material.js';
+import { workloadSpiffeId } from '../../src/pki/spiffe-pki.js';
+import { createMtlsMaterial, svidPem } from '../../src/runner/mtls-material.js';
 import { checkPath, type StartedTopology } from '../../src/runner/pods-for-run.js';
 import { startPod, type StartedPod } from '../../src/runtime/pod.js';
-import { appPortFor } from '../../src/runtime/topology.js';
+import { APP_TCP_PORT, appPortFor } from '../../src/runtime/topology.js';
 import { parseScenario } from '../../src/scenario/index.js';
 import { dockerForTests, leftovers } from '../support/docker.js';
 import { setUpTestPods, type TestPods } from '../support/pods.js';
-import { readTlsHop } from '../support/tls-hop.js';
+import { readAppTcpConnections, readTcpTlsHandshakes, readTlsHop } from '../support/tls-hop.js';
 
 const dockerode = await dockerForTests();
 const SCENARIO = parseScenario(
@@ -27,14 +28,18 @@ const SCENARIO = parseScenario(
 /**
  * WebSocket (an Upgrade through the sidecars' HTTP path) and TCP (their L4 path) through both
  * sidecars of the sidecar topology, one pair of pods per proxy for both protocols (the TCP port is
- * rendered at L4 beside HTTP, as a mesh carries a TCP Service port); and WebSocket through the
- * mtls topology, its TLS hop proven by both sidecars' handshake counters.
+ * rendered at L4 beside HTTP, as a mesh carries a TCP Service port); and both through the mtls
+ * topology (TCP wrapped in TLS at L4), the TLS hop proven by both sidecars' handshake counters,
+ * with a plaintext client and a wrong SPIFFE ID refused on the TCP port before the app.
  */
 describe.skipIf(!dockerode).each<ProxyName>(['haproxy', 'envoy'])('WebSocket and TCP through %s sidecars', (proxy) => {
   const docker = dockerode as Dockerode;
   let pods: TestPods;
   let topology: StartedTopology;
   let mtlsTopology: StartedTopology;
+  let mtlsTcpTopology: StartedTopology;
+  let plaintextClient: StartedPod;
+  let intruderClient: StartedPod;
   const readStats = () => pods.proxy.driver.readStats as NonNullable<TestPods['proxy']['driver']['readStats']>;
   const loadgen = (of: StartedTopology) => of.client.containers.find((container) => container.role === 'loadgen')?.id as string;
   const specFor = (of: StartedTopology, protocol: LoadProtocol): AgentSpec => ({ ...armLoadOf(agentLoadOf(SCENARIO), protocol), host: of.server.ip, port: appPortFor(protocol), seed: 1 });
@@ -44,10 +49,23 @@ describe.skipIf(!dockerode).each<ProxyName>(['haproxy', 'envoy'])('WebSocket and
   beforeAll(async () => {
     pods = await setUpTestPods(docker, `echo-${proxy}`, { proxy });
     const plan = pods.plan('sidecar', SCENARIO, { protocol: 'tcp' });
-    const mtlsPlan = pods.plan('mtls', SCENARIO, { arm: `${proxy}-mtls`, protocol: 'websocket', mtls: await createMtlsMaterial(SCENARIO.mtls) });
-    const [server, client, mtlsServer, mtlsClient] = (await Promise.all([plan.server, plan.client, mtlsPlan.server, mtlsPlan.client].map((pod) => startPod(pod, pods.context)))) as [StartedPod, StartedPod, StartedPod, StartedPod];
-    topology = { plan, client, server, record: { name: 'sidecar', description: '', pods: [] }, readStats: readStats() };
-    mtlsTopology = { plan: mtlsPlan, client: mtlsClient, server: mtlsServer, record: { name: 'mtls', description: '', pods: [] }, readStats: readStats() };
+    const material = await createMtlsMaterial(SCENARIO.mtls);
+    const mtlsPlan = pods.plan('mtls', SCENARIO, { arm: `${proxy}-mtls-ws`, protocol: 'websocket', mtls: material });
+    const mtlsTcpPlan = pods.plan('mtls', SCENARIO, { arm: `${proxy}-mtls-tcp`, protocol: 'tcp', mtls: material });
+    // Signed by the run's CA with another SPIFFE ID: only the identity check can refuse it.
+    const intruderSvid = svidPem(await material.issueFor(workloadSpiffeId(SCENARIO.mtls.trustDomain, SCENARIO.mtls.namespace, 'intruder')));
+    const intruderPlan = pods.plan('mtls', SCENARIO, { arm: `${proxy}-intruder-tcp`, protocol: 'tcp', mtls: { ...material, client: { ...material.client, svid: intruderSvid } } });
+    // No sidecar, no interception: plain TCP straight to the mTLS server pod.
+    const plaintextPlan = { name: `${proxy}-plaintext-client`, side: 'client' as const, containers: [{ role: 'loadgen' as const, image: pods.image('loadgen') }] };
+    const started = (await Promise.all(
+      [plan.server, plan.client, mtlsPlan.server, mtlsPlan.client, mtlsTcpPlan.server, mtlsTcpPlan.client, intruderPlan.client, plaintextPlan].map((pod) => startPod(pod, pods.context)),
+    )) as StartedPod[];
+    const [server, client, mtlsServer, mtlsClient, mtlsTcpServer, mtlsTcpClient] = started as [StartedPod, StartedPod, StartedPod, StartedPod, StartedPod, StartedPod];
+    [intruderClient, plaintextClient] = started.slice(6) as [StartedPod, StartedPod];
+    const record = (name: string) => ({ name, description: '', pods: [] });
+    topology = { plan, client, server, record: record('sidecar'), readStats: readStats() };
+    mtlsTopology = { plan: mtlsPlan, client: mtlsClient, server: mtlsServer, record: record('mtls'), readStats: readStats() };
+    mtlsTcpTopology = { plan: mtlsTcpPlan, client: mtlsTcpClient, server: mtlsTcpServer, record: record('mtls'), readStats: readStats() };
   });
 
   afterAll(async () => {
@@ -67,9 +85,11 @@ describe.skipIf(!dockerode).each<ProxyName>(['haproxy', 'envoy'])('WebSocket and
     ['websocket', 'sidecar'],
     ['tcp', 'sidecar'],
     ['websocket', 'mtls'],
+    ['tcp', 'mtls'],
   ])('carries %s load at a fixed rate without a failure, through both sidecars of the %s topology', async (protocol, topologyName) => {
-    const of = topologyName === 'mtls' ? mtlsTopology : topology;
-    const tls = async () => (topologyName === 'mtls' ? [await readTlsHop(proxy, sidecarOf(of.client), 'client'), await readTlsHop(proxy, sidecarOf(of.server), 'server')] : []);
+    const of = topologyName === 'sidecar' ? topology : protocol === 'tcp' ? mtlsTcpTopology : mtlsTopology;
+    const handshakes = (pod: StartedPod, side: 'client' | 'server') => (protocol === 'tcp' ? readTcpTlsHandshakes(proxy, sidecarOf(pod), side) : readTlsHop(proxy, sidecarOf(pod), side).then((hop) => hop.handshakes));
+    const tls = async () => (topologyName === 'mtls' ? [{ handshakes: await handshakes(of.client, 'client') }, { handshakes: await handshakes(of.server, 'server') }] : []);
     if (topologyName === 'mtls') await checkPath(docker, of, agentLoadOf(SCENARIO));
     const hops = expectedHops(of.client, of.server);
     const tlsBefore = await tls();
@@ -94,5 +114,20 @@ describe.skipIf(!dockerode).each<ProxyName>(['haproxy', 'envoy'])('WebSocket and
     const setups = result.histograms.connectionSetupUs;
     if (protocol === 'websocket') expect(decodeHistogram(setups as string).totalCount).toBe(4);
     else expect(setups).toBeUndefined();
+  });
+
+  it('refuses TCP over mTLS from a plaintext client and from a client sidecar with the wrong SPIFFE ID; neither reaches the app', async () => {
+    const appConnections = () => readAppTcpConnections(proxy, sidecarOf(mtlsTcpTopology.server), APP_TCP_PORT);
+    const before = await appConnections();
+    const spec = { ...specFor(mtlsTcpTopology, 'tcp'), model: 'closed' as const, connections: 1, durationUs: 1_000_000 };
+    const loadgenIn = (pod: StartedPod) => pod.containers.find((container) => container.role === 'loadgen')?.id as string;
+    for (const client of [plaintextClient, intruderClient]) {
+      const { event: _event, ...result } = await runLoad(docker, loadgenIn(client), spec);
+      expect({ ok: result.okResponses, failed: failedRequests(result) > 0 }, result.errorMessages.join('; ')).toStrictEqual({ ok: 0, failed: true });
+    }
+    // The server sidecar forwarded neither to the app's TCP port; a valid client's probe right after does reach it.
+    expect(await appConnections()).toBe(before);
+    await checkPath(docker, mtlsTcpTopology, agentLoadOf(SCENARIO));
+    expect(await appConnections()).toBeGreaterThan(before);
   });
 });

@@ -28,6 +28,20 @@ export function haproxyStatCell(csv: string, proxy: string, row: string, column:
   return Number(cells[index] || 0);
 }
 
+/** Only the TLS handshakes of the hop: for the TCP ports' path (the client sidecar's original_destination_tcp). */
+export async function readTcpTlsHandshakes(proxy: ProxyName, sidecar: ProxyExec, side: 'client' | 'server'): Promise<number> {
+  if (side === 'server') return (await readTlsHop(proxy, sidecar, 'server')).handshakes;
+  if (proxy === 'haproxy') {
+    const csv = await haproxyAdmin(sidecar, 'show stat');
+    return haproxyStatCell(csv, 'original_destination_tcp', 'BACKEND', 'ssl_sess') + haproxyStatCell(csv, 'original_destination_tcp', 'BACKEND', 'ssl_reused_sess');
+  }
+  const name = 'cluster.original_destination_tcp.ssl.handshake';
+  const parsed = JSON.parse(await adminGet(sidecar, `/stats?format=json&filter=${encodeURIComponent(`^${name.replaceAll('.', '\\.')}$`)}`)) as { stats?: { name: string; value: number }[] };
+  const found = parsed.stats?.find((stat) => stat.name === name);
+  if (!found) throw new Error(`Envoy /stats has no ${name}`);
+  return found.value;
+}
+
 export async function readTlsHop(proxy: ProxyName, sidecar: ProxyExec, side: 'client' | 'server'): Promise<TlsHopCounters> {
   if (proxy === 'haproxy') {
     const csv = await haproxyAdmin(sidecar, 'show stat');
@@ -56,4 +70,14 @@ export function tlsHopDelta(before: TlsHopCounters, after: TlsHopCounters): TlsH
     h2Connections: after.h2Connections - before.h2Connections,
     ...(after.http1Connections !== undefined ? { http1Connections: after.http1Connections - (before.http1Connections ?? 0) } : {}),
   };
+}
+
+/** Connections the server sidecar opened to the app's TCP port since it started (its TCP backend / cluster). */
+export async function readAppTcpConnections(proxy: ProxyName, serverSidecar: ProxyExec, port: number): Promise<number> {
+  if (proxy === 'haproxy') return haproxyStatCell(await haproxyAdmin(serverSidecar, 'show stat'), `local_app_tcp_${port}`, 'BACKEND', 'connect');
+  const name = `cluster.local_app_tcp_${port}.upstream_cx_total`;
+  const parsed = JSON.parse(await adminGet(serverSidecar, `/stats?format=json&filter=${encodeURIComponent(`^${name.replaceAll('.', '\\.')}$`)}`)) as { stats?: { name: string; value: number }[] };
+  const found = parsed.stats?.find((stat) => stat.name === name);
+  if (!found) throw new Error(`Envoy /stats has no ${name}`);
+  return found.value;
 }

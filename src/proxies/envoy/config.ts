@@ -34,7 +34,7 @@ const errorsAccessLog = () => [
 ];
 const TCP_PROXY_TYPE = 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy';
 
-/** The ORIGINAL_DST cluster the outbound listener's TCP ports go to (plaintext; the HTTP one may carry TLS). */
+/** The ORIGINAL_DST cluster the outbound listener's TCP ports go to (TLS-wrapped with mtls, as the HTTP one). */
 export const OUTBOUND_TCP_CLUSTER = 'original_destination_tcp';
 /** The STATIC cluster of one of the app's TCP ports, inbound. */
 export const inboundTcpCluster = (port: number): string => `local_app_tcp_${port}`;
@@ -103,10 +103,24 @@ function circuitBreakers(options: SidecarOptions) {
  * original_dst listener filter restores it), before the HTTP chain that takes the rest: Istio's
  * listeners do the same for a Service port whose protocol is TCP.
  */
-function tcpFilterChains(name: string, tcpPorts: readonly number[], cluster: (port: number) => string) {
+function tcpFilterChains(name: string, tcpPorts: readonly number[], cluster: (port: number) => string, tls?: { transport_socket: ReturnType<typeof downstreamTlsSocket> }) {
   return tcpPorts.map((port) => ({
     filter_chain_match: { destination_port: port },
-    filters: [{ name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': TCP_PROXY_TYPE, stat_prefix: `${name}_tcp_${port}`, cluster: cluster(port) } }],
+    // mtls: the server sidecar terminates the TCP port's TLS as it does the HTTP chain's (same SVID, same client check).
+    ...(tls ?? {}),
+    filters: [
+      {
+        name: 'envoy.filters.network.tcp_proxy',
+        typed_config: {
+          '@type': TCP_PROXY_TYPE,
+          stat_prefix: `${name}_tcp_${port}`,
+          cluster: cluster(port),
+          // mtls: connect to the app only once the client's handshake (and its SPIFFE ID) passed; by
+          // default tcp_proxy connects on accept, so a refused client would still open an app connection.
+          ...(tls ? { upstream_connect_mode: 'ON_DOWNSTREAM_TLS_HANDSHAKE', max_early_data_bytes: 0 } : {}),
+        },
+      },
+    ],
   }));
 }
 
@@ -163,7 +177,7 @@ function httpListener(name: string, port: number, cluster: string, originalDesti
 /** Envoy bootstrap: outbound listener → ORIGINAL_DST cluster, inbound listener → the local app. */
 export function renderEnvoyConfig(options: SidecarOptions, sds: SdsLocation = CONTAINER_SDS): string {
   const tcpPorts = options.tcpPorts ?? [];
-  if (options.tls && tcpPorts.length > 0) throw new Error('Envoy sidecars carry TCP ports in plaintext only here (the TCP chains have no TLS transport socket yet)');
+  const inboundTcpTls = options.tls ? { transport_socket: downstreamTlsSocket(options.tls, sds) } : undefined;
   const podIp = options.inboundEndpoint === 'pod-ip';
   const config = {
     ...bootstrapSdsAndStats('sidecar'),
@@ -172,7 +186,7 @@ export function renderEnvoyConfig(options: SidecarOptions, sds: SdsLocation = CO
       listeners: [
         httpListener('outbound', options.outboundPort, 'original_destination', true, undefined, sds, options, tcpFilterChains('outbound', tcpPorts, () => OUTBOUND_TCP_CLUSTER)),
         // pod-ip: the inbound listener restores the original destination, where local_app sends the request.
-        httpListener('inbound', options.inboundPort, 'local_app', podIp, options.tls, sds, options, tcpFilterChains('inbound', tcpPorts, inboundTcpCluster)),
+        httpListener('inbound', options.inboundPort, 'local_app', podIp, options.tls, sds, options, tcpFilterChains('inbound', tcpPorts, inboundTcpCluster, inboundTcpTls)),
       ],
       clusters: [
         {
@@ -199,14 +213,19 @@ export function renderEnvoyConfig(options: SidecarOptions, sds: SdsLocation = CO
                 endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: options.calibrationDelayUs === undefined ? options.appPort : CALIBRATION_RELAY_PORT } } } }] }],
               },
             },
-        ...tcpClusters(tcpPorts, circuitBreakers(options)),
+        ...tcpClusters(tcpPorts, circuitBreakers(options), options.tls ? { transport_socket: upstreamTlsSocket(options.tls, sds) } : undefined),
       ],
     },
   };
   return stringify(config);
 }
 
-function tcpClusters(tcpPorts: readonly number[], breakers: ReturnType<typeof circuitBreakers>) {
+/**
+ * The TCP ports' clusters: the app's ports inbound (plaintext, in the pod), the original destination
+ * outbound; with mtls the outbound one wraps the bytes in TLS with the SVID (`upstreamTls`), as the
+ * HTTP cluster does, so the TCP port crosses the sidecars' strict mTLS too.
+ */
+function tcpClusters(tcpPorts: readonly number[], breakers: ReturnType<typeof circuitBreakers>, upstreamTls?: { transport_socket: ReturnType<typeof upstreamTlsSocket> }) {
   if (tcpPorts.length === 0) return [];
   const staticCluster = (port: number) => ({
     name: inboundTcpCluster(port),
@@ -215,5 +234,5 @@ function tcpClusters(tcpPorts: readonly number[], breakers: ReturnType<typeof ci
     circuit_breakers: breakers,
     load_assignment: { cluster_name: inboundTcpCluster(port), endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: port } } } }] }] },
   });
-  return [{ name: OUTBOUND_TCP_CLUSTER, type: 'ORIGINAL_DST', lb_policy: 'CLUSTER_PROVIDED', connect_timeout: '5s', circuit_breakers: breakers }, ...tcpPorts.map(staticCluster)];
+  return [{ name: OUTBOUND_TCP_CLUSTER, type: 'ORIGINAL_DST', lb_policy: 'CLUSTER_PROVIDED', connect_timeout: '5s', circuit_breakers: breakers, ...(upstreamTls ?? {}) }, ...tcpPorts.map(staticCluster)];
 }

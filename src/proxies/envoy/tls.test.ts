@@ -160,6 +160,35 @@ describe.each(['http2', 'grpc'] as const)('renderEnvoyConfig with TLS and %s (h2
   });
 });
 
+describe('renderEnvoyConfig with TLS and a TCP port (TLS wrapping at L4)', () => {
+  type TcpChain = { filter_chain_match?: { destination_port: number }; transport_socket?: TransportSocket; filters: { name: string; typed_config: Record<string, unknown> }[] };
+  const config = parse(renderEnvoyConfig({ ...OPTIONS, protocol: 'tcp', tcpPorts: [9000], tls: TLS13 })) as Bootstrap;
+  const tcpChain = (name: string) => (listener(config, name)?.filter_chains as TcpChain[] | undefined)?.find((chain) => chain.filter_chain_match?.destination_port === 9000);
+
+  it('terminates the TCP port’s TLS inbound as the HTTP chain does (client certificate required, client SPIFFE ID), and connects to the app only after the handshake', () => {
+    const chain = tcpChain('inbound');
+    expect(chain?.transport_socket).toStrictEqual(listener(config, 'inbound')?.filter_chains.at(-1)?.transport_socket);
+    expect(chain?.transport_socket?.typed_config).toMatchObject({ require_client_certificate: true, common_tls_context: commonContext(CLIENT_ID, 'TLSv1_3') });
+    expect(chain?.filters[0]?.typed_config).toMatchObject({ cluster: 'local_app_tcp_9000', upstream_connect_mode: 'ON_DOWNSTREAM_TLS_HANDSHAKE', max_early_data_bytes: 0 });
+  });
+
+  it('wraps the outbound TCP cluster in TLS with the SVID and the server SPIFFE ID; the outbound listener and the app’s TCP cluster stay plaintext', () => {
+    const clusters = config.static_resources.clusters;
+    expect(clusters.find((c) => c.name === 'original_destination_tcp')?.transport_socket).toStrictEqual({
+      name: 'envoy.transport_sockets.tls',
+      typed_config: { '@type': UPSTREAM_TLS_TYPE, common_tls_context: commonContext(SERVER_ID, 'TLSv1_3') },
+    });
+    expect(clusters.find((c) => c.name === 'local_app_tcp_9000')).not.toHaveProperty('transport_socket');
+    expect(tcpChain('outbound')).not.toHaveProperty('transport_socket');
+    expect(tcpChain('outbound')?.filters[0]?.typed_config).not.toHaveProperty('upstream_connect_mode');
+  });
+
+  it('leaves the plaintext TCP chains as they were', () => {
+    const plaintext = parse(renderEnvoyConfig({ ...OPTIONS, protocol: 'tcp', tcpPorts: [9000] })) as Bootstrap;
+    expect(JSON.stringify(plaintext)).not.toMatch(/transport_socket|upstream_connect_mode/);
+  });
+});
+
 describe('renderEnvoyConfig with TLS and HTTP/1.1', () => {
   it('offers no ALPN (the HTTP/1.1 mTLS config is as before)', () => {
     expect(renderEnvoyConfig({ ...OPTIONS, protocol: 'http1', tls: TLS13 })).toBe(renderEnvoyConfig({ ...OPTIONS, tls: TLS13 }));

@@ -1,7 +1,7 @@
 import { HOP_HEADER, UPSTREAM_SERVICE_TIME_HEADER } from '../../load/headers.js';
 import { CALIBRATION_RELAY_PORT } from '../calibration-delay.js';
 import { DEFAULT_ROUTE_TIMEOUT_MS, type SidecarOptions } from '../driver.js';
-import { ADMIN_SOCKET_PATH, globalTlsLines, inboundBind, inboundIdentityCheck, outboundIdentityCheck, outboundServer } from './tls.js';
+import { ADMIN_SOCKET_PATH, globalTlsLines, inboundBind, inboundIdentityCheck, inboundTcpIdentityCheck, outboundIdentityCheck, outboundServer, outboundTcpIdentityCheck } from './tls.js';
 
 /** HAProxy's global maxconn; the scenario schema refuses more connections than this (driver.connectionLimit). */
 export const HAPROXY_MAXCONN = 8000;
@@ -23,7 +23,10 @@ export function renderHaproxyConfig(options: SidecarOptions): string {
   const h2 = isH2 ? ' proto h2' : '';
   const alpn = tls && isH2 ? ' alpn h2' : '';
   const tcpPorts = options.tcpPorts ?? [];
-  if (tls && tcpPorts.length > 0) throw new Error('HAProxy sidecars carry TCP ports in plaintext only (the SPIFFE ID check is an HTTP rule)');
+  if (tls && tcpPorts.length > 0 && tls.connectionReuse === 'per-request') throw new Error('HAProxy sidecars open a new TLS connection per request for HTTP/1.1 only (TCP keeps its connections)');
+  // With TCP ports the inbound frontend is `mode tcp`, where http-request rules do not run: the
+  // client's SPIFFE ID is then checked per connection by a tcp-request rule (tcpDispatch).
+  const inboundCheck = tcpPorts.length > 0 ? '' : inboundIdentityCheck(tls);
   if (alpn && tls?.connectionReuse === 'per-request') throw new Error('HAProxy sidecars open a new TLS connection per request for HTTP/1.1 only (HTTP/2 multiplexes on kept-alive connections)');
   return `global
   nbthread ${options.workerThreads}${h2 ? h2StreamLines(options) : ''}
@@ -50,7 +53,7 @@ defaults
   http-reuse always
 
 frontend inbound
-  ${inboundBind(options.inboundPort, tls)}${alpn}${h2}${inboundIdentityCheck(tls)}${tcpDispatch(tcpPorts, (port) => `local_app_tcp_${port}`)}
+  ${inboundBind(options.inboundPort, tls)}${alpn}${h2}${inboundCheck}${tcpDispatch(tcpPorts, (port) => `local_app_tcp_${port}`, tls ? inboundTcpIdentityCheck() : '')}
   default_backend local_app
 
 frontend outbound
@@ -67,7 +70,7 @@ backend original_destination
   ${outboundServer(tls)}${tls ? alpn : h2}${outboundIdentityCheck(tls)}
   http-response set-header ${UPSTREAM_SERVICE_TIME_HEADER} %Tr
   http-response add-header ${HOP_HEADER} outbound
-${tcpBackends(tcpPorts)}`;
+${tcpBackends(tcpPorts, tls)}`;
 }
 
 /**
@@ -84,15 +87,21 @@ function inboundServer(options: SidecarOptions, appPort: number): string {
  * destination port (dst_port reads SO_ORIGINAL_DST after a REDIRECT); everything else goes on to
  * the HTTP backend (`mode http`), which HAProxy allows from a TCP frontend.
  */
-function tcpDispatch(tcpPorts: readonly number[], backend: (port: number) => string): string {
+function tcpDispatch(tcpPorts: readonly number[], backend: (port: number) => string, identityCheck = ''): string {
   if (tcpPorts.length === 0) return '';
-  return `\n  mode tcp${tcpPorts.map((port) => `\n  use_backend ${backend(port)} if { dst_port ${port} }`).join('')}`;
+  return `\n  mode tcp${identityCheck}${tcpPorts.map((port) => `\n  use_backend ${backend(port)} if { dst_port ${port} }`).join('')}`;
 }
 
-function tcpBackends(tcpPorts: readonly number[]): string {
+/**
+ * The TCP backends: to the app's port inbound, to the original destination outbound. With mtls the
+ * outbound server line originates TLS with the SVID (as the HTTP backend's), and the server's
+ * SPIFFE ID is checked on its first bytes back (tcp-response: the earliest point a `mode tcp`
+ * backend has a rule for; the HTTP backend checks on its response too).
+ */
+function tcpBackends(tcpPorts: readonly number[], tls: SidecarOptions['tls']): string {
   if (tcpPorts.length === 0) return '';
   const inbound = tcpPorts.map((port) => `\nbackend local_app_tcp_${port}\n  mode tcp\n  server app 127.0.0.1:${port}\n`).join('');
-  return `${inbound}\nbackend original_destination_tcp\n  mode tcp\n  server original 0.0.0.0:0\n`;
+  return `${inbound}\nbackend original_destination_tcp\n  mode tcp\n  ${outboundServer(tls)}${tls ? outboundTcpIdentityCheck() : ''}\n`;
 }
 
 /**

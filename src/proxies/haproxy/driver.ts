@@ -1,6 +1,6 @@
 import { PROXY_GID, PROXY_UID } from '../../interception/index.js';
 import { calibrationCommand } from '../calibration-delay.js';
-import { supported, unsupported, type ProxyDriver } from '../driver.js';
+import { supported, type ProxyDriver } from '../driver.js';
 import { readHaproxyStats, haproxyTlsAdmin } from './admin.js';
 import { HAPROXY_MAXCONN, renderHaproxyConfig } from './config.js';
 import { parseHaproxyTerminations } from '../terminations.js';
@@ -26,7 +26,8 @@ export const haproxyDriver: ProxyDriver = {
       grpc: supported,
       // The Upgrade and its frames ride on the TLS connection the client sidecar opens for it.
       websocket: supported,
-      tcp: unsupported('the sidecars carry TCP in plaintext only (their L4 paths have no TLS yet)'),
+      // The TCP port's bytes are wrapped in TLS at L4 between the sidecars, identities checked as for HTTP.
+      tcp: supported,
     },
   },
   versions: { reason: 'HAProxy comes from Debian bookworm’s package (2.6), one version; set proxy.image to run another build' },

@@ -200,6 +200,32 @@ describe.each(['http2', 'grpc'] as const)('renderHaproxyConfig with TLS and %s (
   });
 });
 
+describe('renderHaproxyConfig with TLS and a TCP port (TLS wrapping at L4)', () => {
+  const config = renderHaproxyConfig({ ...OPTIONS, protocol: 'tcp', tcpPorts: [9000], tls: TLS13 });
+  const TLS_OPTIONS = 'ssl crt /etc/sidecar/tls/svid.pem ca-file /etc/sidecar/tls/bundle.pem verify required ssl-min-ver TLSv1.3 ssl-max-ver TLSv1.3';
+
+  it('terminates TLS on the mode tcp inbound frontend and checks the client’s SPIFFE ID per connection before any backend (http-request rules do not run there)', () => {
+    expect(section(config, 'frontend inbound')).toStrictEqual([
+      `bind :15006 ${TLS_OPTIONS}`,
+      'mode tcp',
+      'tcp-request content reject unless { lua.spiffe_client_allowed -m bool }',
+      'use_backend local_app_tcp_9000 if { dst_port 9000 }',
+      'default_backend local_app',
+    ]);
+  });
+
+  it('originates TLS from the TCP backend with the SVID and checks the server’s SPIFFE ID on its first bytes back', () => {
+    expect(section(config, 'backend original_destination_tcp')).toStrictEqual(['mode tcp', `server original 0.0.0.0:0 ${TLS_OPTIONS}`, 'tcp-response content reject unless { lua.spiffe_server_allowed -m bool }']);
+    // The HTTP backend keeps its own TLS and check; the app's TCP backend stays plaintext inside the pod.
+    expect(section(config, 'backend original_destination')[1]).toBe(`server original 0.0.0.0:0 ${TLS_OPTIONS}`);
+    expect(section(config, 'backend local_app_tcp_9000')).toStrictEqual(['mode tcp', 'server app 127.0.0.1:9000']);
+  });
+
+  it('refuses a TLS connection per request (TCP keeps its connections)', () => {
+    expect(() => renderHaproxyConfig({ ...OPTIONS, protocol: 'tcp', tcpPorts: [9000], tls: { ...TLS13, connectionReuse: 'per-request' } })).toThrow(/new TLS connection per request for HTTP\/1\.1 only/);
+  });
+});
+
 describe('renderHaproxyConfig with TLS and HTTP/1.1', () => {
   it('offers no ALPN (the HTTP/1.1 mTLS config is as before)', () => {
     expect(renderHaproxyConfig({ ...OPTIONS, protocol: 'http1', tls: TLS13 })).toBe(renderHaproxyConfig({ ...OPTIONS, tls: TLS13 }));

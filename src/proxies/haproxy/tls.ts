@@ -47,6 +47,20 @@ export function inboundIdentityCheck(tls: SidecarTls | undefined): string {
     : '';
 }
 
+/**
+ * A `mode tcp` inbound frontend (TCP ports) runs no http-request rule: the client's SPIFFE ID is
+ * checked once per connection, before any byte reaches a backend (HTTP or TCP); a wrong identity's
+ * connection is closed.
+ */
+export function inboundTcpIdentityCheck(): string {
+  return '\n  tcp-request content reject unless { lua.spiffe_client_allowed -m bool }';
+}
+
+/** The TCP backend's check of the server sidecar's SPIFFE ID, on its first bytes back; a wrong identity's connection is closed. */
+export function outboundTcpIdentityCheck(): string {
+  return '\n  tcp-response content reject unless { lua.spiffe_server_allowed -m bool }';
+}
+
 export function outboundServer(tls: SidecarTls | undefined): string {
   // no-ssl-reuse: the client sidecar offers no cached session, so each connection is a full handshake.
   const reuse = tls && !tls.sessionResumption ? ` no-ssl-reuse${noTickets(tls)}` : '';
