@@ -66,14 +66,14 @@ export interface TrialsOptions {
 }
 
 /**
- * The order of a round's arms: forward in even rounds, reversed in odd ones (A B C, C B A, A B C …),
- * a crossover (ABBA) design. Interleaving alone puts A first in every round, so a drift within a
- * round, or a trial that warms or cools the machine for the next one, hits one arm more than another
- * on every round; reversing cancels a linear drift over each pair of rounds and gives every arm
- * each neighbour on both sides. Warm-up rounds (negative) alternate the same way.
+ * The order of a round's arms: forward in even measured rounds, reversed in odd ones (A B C,
+ * C B A, A B C …), a crossover (ABBA) design. Interleaving alone puts A first in every round, so a
+ * drift within a round, or a trial that warms or cools the machine for the next one, hits one arm
+ * more than another on every round; reversing cancels a linear drift over each pair of rounds and
+ * gives every arm each neighbour on both sides. Warm-up rounds (negative, not data) run forward.
  */
 export function roundOrder<T>(arms: readonly T[], round: number): T[] {
-  return Math.abs(round) % 2 === 1 ? [...arms].reverse() : [...arms];
+  return round > 0 && round % 2 === 1 ? [...arms].reverse() : [...arms];
 }
 
 /**

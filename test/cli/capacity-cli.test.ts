@@ -59,8 +59,9 @@ describe.skipIf(!dockerode)('capacity: sweep → results → plan → report (bu
       ['sidecar', [300, 600]],
     ]);
     expect(results.trials.map((trial) => [trial.topology, trial.step, trial.round, trial.state])).toEqual([
-      ['app-only', 0, 0, 'ok'], ['sidecar', 0, 0, 'ok'], ['app-only', 0, 1, 'ok'], ['sidecar', 0, 1, 'ok'],
-      ['app-only', 1, 2, 'ok'], ['sidecar', 1, 2, 'ok'], ['app-only', 1, 3, 'ok'], ['sidecar', 1, 3, 'ok'],
+      // Crossover: each step's second round runs its arms in reverse.
+      ['app-only', 0, 0, 'ok'], ['sidecar', 0, 0, 'ok'], ['sidecar', 0, 1, 'ok'], ['app-only', 0, 1, 'ok'],
+      ['app-only', 1, 2, 'ok'], ['sidecar', 1, 2, 'ok'], ['sidecar', 1, 3, 'ok'], ['app-only', 1, 3, 'ok'],
     ]);
     for (const trial of results.trials) if (trial.state === 'ok') expect(trial.load.open?.targetRps).toBe(trial.step === 0 ? 300 : 600);
     expect(output).toMatch(/sidecar at 600\/s: (meets|misses) the SLO/);
