@@ -2,6 +2,7 @@ import { BPF_COUNTER_NAMES, type BpfCounters, type OkTrial, type Results } from 
 import { pairedOverhead, perRoundStatistic, type EstimatesByStatistic } from './estimators.js';
 import { estimateMedian, pairedDifferences, type MedianEstimate } from './statistics.js';
 import type { ResultsSummary, TrialSummary } from './types.js';
+import { sidecarVcpuPer1kRps } from './sidecar-cost.js';
 
 /**
  * Published claims for socket-level redirection on one host, for the reader to set the measured
@@ -49,7 +50,7 @@ function byRound<T extends { round: number }>(items: readonly T[], value: (item:
   return values;
 }
 
-const sidecarVcpuPer1k = (trial: TrialSummary) => trial.resources.filter((container) => container.role === 'sidecar').reduce((sum, container) => sum + container.vcpuPer1kRps, 0);
+const sidecarVcpuPer1k = (trial: TrialSummary) => sidecarVcpuPer1kRps(trial) ?? 0;
 
 /** Per round, arm ÷ reference − 1 of one latency percentile. */
 function relative(arm: readonly OkTrial[], reference: readonly OkTrial[], statistic: 'p50Us' | 'p99Us'): MedianEstimate {

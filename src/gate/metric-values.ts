@@ -5,6 +5,7 @@ import type { OkTrial, Results } from '../results/schema.js';
 import { ESTIMATOR_KEYS, GATE_STATISTICS } from '../scenario/gates-schema.js';
 import { REFERENCE_TOPOLOGY, topologyHasSidecar, whyGateCannotApply } from '../scenario/gate-applicability.js';
 import type { GateSelector } from '../scenario/scenario.js';
+import { sidecarVcpuPer1kRps } from '../analysis/sidecar-cost.js';
 
 /** round → the metric's value in that trial (base units: µs, bytes, fraction, number). */
 export type RoundValues = Map<number, number>;
@@ -104,7 +105,7 @@ export function measureMetric(selector: GateSelector, results: Results, summary:
       break;
     }
     case 'sidecar-vcpu-per-1k-rps':
-      values = perTrial(summary, arm, (trial) => (containers(trial, 'sidecar').length ? containers(trial, 'sidecar').reduce((sum, c) => sum + c.vcpuPer1kRps, 0) : undefined));
+      values = perTrial(summary, arm, sidecarVcpuPer1kRps);
       if (values.size === 0) return noRole('sidecar');
       break;
     case 'sidecar-rss':

@@ -3,6 +3,8 @@ import { countsLine, formatMetricValue, type GateCheck, type GateResult, type Ve
 import { escapeHtml as e } from './escape.js';
 
 const VERDICT_CLASS: Record<Verdict, string> = { pass: 'pass', fail: 'fail', inconclusive: 'inconclusive', 'not-evaluated': 'fail' };
+/** "NOT EVALUATED", "FAIL", …: a verdict as the report prints it. */
+const verdictText = (verdict: Verdict) => verdict.replace('-', ' ').toUpperCase();
 const HEADLINE: Record<GateResult['verdict'], string> = { pass: 'Gate PASSED', fail: 'Gate FAILED', error: 'Gate ERROR: the run is unfit to judge' };
 
 function estimate(check: GateCheck, value: MedianEstimate | undefined, signed = false): string {
@@ -17,7 +19,7 @@ function notPassedList(gate: GateResult): string {
   if (notPassed.length === 0) return '';
   const items = notPassed.map((check) => {
     const detectable = 'detectable' in check && check.detectable ? ` — could detect ${e(check.detectable)}` : '';
-    return `<li><span class="verdict ${VERDICT_CLASS[check.verdict]}">${e(check.verdict.replace('-', ' ').toUpperCase())}</span> ${e(check.name)}${detectable}</li>`;
+    return `<li><span class="verdict ${VERDICT_CLASS[check.verdict]}">${e(verdictText(check.verdict))}</span> ${e(check.name)}${detectable}</li>`;
   });
   return `<ul class="not-passed">${items.join('')}</ul>\n`;
 }
@@ -45,7 +47,7 @@ export function renderGateChecks(gate: GateResult | undefined): string {
   const rows = gate.checks
     .map(
       (check) => `<tr><td>${e(check.name)}</td><td>${estimate(check, check.value)}</td><td>${estimate(check, check.baseline)}</td><td>${estimate(check, check.change, true)}</td>` +
-        `<td class="verdict ${VERDICT_CLASS[check.verdict]}">${e(check.verdict.replace('-', ' ').toUpperCase())}</td><td>${e(check.detectable ?? '')}</td><td>${e(check.reason)}</td></tr>`,
+        `<td class="verdict ${VERDICT_CLASS[check.verdict]}">${e(verdictText(check.verdict))}</td><td>${e(check.detectable ?? '')}</td><td>${e(check.reason)}</td></tr>`,
     )
     .join('\n');
   const findingRows = (gate.findingChecks ?? [])

@@ -1,4 +1,5 @@
 import { estimateMedian, type MedianEstimate } from '../analysis/statistics.js';
+import { sidecarVcpuPer1kRps } from '../analysis/sidecar-cost.js';
 import type { TopologySummary } from '../analysis/types.js';
 import { bytesToMiB } from './format.js';
 
@@ -18,12 +19,7 @@ export function sidecarTotals(topology: TopologySummary): SidecarTotals {
   return {
     count: sidecars.length,
     vcpuPer1kRps: sidecars.reduce((sum, resource) => sum + resource.vcpuPer1kRps, 0),
-    vcpuPer1kRpsOverTrials: estimateMedian(
-      topology.trials.flatMap((trial) => {
-        const own = trial.resources.filter((resource) => resource.role === 'sidecar');
-        return own.length > 0 ? [own.reduce((sum, resource) => sum + resource.vcpuPer1kRps, 0)] : [];
-      }),
-    ),
+    vcpuPer1kRpsOverTrials: estimateMedian(topology.trials.flatMap((trial) => sidecarVcpuPer1kRps(trial) ?? [])),
     rssMaxMiB: bytesToMiB(sidecars.reduce((sum, resource) => sum + resource.rssMaxBytes, 0)),
   };
 }
