@@ -8,6 +8,7 @@ import { registerImagesCommand } from './images-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerPlanCommand } from './plan-command.js';
 import { registerRunCommand } from './run-command.js';
+import { registerTolerancesCommand } from './tolerances-command.js';
 import { TOOL_VERSION } from './version.js';
 
 configureTestcontainersEnv();
@@ -23,6 +24,7 @@ registerReportCommand(program);
 registerPlanCommand(program);
 registerCalibrateCommand(program);
 registerGateCommand(program);
+registerTolerancesCommand(program);
 registerDoctorCommand(program);
 registerImagesCommand(program);
 registerCleanCommand(program);

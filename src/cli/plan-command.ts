@@ -5,6 +5,7 @@ import { readResults } from '../results/index.js';
 import { parseRatePerSecond } from '../scenario/index.js';
 import { renderResourcesYaml, sizeSidecar, validateResourceRequirements, resourceRequirementsOf } from '../sizing/index.js';
 import { EXIT_OK, reportError } from './exit-codes.js';
+import { wholeFlag } from './flags.js';
 
 interface PlanFlags {
   target: string;
@@ -14,11 +15,6 @@ interface PlanFlags {
   topology?: string;
 }
 
-function wholeFlag(name: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 100_000) throw new BenchError('SB_SCENARIO_INVALID', `--${name}: expected a whole number from 1 to 100000; got "${text}"`);
-  return value;
-}
 
 /** `sidecar-bench plan <results.json> --target 5000/s --headroom 30%`: the sidecar's Kubernetes resources from a capacity run. */
 export function registerPlanCommand(program: Command): Command {
