@@ -32,6 +32,7 @@ export function planOrRefuse(scenario: Scenario, arms: { count: number; label?: 
     arms: arms.count,
     ...(arms.label ? { armsLabel: arms.label } : {}),
     load: scenario.load,
+    ...(scenario.freshPodsEvery ? { freshPodsEvery: scenario.freshPodsEvery } : {}),
   });
   refuseOverCap(plan, maxUs, { scenarioFile: scenario.sourceFile, flag: '--max-duration' });
   progress.info(describeWallTimePlan(plan));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isBenchError } from '../errors.js';
 import { parseScenario } from '../scenario/index.js';
-import { describeWallTimePlan, formatDuration, planWallTime, refuseOverCap } from './wall-time.js';
+import { describeWallTimePlan, formatDuration, laterPodSets, planWallTime, refuseOverCap } from './wall-time.js';
 
 const scenario = (load: string, extra = '') =>
   parseScenario(`name: plan\ntopologies: [app-only, sidecar-inbound, sidecar]\nload:\n${load}\n${extra}`, 'plan.yaml');
@@ -29,6 +29,21 @@ describe('planWallTime', () => {
     expect(plan.trialUs).toBe(10_000_000);
     expect(plan.totalUs).toBe(297_000_000);
     expect(plan.terms[0]?.formula).toBe('(1 warm-up + 6) rounds × 4 topologies × (1 s warm-up + 5 s measured + 3.5 s saturation burst + 500 ms per-trial overhead)');
+  });
+});
+
+describe('planWallTime with fresh pods', () => {
+  it('adds, per later pod set, every arm\'s start-up and one discarded trial', () => {
+    // 10 rounds, fresh every 4: sets start before rounds 5 and 9 → 2 later sets; 7 rounds → 1; 4 rounds → 0.
+    expect([laterPodSets(10, 4), laterPodSets(7, 4), laterPodSets(4, 4), laterPodSets(9, 4), laterPodSets(10, undefined)]).toEqual([2, 1, 0, 2, 0]);
+    const plan = planWallTime({ rounds: 10, arms: 3, load: { warmupUs: 1e6, durationUs: 5e6 }, freshPodsEvery: 4 });
+    // 2 × 3 × (3 s + 6.5 s) = 57 s on top of 10 × 3 × 6.5 s + 14 s.
+    expect(plan.terms.map((term) => [term.label, term.us])).toEqual([
+      ['trials', 195_000_000],
+      ['start-up', 14_000_000],
+      ['fresh pods', 57_000_000],
+    ]);
+    expect(plan.terms[2]?.formula).toBe('2 × 3 topologies × (3 s pods + 1 discarded trial)');
   });
 });
 

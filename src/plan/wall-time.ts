@@ -33,6 +33,13 @@ export interface WallTimeInput {
   /** What the arms are called in the printed arithmetic, e.g. "topologies". */
   armsLabel?: string;
   load: { warmupUs: number; durationUs: number; saturation?: { durationUs: number }; closedCheck?: { durationUs: number } };
+  /** Fresh pods every this many measured rounds: each later set starts every arm's pods again and runs one discarded round. */
+  freshPodsEvery?: number;
+}
+
+/** How many sets of pods after the first a run of `rounds` starts with fresh pods every `every` rounds. */
+export function laterPodSets(rounds: number, every: number | undefined): number {
+  return every ? Math.max(0, Math.floor((rounds - 1) / every)) : 0;
 }
 
 /** One term of the arithmetic, e.g. { label: 'start-up', us: 14e6, formula: '5 s + 3 × 3 s' }. */
@@ -69,6 +76,14 @@ export function planWallTime(input: WallTimeInput): WallTimePlan {
     { label: 'trials', us: trials * trialUs, formula: `${roundsText} × ${input.arms} ${armsLabel} × (${trialParts.join(' + ')})` },
     { label: 'start-up', us: startupUs, formula: `${formatDuration(RUN_STARTUP_US)} + ${input.arms} × ${formatDuration(ARM_STARTUP_US)} pods` },
   ];
+  const sets = laterPodSets(input.rounds, input.freshPodsEvery);
+  if (sets > 0) {
+    terms.push({
+      label: 'fresh pods',
+      us: sets * input.arms * (ARM_STARTUP_US + trialUs),
+      formula: `${sets} × ${input.arms} ${armsLabel} × (${formatDuration(ARM_STARTUP_US)} pods + 1 discarded trial)`,
+    });
+  }
   return { totalUs: terms.reduce((sum, term) => sum + term.us, 0), trialUs, terms };
 }
 

@@ -153,6 +153,8 @@ const topologyRecordSchema = z.object({
   failure: z.object({ reason: z.literal('OOMKilled'), round: z.number().int(), message: z.string(), oomKills: z.array(oomKillRecordSchema) }).optional(),
   /** What the arm's load spoke, when not HTTP/1.1; its overheads are over the app-only arm of the same protocol. */
   protocol: z.enum(LOAD_PROTOCOLS).optional(),
+  /** freshPodsEvery: the pods of each later set, in order (`pods` is set 0); a trial's `podSet` says which it ran on. */
+  laterPodSets: z.array(z.array(podRecordSchema)).optional(),
 });
 
 const trialLoadSchema = agentResultSchema.omit({ event: true });
@@ -234,11 +236,15 @@ const trialClosedCheckSchema = z.object({ connections: z.number().int().positive
 /** A rate sweep's step index (results.sweep says its rate per arm); absent outside sweeps. */
 const trialStepSchema = z.number().int().nonnegative().optional();
 
+/** freshPodsEvery: which set of the arm's pods the trial ran on (0: the first); absent without fresh pods. */
+const trialPodSetSchema = z.number().int().nonnegative().optional();
+
 const okTrialSchema = z.object({
   state: z.literal('ok'),
   topology: z.string(),
   round: z.number().int().nonnegative(),
   step: trialStepSchema,
+  podSet: trialPodSetSchema,
   startedAt: z.string(),
   load: trialLoadSchema,
   tls: trialTlsSchema.optional(),
@@ -265,6 +271,7 @@ const failedTrialSchema = z.object({
   topology: z.string(),
   round: z.number().int().nonnegative(),
   step: trialStepSchema,
+  podSet: trialPodSetSchema,
   startedAt: z.string(),
   error: z.object({ code: z.string().optional(), message: z.string() }),
   /** SB_OOM_KILLED: the containers the kernel killed for memory in this trial. */

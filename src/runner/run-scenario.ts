@@ -211,6 +211,16 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
       const proxyRecord = arm.proxy && armProxy ? await readArmProxy(topology, arm.proxy, armProxy) : undefined;
       topologyRecords.push({ ...topology.record, ...(proxyRecord ? { proxy: proxyRecord } : {}) });
     }
+    // Fresh pods (freshPodsEvery): the arm's containers go, new ones start under the same plan and
+    // pass the same path check; their records are kept beside the first set's.
+    const restartPods = async (topology: StartedTopology, podSet: number): Promise<StartedTopology> => {
+      const problems = await resources.removePods([topology.client.name, topology.server.name]);
+      if (problems.length > 0) throw new BenchError('SB_CONTAINER_FAILED', `could not remove the pods of ${topology.plan.arm} for pod set ${podSet + 1}`, problems);
+      const fresh = await startTopology(topology.plan, topology.record.description, podContext, progress, load, undefined, topology.readStats);
+      const record = topologyRecords.find((candidate) => candidate.name === topology.plan.arm);
+      if (record) record.laterPodSets = [...(record.laterPodSets ?? []), fresh.record.pods];
+      return fresh;
+    };
     if (adaptive) {
       adaptive.onMore = (why) => progress.info(why);
       adaptive.start();
@@ -244,6 +254,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunOutco
         ...trialsOptions,
         rounds: scenario.trials,
         ...(adaptive && roundsSpec ? { adaptive: { maxRounds: roundsSpec.max, another: (roundsDone: number) => adaptive.another(roundsDone) } } : {}),
+        ...(scenario.freshPodsEvery ? { freshPods: { everyRounds: scenario.freshPodsEvery, restart: restartPods } } : {}),
       });
     }
   } catch (error) {

@@ -63,6 +63,12 @@ export interface TrialsOptions {
   step?: { index: number; firstRound: number };
   /** Per arm, the load to offer instead of `load` (a sweep's arms can be at different rates in one step). */
   loadFor?: (arm: string) => Omit<AgentSpec, 'host' | 'port'>;
+  /**
+   * Fresh pods (scenario freshPodsEvery): before every `everyRounds`-th measured round, `restart`
+   * replaces each arm's pods with new ones (set `podSet`), then one round on them is run and
+   * discarded. Trials carry the set they ran on.
+   */
+  freshPods?: { everyRounds: number; restart: (topology: StartedTopology, podSet: number) => Promise<StartedTopology> };
 }
 
 /**
@@ -82,40 +88,56 @@ export function roundOrder<T>(arms: readonly T[], round: number): T[] {
  */
 export async function runTrials(options: TrialsOptions): Promise<void> {
   const warmupRounds = options.warmupRounds ?? 0;
-  const { adaptive } = options;
-  const total = adaptive ? '' : `/${(warmupRounds + options.rounds) * options.topologies.length}`;
+  const { adaptive, freshPods } = options;
+  const total = adaptive || freshPods ? '' : `/${(warmupRounds + options.rounds) * options.topologies.length}`;
   const rounds = adaptive ? `${options.rounds}…${adaptive.maxRounds}` : `${options.rounds}`;
+  // Fresh pods replace an arm's entry here; the caller's list stays as it was started.
+  const topologies = [...options.topologies];
+  let podSet = 0;
   let index = 0;
   const failedArms = new Set<string>();
+  /** One trial of `topology`; a negative round is a discarded warm-up. */
+  const trialOf = async (topology: StartedTopology, round: number, what: string) => {
+    index++;
+    if (options.signal.aborted) throw new BenchError('SB_INTERRUPTED', 'interrupted');
+    // An arm whose container was OOMKilled has no pod left to measure; the others run on.
+    if (failedArms.has(topology.plan.arm)) return;
+    const load = options.loadFor?.(topology.plan.arm) ?? options.load;
+    const stepText = options.step ? `step ${options.step.index + 1} at ${load.ratePerSecond ?? '?'}/s, ` : '';
+    // A sweep's rounds are numbered on over its steps, so a round names one set of trials in the run.
+    const recordedRound = round < 0 ? round : round + (options.step?.firstRound ?? 0);
+    const measured = await runTrial({ ...options, load }, topology, recordedRound, `Trial ${index}${total}: ${topology.plan.arm} (${stepText}${what})`);
+    const trial = freshPods ? { ...measured, podSet } : measured;
+    // A trial cut short by Ctrl-C is not a failure of its topology: it is dropped, the rest kept.
+    if (trial.state === 'failed' && trial.error.code === 'SB_INTERRUPTED') throw new BenchError('SB_INTERRUPTED', 'interrupted');
+    if (trial.state === 'failed' && trial.error.code === 'SB_OOM_KILLED') {
+      failedArms.add(topology.plan.arm);
+      options.progress.warn(`${topology.plan.arm}: ${trial.error.message}; its remaining rounds are skipped, the other arms go on`);
+      // A warm-up trial is not data, but the arm's failure is: the trial that saw it is kept (as round 0).
+      const kept = round < 0 ? { ...trial, round: 0, error: { ...trial.error, message: `in a warm-up round: ${trial.error.message}` } } : trial;
+      options.onArmFailed?.(topology.plan.arm, kept);
+      if (round < 0) options.onTrial(kept);
+    }
+    // Warm-up rounds are whole trials, measured and thrown away: only measured rounds are data.
+    if (round >= 0) options.onTrial(trial);
+  };
   for (let round = -warmupRounds; round < options.rounds || (adaptive !== undefined && adaptive.another(round) && round < adaptive.maxRounds); round++) {
-    for (const topology of roundOrder(options.topologies, round)) {
-      index++;
-      if (options.signal.aborted) throw new BenchError('SB_INTERRUPTED', 'interrupted');
-      // An arm whose container was OOMKilled has no pod left to measure; the others run on.
-      if (failedArms.has(topology.plan.arm)) continue;
-      const what = round < 0 ? `warm-up round ${round + warmupRounds + 1}/${warmupRounds}, discarded` : `round ${round + 1}/${rounds}`;
-      const load = options.loadFor?.(topology.plan.arm) ?? options.load;
-      const stepText = options.step ? `step ${options.step.index + 1} at ${load.ratePerSecond ?? '?'}/s, ` : '';
-      // A sweep's rounds are numbered on over its steps, so a round names one set of trials in the run.
-      const recordedRound = round < 0 ? round : round + (options.step?.firstRound ?? 0);
-      const trial = await runTrial({ ...options, load }, topology, recordedRound, `Trial ${index}${total}: ${topology.plan.arm} (${stepText}${what})`);
-      // A trial cut short by Ctrl-C is not a failure of its topology: it is dropped, the rest kept.
-      if (trial.state === 'failed' && trial.error.code === 'SB_INTERRUPTED') throw new BenchError('SB_INTERRUPTED', 'interrupted');
-      if (trial.state === 'failed' && trial.error.code === 'SB_OOM_KILLED') {
-        failedArms.add(topology.plan.arm);
-        options.progress.warn(`${topology.plan.arm}: ${trial.error.message}; its remaining rounds are skipped, the other arms go on`);
-        // A warm-up trial is not data, but the arm's failure is: the trial that saw it is kept (as round 0).
-        const kept = round < 0 ? { ...trial, round: 0, error: { ...trial.error, message: `in a warm-up round: ${trial.error.message}` } } : trial;
-        options.onArmFailed?.(topology.plan.arm, kept);
-        if (round < 0) options.onTrial(kept);
+    if (freshPods && round > 0 && round % freshPods.everyRounds === 0) {
+      podSet++;
+      options.progress.info(`Fresh pods for every arm (pod set ${podSet + 1}, every ${freshPods.everyRounds} rounds)`);
+      for (const [i, topology] of topologies.entries()) {
+        if (options.signal.aborted) throw new BenchError('SB_INTERRUPTED', 'interrupted');
+        if (!failedArms.has(topology.plan.arm)) topologies[i] = await freshPods.restart(topology, podSet);
       }
-      // Warm-up rounds are whole trials, measured and thrown away: only measured rounds are data.
-      if (round >= 0) options.onTrial(trial);
+      // The first round on new pods is not data, as after the run's first start.
+      for (const topology of topologies) await trialOf(topology, -1, `warm-up on pod set ${podSet + 1}, discarded`);
+    }
+    for (const topology of roundOrder(topologies, round)) {
+      await trialOf(topology, round, round < 0 ? `warm-up round ${round + warmupRounds + 1}/${warmupRounds}, discarded` : `round ${round + 1}/${rounds}`);
     }
   }
 }
 
-/** The containers of an arm whose OOM kill would end it (pause never runs anything that allocates). */
 function watchedContainers(topology: StartedTopology): WatchedContainer[] {
   return [topology.client, topology.server].flatMap((pod) =>
     pod.containers

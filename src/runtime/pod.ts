@@ -7,7 +7,7 @@ import type { ContainerRole } from '../results/schema.js';
 import { readContainerLog } from './container-logs.js';
 import { secretArchive, type SecretEntry, type SecretFile } from './secret-archive.js';
 import { PodContainer } from './pod-container.js';
-import type { RunResources } from './run-resources.js';
+import { POD_LABEL, type RunResources } from './run-resources.js';
 
 export type { SecretEntry, SecretFile };
 
@@ -86,7 +86,7 @@ export async function startPod(spec: PodSpec, context: PodContext): Promise<Star
   const hostConfig: Partial<Dockerode.HostConfig> = {
     ...(spec.cpus ? { CpusetCpus: spec.cpus } : {}),
   };
-  const labels = { ...context.resources.labels, 'io.sidecar-bench.pod': spec.name };
+  const labels = { ...context.resources.labels, [POD_LABEL]: spec.name };
 
   const pause = await start(
     new PodContainer(context.pauseImage)

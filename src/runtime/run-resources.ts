@@ -3,6 +3,8 @@ import { describeError } from '../errors.js';
 import { currentRunOwner, ownerLabels, type RunOwner } from './run-owner.js';
 
 export const RUN_ID_LABEL = 'io.sidecar-bench.run-id';
+/** The pod a container belongs to (src/runtime/pod.ts labels every container of a pod with it). */
+export const POD_LABEL = 'io.sidecar-bench.pod';
 
 /**
  * Everything a run creates in Docker carries the run's label; removal sweeps by label, so a
@@ -36,6 +38,24 @@ export class RunResources implements AsyncDisposable {
    */
   beforeRemove(teardown: () => Promise<string[]>): void {
     this.teardowns.push(teardown);
+  }
+
+  /**
+   * Force-removes every container of these pods of this run (pause, init, app, sidecar, loadgen),
+   * so that fresh pods can start under the same names. Returns what failed.
+   */
+  async removePods(podNames: readonly string[]): Promise<string[]> {
+    const problems: string[] = [];
+    for (const pod of podNames) {
+      const containers = await this.dockerode.listContainers({ all: true, filters: { label: [`${RUN_ID_LABEL}=${this.runId}`, `${POD_LABEL}=${pod}`] } });
+      for (const info of containers) {
+        await this.dockerode
+          .getContainer(info.Id)
+          .remove({ force: true, v: true })
+          .catch((error: unknown) => problems.push(`container ${info.Names[0] ?? info.Id}: ${describeError(error)}`));
+      }
+    }
+    return problems;
   }
 
   /** Runs the registered teardowns, then force-removes every container, network and volume of this run. Safe to call twice. Returns what failed. */

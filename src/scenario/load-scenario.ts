@@ -191,6 +191,7 @@ function resolveScenario(file: ScenarioFile, path: string): Scenario {
     ...(file.sysctls ? { sysctls: file.sysctls } : {}),
     trials: file.gates.rounds ? file.gates.rounds.min : file.trials,
     warmupRounds: file.warmupRounds,
+    ...(file.freshPodsEvery !== undefined ? { freshPodsEvery: file.freshPodsEvery } : {}),
     sampling: { intervalUs: file.sampling.interval },
     mtls: {
       trustDomain: file.mtls.trustDomain,

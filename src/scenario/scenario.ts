@@ -227,6 +227,8 @@ export interface Scenario {
   trials: number;
   /** Rounds run before the measured ones and discarded (caches, JIT, connection pools warm up). */
   warmupRounds: number;
+  /** Every this many measured rounds, every arm's pods are started afresh (schema.ts: freshPodsEvery). */
+  freshPodsEvery?: number;
   sampling: { intervalUs: number };
   mtls: MtlsSpec;
   /** Present for a capacity run: load.ratePerSecond is then the first step's rate. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { checkGateApplicability } from './gate-checks.js';
 import { gatesSchema } from './gates-schema.js';
 import { sweepSchema } from './sweep-schema.js';
-import { hasPeerTls, hasSidecar } from '../topology/catalog.js';
+import { hasPeerTls, hasSidecar, topologyDefinition } from '../topology/catalog.js';
 import { REFERENCE_TOPOLOGY } from './gate-applicability.js';
 import { proxyDriver } from '../proxies/registry.js';
 import { appBindSchema, armCapabilityProblems, armListProblems, armsSchema, armVersionProblems, fileArms, inboundEndpointSchema } from './arms-schema.js';
@@ -190,6 +190,13 @@ export const scenarioFileSchema = z.strictObject({
   trials: wholeNumber(1, 100).default(6),
   /** Whole rounds (every topology once) run first and discarded: the first round after pods start is not data. */
   warmupRounds: wholeNumber(0, 10).default(1),
+  /**
+   * Fresh pods every this many measured rounds: every arm's pods are removed and started again,
+   * with one discarded warm-up round on them. What one pod happens to be (its processes' JIT state,
+   * memory layout) then varies across rounds instead of biasing its arm for the whole run, as
+   * JMH's forks do for one JVM. Absent: one set of pods for the run.
+   */
+  freshPodsEvery: wholeNumber(2, 100).optional(),
   sampling: z
     .strictObject({
       interval: durationUs
@@ -235,6 +242,10 @@ export const checkedScenarioFileSchema = scenarioFileSchema.superRefine((file, c
   for (const issue of listProblems) ctx.addIssue({ code: 'custom', ...issue });
   if (listProblems.length > 0) return;
   const arms = fileArms(file);
+  const bpfArm = arms.find((arm) => topologyDefinition(arm.topology).interception.startsWith('ebpf'));
+  if (file.freshPodsEvery !== undefined && bpfArm) {
+    ctx.addIssue({ code: 'custom', path: ['freshPodsEvery'], message: `fresh pods are not supported with eBPF interception (${bpfArm.name}: its programs attach to the pods' cgroups once per run); remove freshPodsEvery or that arm` });
+  }
   const usesMtls = arms.some((arm) => hasPeerTls(arm.topology));
   if (usesMtls && file.mtls.cipher) {
     const rsa = file.mtls.keyAlgorithm === 'rsa-2048';
@@ -290,5 +301,6 @@ function sweepProblems(file: ScenarioFile): { path: (string | number)[]; message
   if (file.load.model !== 'open') problems.push({ path: ['sweep'], message: 'a rate sweep needs load.model: open (the offered rate is what it sweeps)' });
   else if (file.load.rate !== undefined) problems.push({ path: ['load', 'rate'], message: 'a sweep sets the rate of every step; remove load.rate' });
   if (file.gates.rounds) problems.push({ path: ['gates', 'rounds'], message: 'adaptive rounds and a rate sweep do not combine; a sweep runs `trials` rounds per step' });
+  if (file.freshPodsEvery !== undefined) problems.push({ path: ['freshPodsEvery'], message: 'fresh pods and a rate sweep do not combine; a sweep keeps its pods across steps' });
   return problems;
 }

@@ -51,6 +51,16 @@ describe('sweep: scenarios', () => {
     expect(rounds).toMatch(/gates\.rounds: adaptive rounds and a rate sweep do not combine/);
   });
 
+  it('refuses fresh pods beside a sweep or eBPF interception, and outside 2…100 rounds; takes them otherwise', () => {
+    const sweep = problems([...OPEN, 'freshPodsEvery: 3', 'sweep: { rates: [1000/s, 2000/s] }']).join('\n');
+    expect(sweep).toMatch(/freshPodsEvery: fresh pods and a rate sweep do not combine/);
+    const ebpf = problems(['topologies: [app-only, ebpf]', 'load: { model: open, rate: 100/s, duration: 2s }', 'freshPodsEvery: 3']).join('\n');
+    expect(ebpf).toMatch(/freshPodsEvery: fresh pods are not supported with eBPF interception \(ebpf:/);
+    expect(problems([...OPEN, '  rate: 100/s', 'freshPodsEvery: 1']).join('\n')).toMatch(/freshPodsEvery: expected a whole number/);
+    expect(parseScenario([...OPEN, '  rate: 100/s', 'freshPodsEvery: 4'].join('\n'), FILE).freshPodsEvery).toBe(4);
+    expect(parseScenario([...OPEN, '  rate: 100/s'].join('\n'), FILE).freshPodsEvery).toBeUndefined();
+  });
+
   it('wants exactly one of rates and search, distinct rates, and search.to above search.from', () => {
     expect(problems([...OPEN, 'sweep: { slo: { p99: 10ms } }']).join('\n')).toMatch(/sweep: give either rates \(a list\) or search/);
     expect(problems([...OPEN, 'sweep: { rates: [1000/s, 1000/s] }']).join('\n')).toMatch(/sweep\.rates: a rate is listed twice/);
