@@ -52,7 +52,7 @@ export function registerTolerancesCommand(program: Command): Command {
         if (plans.every((plan) => !plan.plan)) {
           throw new BenchError('SB_RESULTS_INVALID', `${resultsPath}: no check could be planned`, plans.map((plan) => `${plan.arm} ${plan.label}: ${plan.unmeasured ?? ''}`));
         }
-        process.stdout.write(`${renderTolerancePlan(plans, options)}\n\n${renderRegressionsYaml(plans)}`);
+        process.stdout.write(`${renderTolerancePlan(plans, options)}\n\n${renderRegressionsYaml(plans, options)}`);
         process.exitCode = EXIT_OK;
       } catch (error) {
         process.exitCode = reportError(error);

@@ -72,18 +72,23 @@ export function renderTolerancePlan(plans: readonly CheckTolerancePlan[], option
   const header = [
     `Tolerances this machine can decide: ${options.simulations} simulated A/A gates per tolerance and direction, rounds ${options.minRounds}…${options.maxRounds}, ${percent(options.confidence)} confidence; a tolerance is "decided" when ≥ ${percent(options.power)} of them pass.`,
     '',
-    '| arm | check | rounds | offset | spread (IQR) | smallest decided tolerance | passed | mean rounds | at 10 % |',
+    '| arm | check | rounds | offset | spread (IQR) | smallest decided tolerance | passed | mean rounds | at 10 %: pass / fail / inconclusive |',
     '|---|---|---|---|---|---|---|---|---|',
+  ];
+  const footer = [
+    '',
+    'offset: the median per-round difference between the two identical sides; spread: the interquartile range of the per-round differences (both as shares of the baseline side\'s median).',
+    'The tolerance in brackets is in the metric\'s unit: the share of the baseline\'s median, or the check\'s floor when that is larger. error-rate keeps its default (0 %, floor 0.1 %): there is no share to plan.',
   ];
   const rows = plans.map(({ arm, gate, label, plan, unmeasured }) => {
     if (!plan) return `| ${arm} | ${label} | — | — | — | not planned: ${unmeasured ?? 'no value'} | | | |`;
     const at10 = plan.outcomes.find((outcome) => outcome.toleranceShare === 0.1);
-    const at10Text = at10 ? `${percent(at10.passShare)} pass, ${percent(at10.failShare)} fail` : '—';
+    const at10Text = at10 ? `${percent(at10.passShare)} / ${percent(at10.failShare)} / ${percent(Math.max(0, 1 - at10.passShare - at10.failShare))}` : '—';
     const best = plan.recommended;
     const bestText = best ? `${percent(best.toleranceShare)} (${formatMetricValue(gate.metric, best.tolerance)})` : `none up to 100 %`;
     return `| ${arm} | ${label} | ${plan.rounds} | ${percent(plan.offsetShare)} | ${percent(plan.spreadShare)} | ${bestText} | ${best ? percent(best.passShare) : '—'} | ${best ? best.meanRounds.toFixed(1) : '—'} | ${at10Text} |`;
   });
-  return [...header, ...rows].join('\n');
+  return [...header, ...rows, ...footer].join('\n');
 }
 
 /** A floor as the scenario file writes it (50us, 4MiB, 0.005). */
@@ -102,11 +107,12 @@ function floorText(gate: RegressionGate): string | number | undefined {
 }
 
 /**
- * `gates.regressions` entries with the largest decided tolerance over the arms (one entry per
- * metric, for every arm), plus the error-rate check unchanged. Checks no tolerance could decide are
+ * The `regressions:` list for a scenario's `gates:` section: the largest decided tolerance over the
+ * arms (one entry per metric, for every arm), plus the error-rate check unchanged, under comments
+ * that say where it goes and for which rounds it was planned. Checks no tolerance could decide are
  * left out and named in a comment.
  */
-export function renderRegressionsYaml(plans: readonly CheckTolerancePlan[]): string {
+export function renderRegressionsYaml(plans: readonly CheckTolerancePlan[], options: Pick<TolerancePlanOptions, 'minRounds' | 'maxRounds'>): string {
   const entries: Record<string, unknown>[] = [];
   const undecided: string[] = [];
   for (const gate of PLANNED_REGRESSIONS) {
@@ -122,7 +128,11 @@ export function renderRegressionsYaml(plans: readonly CheckTolerancePlan[]): str
   }
   const errorRate = DEFAULT_REGRESSIONS.find((gate) => gate.metric === 'error-rate');
   if (errorRate) entries.push({ topology: '*', metric: 'error-rate', tolerance: '0%', floor: floorText(errorRate) });
-  const comment = undecided.length > 0 ? `# not decided at any tolerance up to 100 % in the planned rounds, left out: ${undecided.join(', ')}\n` : '';
-  const lines = entries.map((entry) => `    - ${stringify(entry, { collectionStyle: 'flow', lineWidth: 0 }).trim()}`);
-  return `${comment}gates:\n  regressions:\n${lines.join('\n')}\n`;
+  const comments = [
+    '# Put under your scenario\'s gates:, replacing its regressions: list. Planned for',
+    `# rounds: { min: ${options.minRounds}, max: ${options.maxRounds} }: keep gates.rounds so, or re-plan with --min-rounds/--max-rounds.`,
+    ...(undecided.length > 0 ? [`# Not decided at any tolerance up to 100 % in those rounds, left out: ${undecided.join(', ')}`] : []),
+  ];
+  const lines = entries.map((entry) => `  - ${stringify(entry, { collectionStyle: 'flow', lineWidth: 0 }).trim()}`);
+  return `${comments.join('\n')}\nregressions:\n${lines.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeStalls, summarizeStalls } from './stall-probe.js';
+import { describeStalls, stallWarning, summarizeStalls } from './stall-probe.js';
 
 describe('summarizeStalls', () => {
   it('sums gaps of 0.5 ms or more over the watched time and counts those of 1 ms or more per second', () => {
@@ -19,5 +19,15 @@ describe('describeStalls', () => {
     expect(describeStalls({ probeMs: 2000, thresholdUs: 500, perCpu })).toBe(
       'cpu0 0.21 % stalled (1.0/s ≥ 1 ms, longest 2.5 ms), cpu1 0.00 % stalled (0.0/s ≥ 1 ms, longest 0.0 ms)',
     );
+  });
+});
+
+describe('stallWarning', () => {
+  const machine = (...shares: number[]) => ({ probeMs: 2000, thresholdUs: 500, perCpu: shares.map((stalledShare, cpu) => ({ cpu, stalledShare, longStallsPerSecond: 0, maxStallUs: 0 })) });
+
+  it('says nothing on a quiet machine, that P99 carries the stalls on a stalling one, and that something else runs on a busy one', () => {
+    expect(stallWarning(machine(0.0002, 0.0009))).toBeUndefined();
+    expect(stallWarning(machine(0.0002, 0.006))).toBe('this machine stalls (a CPU lost 0.60 % of its time, ≥ 0.1 %): P99 and above include its stalls; compare them only within this run');
+    expect(stallWarning(machine(0.317, 0.01))).toMatch(/^a CPU lost 31\.7 % of its time to stalls before any pod started: something else is probably running here/);
   });
 });

@@ -75,3 +75,19 @@ export function describeStalls(stalls: HostStalls): string {
 export function isStallingMachine(stalls: HostStalls): boolean {
   return stalls.perCpu.some((cpu) => cpu.stalledShare >= MAX_STALLED_SHARE);
 }
+
+/** A CPU losing this share of its time before a run is busy with something else, not just a VM's stalls (quiet runs on the project's VM read 0.3–1.4 %). */
+export const BUSY_MACHINE_STALLED_SHARE = 0.05;
+
+/**
+ * What a run should warn about the machine it probed, or undefined for a quiet one: a machine
+ * that stalls puts its stalls into P99, a busy one (another workload) into everything.
+ */
+export function stallWarning(stalls: HostStalls): string | undefined {
+  const worst = Math.max(...stalls.perCpu.map((cpu) => cpu.stalledShare));
+  if (worst >= BUSY_MACHINE_STALLED_SHARE) {
+    return `a CPU lost ${(worst * 100).toFixed(1)} % of its time to stalls before any pod started: something else is probably running here; this run's figures will not compare with a quiet machine's, and its P99 is mostly the machine`;
+  }
+  if (isStallingMachine(stalls)) return `this machine stalls (a CPU lost ${(worst * 100).toFixed(2)} % of its time, ≥ ${MAX_STALLED_SHARE * 100} %): P99 and above include its stalls; compare them only within this run`;
+  return undefined;
+}

@@ -81,7 +81,7 @@ export function renderTerminalSummary(summary: ResultsSummary, options: Terminal
   const notes = [
     'Latency: all ok trials pooled, in ms (3 decimals = 1 µs).',
     `Δ = per round, the topology's percentile minus ${baseName}'s; median over rounds [confidence interval].`,
-    'Sidecar figures: sum over the sidecar containers, mean over ok trials; RSS is each sidecar\'s peak.',
+    'Sidecar figures: sum over the sidecar containers, mean over ok trials; RSS adds up each sidecar\'s peak (the gate\'s sidecar-rss check takes the largest one sidecar reached).',
   ];
   const painter: Paint = (text, style) => paint(text, style, color);
   const calibration = summary.calibration === undefined ? [] : ['', renderTerminalCalibration(summary.calibration, painter)];

@@ -5,7 +5,7 @@ import { summarizeResults, type ResultsSummary } from '../analysis/index.js';
 import { BenchError, describeError, isBenchError } from '../errors.js';
 import { CPU_DMA_LATENCY_PATH, holdCpusAwake, whyCpusCannotBeKeptAwake } from '../host/cpu-latency-hold.js';
 import { HOST_PATHS, onlineCpus, readHostFingerprint } from '../host/index.js';
-import { describeStalls, probeStalls } from '../host/stall-probe.js';
+import { describeStalls, probeStalls, stallWarning } from '../host/stall-probe.js';
 import { describeWakeUp, probeWakeUp } from '../host/wake-probe.js';
 import { ensureImages, type ImageName } from '../images/index.js';
 import type { Progress } from '../progress.js';
@@ -300,6 +300,9 @@ async function probeMachineStalls(cpus: readonly number[], progress: Progress): 
   try {
     const stalls = await probeStalls(cpus);
     task.succeed(`machine stalls: ${describeStalls(stalls)}`);
+    // A ✔ alone would read as "fine": a stalling machine's P99 is partly its own (README, Can I trust it?).
+    const warning = stallWarning(stalls);
+    if (warning) progress.warn(warning);
     return stalls;
   } catch (error) {
     task.fail(`could not probe machine stalls (results will not have them): ${describeError(error)}`);
