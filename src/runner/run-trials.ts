@@ -138,6 +138,7 @@ export async function runTrials(options: TrialsOptions): Promise<void> {
   }
 }
 
+/** The containers of an arm whose OOM kill would end it (pause never runs anything that allocates). */
 function watchedContainers(topology: StartedTopology): WatchedContainer[] {
   return [topology.client, topology.server].flatMap((pod) =>
     pod.containers
