@@ -5,6 +5,7 @@
 # candidate adds a known 1 ms delay in the sidecar (each should fail, naming the metric). Prints one
 # line per run (exit code, verdict counts, rounds used and why, wall time) and the tallies against
 # the goals: A/A at most 1 failure in 10 with at most 10 % of checks inconclusive; 1 ms caught every time.
+# Then `sidecar-bench tolerances` on the longest A/A run: the tolerances this machine can decide.
 # Usage: scripts/gate-decisiveness.sh [N=10] [M=5]      (needs the Docker engine; root)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +41,7 @@ gate_run() {
   checks_total=$((checks_total + passed + fail + inconclusive))
   [[ $label == A/A* ]] && inconclusive_total=$((inconclusive_total + inconclusive))
   rounds_total=$((rounds_total + ${used:-0})) runs_total=$((runs_total + 1))
+  last_used=${used:-0} last_results="$(latest "$dir")results.json"
   echo "$label: exit $last_code  $counts  $rounds  wall ${wall}s  failed: ${failed:-none}"
 }
 
@@ -49,6 +51,7 @@ for i in $(seq 1 "$aa_runs"); do
   before=$checks_total
   gate_run "A/A $i" "$scenario" "$work/aa-$i"
   aa_checks=$((aa_checks + checks_total - before))
+  [[ ${last_used:-0} -gt ${longest_used:-0} ]] && longest_used=$last_used longest_results=$last_results
   [[ $last_code -ne 0 ]] && aa_failed=$((aa_failed + 1))
 done
 
@@ -65,3 +68,9 @@ echo "1 ms regression: $caught of $regression_runs failed the gate (goal: all)"
 echo "rounds used: $rounds_total over $runs_total runs (mean $(awk -v r="$rounds_total" -v n="$runs_total" 'BEGIN { printf "%.1f", n ? r / n : 0 }'))"
 echo "wall time: $((SECONDS - started_all)) s"
 echo "logs and reports: $work"
+# What this machine can resolve, planned from the longest A/A run (the bootstrap needs ≥ 10 rounds).
+if [[ ${longest_used:-0} -ge 10 ]]; then
+  echo
+  echo "sidecar-bench tolerances on the longest A/A run ($longest_used rounds):"
+  cli tolerances "$longest_results"
+fi
