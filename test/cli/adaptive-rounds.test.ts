@@ -1,9 +1,8 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readResults, type Results } from '../../src/results/index.js';
-import { runCli } from '../support/cli.js';
+import type { Results } from '../../src/results/index.js';
+import { runScenarioText } from '../support/cli.js';
 import { dockerForTests } from '../support/docker.js';
 
 const dockerode = await dockerForTests();
@@ -31,15 +30,11 @@ describe.skipIf(!dockerode)('sidecar-bench run with adaptive rounds (built CLI, 
   let summaryMd: string;
 
   beforeAll(async () => {
-    const work = await mkdtemp(join(tmpdir(), 'sidecar-bench-adaptive-'));
-    const reportsDir = join(work, 'reports');
-    await writeFile(join(work, 'adaptive.yaml'), ADAPTIVE_SCENARIO);
-    const run = await runCli(['run', join(work, 'adaptive.yaml'), '--reports-dir', reportsDir]);
-    output = run.all;
-    exitCode = run.exitCode;
-    const [folder] = await readdir(reportsDir);
-    results = await readResults(join(reportsDir, folder as string, 'results.json'));
-    summaryMd = await readFile(join(reportsDir, folder as string, 'summary.md'), 'utf8');
+    const made = await runScenarioText('adaptive', ADAPTIVE_SCENARIO);
+    output = made.run.all;
+    exitCode = made.run.exitCode;
+    results = made.results;
+    summaryMd = await readFile(join(made.reportDir, 'summary.md'), 'utf8');
   });
 
   it('adds a round while the check is inconclusive, then stops as soon as it decides', () => {

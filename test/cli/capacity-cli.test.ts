@@ -3,8 +3,6 @@
  * (HAProxy), then `sidecar-bench plan` on its results.json, then its report in Chromium. Short on
  * purpose (2 rates × 2 trials × 2 topologies, 1 s windows): it proves the path, not the figures.
  */
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,9 +10,9 @@ import { parse } from 'yaml';
 import { summarizeResults } from '../../src/analysis/index.js';
 import { parseCpuMillis, parseMemoryBytes } from '../../src/kubernetes/index.js';
 import { buildReportCharts } from '../../src/report/charts.js';
-import { readResults, type Results } from '../../src/results/index.js';
+import type { Results } from '../../src/results/index.js';
 import { chromiumPresent, visitReport } from '../support/browser.js';
-import { runCli } from '../support/cli.js';
+import { runCli, runScenarioText } from '../support/cli.js';
 import { dockerForTests } from '../support/docker.js';
 
 const dockerode = await dockerForTests();
@@ -41,15 +39,11 @@ describe.skipIf(!dockerode)('capacity: sweep → results → plan → report (bu
   let exitCode: number | undefined;
 
   beforeAll(async () => {
-    const work = await mkdtemp(join(tmpdir(), 'sidecar-bench-capacity-'));
-    const reportsDir = join(work, 'reports');
-    await writeFile(join(work, 'capacity.yaml'), SCENARIO);
-    const run = await runCli(['run', join(work, 'capacity.yaml'), '--reports-dir', reportsDir]);
-    output = run.all;
-    exitCode = run.exitCode;
-    const [name] = await readdir(reportsDir);
-    folder = join(reportsDir, name as string);
-    results = await readResults(join(folder, 'results.json'));
+    const made = await runScenarioText('capacity', SCENARIO);
+    output = made.run.all;
+    exitCode = made.run.exitCode;
+    folder = made.reportDir;
+    results = made.results;
   }, 300_000);
 
   it('sweeps every topology step by step, interleaved, each trial tagged with its step and a round of its own', () => {

@@ -1,10 +1,7 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readResults, type Results } from '../../src/results/index.js';
+import type { Results } from '../../src/results/index.js';
 import { RUN_ID_LABEL } from '../../src/runtime/run-resources.js';
-import { runCli } from '../support/cli.js';
+import { runScenarioText } from '../support/cli.js';
 import { dockerForTests } from '../support/docker.js';
 
 const dockerode = await dockerForTests();
@@ -22,14 +19,10 @@ describe.skipIf(!dockerode)('sidecar-bench run with fresh pods every 2 rounds (b
   let exitCode: number | undefined;
 
   beforeAll(async () => {
-    const work = await mkdtemp(join(tmpdir(), 'sidecar-bench-fresh-pods-'));
-    const reportsDir = join(work, 'reports');
-    await writeFile(join(work, 'fresh.yaml'), SCENARIO);
-    const run = await runCli(['run', join(work, 'fresh.yaml'), '--reports-dir', reportsDir]);
-    output = run.all;
-    exitCode = run.exitCode;
-    const [folder] = await readdir(reportsDir);
-    results = await readResults(join(reportsDir, folder as string, 'results.json'));
+    const made = await runScenarioText('fresh-pods', SCENARIO);
+    output = made.run.all;
+    exitCode = made.run.exitCode;
+    results = made.results;
   });
 
   it('starts every arm on new pods before round 3, runs one discarded round on them, and says which set each trial ran on', () => {

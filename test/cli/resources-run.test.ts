@@ -1,13 +1,10 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { diagnose, summarizeResults } from '../../src/analysis/index.js';
-import { readResults, type Results } from '../../src/results/index.js';
+import type { Results } from '../../src/results/index.js';
 import { SEED_SYSCTLS } from '../../src/kubernetes/index.js';
 import { dockerForTests, leftovers } from '../support/docker.js';
-import { runCli } from '../support/cli.js';
+import { runScenarioText } from '../support/cli.js';
 
 const dockerode = await dockerForTests();
 
@@ -44,14 +41,10 @@ describe.skipIf(!dockerode)('resources and sysctls on real containers (built CLI
   let exitCode: number | undefined;
 
   beforeAll(async () => {
-    const work = await mkdtemp(join(tmpdir(), 'sidecar-bench-resources-'));
-    const reportsDir = join(work, 'reports');
-    await writeFile(join(work, 'resources.yaml'), SCENARIO);
-    const run = await runCli(['run', join(work, 'resources.yaml'), '--reports-dir', reportsDir]);
-    output = run.all;
-    exitCode = run.exitCode;
-    const [folder] = await readdir(reportsDir);
-    results = await readResults(join(reportsDir, folder as string, 'results.json'));
+    const made = await runScenarioText('resources', SCENARIO);
+    output = made.run.all;
+    exitCode = made.run.exitCode;
+    results = made.results;
   });
 
   it('marks the OOM-killed sidecar’s arm failed with OOMKilled, keeps the other arms’ results and exits 2', () => {
