@@ -32,6 +32,34 @@ const scenarioFor = (proxy: string, load: string): Scenario =>
   parseScenario(`topologies: [sidecar, mtls]\nproxy: { profile: ${proxy} }\nload: ${load}\nplacement: { cpusets: none }\n`, 'inline.yaml');
 /** What the client and the server sidecar counted on the hop between them during one test. */
 type PeerHop = { client: TlsHopCounters; server: TlsHopCounters };
+/** HTTP/2, closed model over one connection of 1024 streams: every answer 200, all streams busy at the end, every hop counted, both estimators' headers on every answer. */
+function expectEveryStreamAnswered(result: AgentResult, missing: readonly string[]): void {
+  const ok = result.okResponses as number;
+  expect({ connectionErrors: result.connectionErrors, timeouts: result.timeouts, unanswered: result.unansweredAtEnd, statuses: Object.keys(result.statusCodes), errors: result.errorMessages }).toStrictEqual({
+    connectionErrors: 0,
+    timeouts: 0,
+    unanswered: 0,
+    statuses: ['200'],
+    errors: [],
+  });
+  // The closed loop re-sends on every answer: when the window closed, all 1024 streams had a request on the wire.
+  expect(result.closed?.inFlightAtWindowEnd).toBe(1024);
+  expect(ok).toBeGreaterThan(1024);
+  expect(missing).toStrictEqual([]);
+  expect(result.headerCounts).toStrictEqual({ upstreamServiceTime: ok, appServiceTime: ok });
+}
+
+/** gRPC unary at 200/s for 2 s: all 400 calls sent on time and OK by gRPC status, every hop counted, both estimators' metadata on every call. */
+function expectEveryCallOk(result: AgentResult, missing: readonly string[]): void {
+  const ok = result.okResponses as number;
+  expect(result.statusCodes).toStrictEqual({ 'grpc:0': ok });
+  expect({ connectionErrors: result.connectionErrors, timeouts: result.timeouts, unanswered: result.unansweredAtEnd }).toStrictEqual({ connectionErrors: 0, timeouts: 0, unanswered: 0 });
+  expect(result.open).toMatchObject({ scheduled: 400, sent: 400, unsent: 0 });
+  expect(ok).toBe(400);
+  expect(missing).toStrictEqual([]);
+  expect(result.headerCounts).toStrictEqual({ upstreamServiceTime: ok, appServiceTime: ok });
+}
+
 const sidecarOf = (pod: StartedPod) => pod.containers.find((container) => container.role === 'sidecar')?.handle as ProxyExec;
 
 describe.skipIf(!dockerode).each(['haproxy', 'envoy'] as const)('HTTP/2 and gRPC through %s sidecars', (proxy) => {
@@ -123,59 +151,23 @@ describe.skipIf(!dockerode).each(['haproxy', 'envoy'] as const)('HTTP/2 and gRPC
   // carried all 1024, twice, which an expected-failure marker reported. Kept strict for both.
   it('HTTP/2: one connection carries 1024 concurrent streams through both sidecars without an error; both hops count every request; both estimators get their headers', async () => {
     const { result, missing } = await probeAndLoad(topologies.h2 as StartedTopology, h2);
-    const ok = result.okResponses as number;
-    expect({ connectionErrors: result.connectionErrors, timeouts: result.timeouts, unanswered: result.unansweredAtEnd, statuses: Object.keys(result.statusCodes), errors: result.errorMessages }).toStrictEqual({
-      connectionErrors: 0,
-      timeouts: 0,
-      unanswered: 0,
-      statuses: ['200'],
-      errors: [],
-    });
-    // The closed loop re-sends on every answer: when the window closed, all 1024 streams had a request on the wire.
-    expect(result.closed?.inFlightAtWindowEnd).toBe(1024);
-    expect(ok).toBeGreaterThan(1024);
-    expect(missing).toStrictEqual([]);
-    expect(result.headerCounts).toStrictEqual({ upstreamServiceTime: ok, appServiceTime: ok });
+    expectEveryStreamAnswered(result, missing);
   });
 
   it('gRPC unary: every call OK (counted by gRPC status) through both sidecars; both hops count every call; both estimators get their metadata', async () => {
     const { result, missing } = await probeAndLoad(topologies.grpc as StartedTopology, grpc);
-    const ok = result.okResponses as number;
-    expect(result.statusCodes).toStrictEqual({ 'grpc:0': ok });
-    expect({ connectionErrors: result.connectionErrors, timeouts: result.timeouts, unanswered: result.unansweredAtEnd }).toStrictEqual({ connectionErrors: 0, timeouts: 0, unanswered: 0 });
-    // 200/s for 2 s, all sent on time.
-    expect(result.open).toMatchObject({ scheduled: 400, sent: 400, unsent: 0 });
-    expect(ok).toBe(400);
-    expect(missing).toStrictEqual([]);
-    expect(result.headerCounts).toStrictEqual({ upstreamServiceTime: ok, appServiceTime: ok });
+    expectEveryCallOk(result, missing);
   });
 
   it('HTTP/2 over the sidecars’ strict mTLS (ALPN h2): one connection’s 1024 concurrent streams, no error; both hops count every request; the TLS hop carries HTTP/2', async () => {
     const { result, missing, peerHop } = await probeAndLoad(topologies.mtlsH2 as StartedTopology, h2);
-    const ok = result.okResponses as number;
-    expect({ connectionErrors: result.connectionErrors, timeouts: result.timeouts, unanswered: result.unansweredAtEnd, statuses: Object.keys(result.statusCodes), errors: result.errorMessages }).toStrictEqual({
-      connectionErrors: 0,
-      timeouts: 0,
-      unanswered: 0,
-      statuses: ['200'],
-      errors: [],
-    });
-    expect(result.closed?.inFlightAtWindowEnd).toBe(1024);
-    expect(ok).toBeGreaterThan(1024);
-    expect(missing).toStrictEqual([]);
-    expect(result.headerCounts).toStrictEqual({ upstreamServiceTime: ok, appServiceTime: ok });
+    expectEveryStreamAnswered(result, missing);
     expectH2OverTls(peerHop);
   });
 
   it('gRPC over the sidecars’ strict mTLS (ALPN h2): every call OK; both hops count every call; the TLS hop carries HTTP/2', async () => {
     const { result, missing, peerHop } = await probeAndLoad(topologies.mtlsGrpc as StartedTopology, grpc);
-    const ok = result.okResponses as number;
-    expect(result.statusCodes).toStrictEqual({ 'grpc:0': ok });
-    expect({ connectionErrors: result.connectionErrors, timeouts: result.timeouts, unanswered: result.unansweredAtEnd }).toStrictEqual({ connectionErrors: 0, timeouts: 0, unanswered: 0 });
-    expect(result.open).toMatchObject({ scheduled: 400, sent: 400, unsent: 0 });
-    expect(ok).toBe(400);
-    expect(missing).toStrictEqual([]);
-    expect(result.headerCounts).toStrictEqual({ upstreamServiceTime: ok, appServiceTime: ok });
+    expectEveryCallOk(result, missing);
     expectH2OverTls(peerHop);
   });
 
