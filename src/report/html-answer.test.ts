@@ -20,3 +20,16 @@ describe('the answer table: sidecar vCPU per 1k req/s', () => {
     for (const row of sidecarRows) expect(row).toMatch(/<td class="num">\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]/);
   });
 });
+
+describe('the answer’s method line', () => {
+  it('counts the rounds an adaptive run took, not the minimum its scenario’s trials hold', async () => {
+    // 9 rounds measured; an adaptive scenario's trials hold its minimum (6), results.rounds what it used.
+    const { results, summary } = makeFixture({ rounds: 9 });
+    const adaptive = { ...results, scenario: { ...results.scenario, trials: 6 }, rounds: { min: 6, max: 30, used: 9, stop: 'decided' as const, detail: 'every check decided after 9 rounds' } };
+    const html = await renderHtmlReport(adaptive, summary);
+    expect(html.includes('9 measured trials per topology, interleaved')).toBe(true);
+    expect(html.includes('6 measured trials per topology')).toBe(false);
+    // A fixed-size run still says its trials.
+    expect((await renderHtmlReport(results, summary)).includes('9 measured trials per topology, interleaved')).toBe(true);
+  });
+});

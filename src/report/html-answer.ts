@@ -38,7 +38,8 @@ function runFacts(results: Results): { load: LoadFacts; trials?: number; warmupR
   const scenario = results.scenario as Record<string, unknown>;
   const load = (scenario['load'] ?? {}) as LoadFacts;
   const number = (value: unknown) => (typeof value === 'number' ? value : undefined);
-  const trials = number(scenario['trials']);
+  // Adaptive rounds: the rounds the run took, not the minimum the scenario's trials hold.
+  const trials = results.rounds?.used ?? number(scenario['trials']);
   const warmupRounds = number(scenario['warmupRounds']);
   return { load, ...(trials !== undefined ? { trials } : {}), ...(warmupRounds !== undefined ? { warmupRounds } : {}) };
 }
